@@ -1,0 +1,47 @@
+# QuantaCore EDA: `make demo` and `make test` are the two commands a new user needs.
+# Both run `setup` first; setup is idempotent and quick once done.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Debian packages: MEEP (out-of-process FDTD worker, system interpreter), matplotlib for it,
+# the KLayout application (runs the exported .drc deck), and venv support.
+APT_PACKAGES := python3-meep python3-matplotlib klayout python3-venv
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: setup apt venv demo test bench clean
+
+setup: apt venv
+
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "Debian packages present: $(APT_PACKAGES)"; fi
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/quantacore showcase --out gds_out/showcase
+
+test: setup
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+
+bench: setup
+	$(VPY) -m pip install -q -e '.[dev,bench]'
+	$(VPY) benchmarks/bench_drc_hierarchy.py
+
+clean:
+	rm -rf $(VENV) gds_out/showcase

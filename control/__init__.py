@@ -1,0 +1,1 @@
+"""Control timing, STIRAP, QEC (stim + pymatching) and optimisation (planned)."""

@@ -1,0 +1,1 @@
+"""Pipelines (build, drc, loss, sweep), the chip spec and the ``quantacore`` command line."""

@@ -1,0 +1,161 @@
+"""Minimum bend-radius check on waveguide polygons.
+
+KLayout has no built-in curvature check, so this measures it from polygon vertices: on every
+concave stretch of a waveguide outline (the inside edge of a bend, the hole of a ring, a sharp
+inner corner) the radius through a vertex and the outline points ``window_um`` before and after
+it is the local radius of the inside edge. A centreline radius R of a waveguide of width w
+gives an inside-edge radius R - w/2.
+
+The check is local to a polygon, so it runs once per cell on the cell's own merged shapes and
+keeps the layout's hierarchy (a million instances of a ring cost one ring).
+
+Example:
+    >>> import numpy as np
+    >>> t = np.linspace(0, np.pi / 2, 50)
+    >>> inner = np.c_[10 * np.cos(t), 10 * np.sin(t)][::-1]          # inside edge, R = 10
+    >>> outer = np.c_[11 * np.cos(t), 11 * np.sin(t)]                # outside edge
+    >>> outline = np.r_[outer, inner]
+    >>> len(tight_stretches([outline], min_inner_radius_um=12.0, window_um=1.0)) > 0
+    True
+    >>> tight_stretches([outline], min_inner_radius_um=9.0, window_um=1.0)
+    []
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# Vertices snap to a 1 nm grid, so radii measured over a window carry a small error; flag only
+# radii clearly under the limit.
+RADIUS_TOLERANCE = 0.01
+# A convex turn sharper than this ends a smooth stretch (the corner of a waveguide end face).
+_CONVEX_BREAK_RAD = 0.2
+
+
+def _signed_area(points: np.ndarray) -> float:
+    x, y = points[:, 0], points[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+
+
+def _point_at(points: np.ndarray, cum: np.ndarray, s: float) -> np.ndarray:
+    """Point at arc length ``s`` along the open polyline ``points`` (cum = cumulative lengths)."""
+    j = int(np.searchsorted(cum, s))
+    j = min(max(j, 1), len(cum) - 1)
+    seg = cum[j] - cum[j - 1]
+    f = 0.0 if seg == 0 else (s - cum[j - 1]) / seg
+    return points[j - 1] + f * (points[j] - points[j - 1])
+
+
+def _circumradius(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+    ab, bc, ca = np.linalg.norm(b - a), np.linalg.norm(c - b), np.linalg.norm(a - c)
+    twice_area = abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
+    if twice_area < 1e-12:
+        return float("inf")
+    return float(ab * bc * ca / (2.0 * twice_area))
+
+
+def _contour_tight_stretches(
+    points: np.ndarray, is_hole: bool, min_inner_radius_um: float, window_um: float
+) -> list[tuple[float, float, float, float]]:
+    n = len(points)
+    if n < 3:
+        return []
+    area = _signed_area(points)
+    if area == 0:
+        return []
+    prev_pts, next_pts = np.roll(points, 1, axis=0), np.roll(points, -1, axis=0)
+    d_in, d_out = points - prev_pts, next_pts - points
+    cross = d_in[:, 0] * d_out[:, 1] - d_in[:, 1] * d_out[:, 0]
+    dot = (d_in * d_out).sum(axis=1)
+    turn = np.arctan2(cross, dot)  # signed turning angle per vertex
+    # Concave w.r.t. the solid: turning against a hull's orientation, with a hole's orientation.
+    sense = np.sign(area) * (-1.0 if is_hole else 1.0)
+    concave = turn * sense < -1e-9
+    if not concave.any():
+        return []
+    breaks = np.flatnonzero(turn * sense > _CONVEX_BREAK_RAD)
+    # Rotate so the contour starts at a break (or anywhere on a smooth closed loop like a ring).
+    start = int(breaks[0]) if len(breaks) else 0
+    order = np.r_[np.arange(start, n), np.arange(0, start)]
+    pts, conc = points[order], concave[order]
+    is_break = np.zeros(n, bool)
+    if len(breaks):
+        is_break[(breaks - start) % n] = True
+    closed_loop = not len(breaks)
+    limit = min_inner_radius_um * (1.0 - RADIUS_TOLERANCE)
+    tight: list[tuple[float, float, float, float]] = []
+    # Walk each smooth run between breaks (the whole loop when there are none).
+    run_starts = np.flatnonzero(is_break).tolist() or [0]
+    for k, rs in enumerate(run_starts):
+        re_ = run_starts[k + 1] if k + 1 < len(run_starts) else n
+        if closed_loop:
+            # Pad a closed loop with wrap-around points so windows never hit an artificial end.
+            idx = np.r_[np.arange(n), np.arange(n), np.arange(n)]
+            run = pts[idx]
+            run_conc = conc[idx]
+            centre = range(n, 2 * n)
+        else:
+            idx = np.arange(rs, re_ + 1) % n
+            run = pts[idx]
+            run_conc = conc[idx]
+            centre = range(1, len(idx) - 1)
+        seg = np.linalg.norm(np.diff(run, axis=0), axis=1)
+        cum = np.r_[0.0, np.cumsum(seg)]
+        flagged: list[int] = []
+        boxes: list[np.ndarray] = []
+        for i in centre:
+            if not run_conc[i]:
+                continue
+            s_i = cum[i]
+            a = _point_at(run, cum, max(s_i - window_um, 0.0))
+            c = _point_at(run, cum, min(s_i + window_um, cum[-1]))
+            if _circumradius(a, run[i], c) < limit:
+                flagged.append(i)
+                boxes.append(np.array([a, run[i], c]))
+        # One marker per consecutive group of tight vertices.
+        group: list[np.ndarray] = []
+        last = None
+        for i, pts3 in zip(flagged, boxes, strict=True):
+            if last is not None and i != last + 1:
+                tight.append(_bbox(group))
+                group = []
+            group.append(pts3)
+            last = i
+        if group:
+            tight.append(_bbox(group))
+    return tight
+
+
+def _bbox(groups: Sequence[np.ndarray]) -> tuple[float, float, float, float]:
+    allp = np.vstack(groups)
+    x0, y0 = allp.min(axis=0)
+    x1, y1 = allp.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def tight_stretches(
+    contours: Sequence[np.ndarray],
+    *,
+    min_inner_radius_um: float,
+    window_um: float,
+    holes: Sequence[np.ndarray] = (),
+) -> list[tuple[float, float, float, float]]:
+    """Bounding boxes (x0, y0, x1, y1 in um) of outline stretches curving tighter than allowed.
+
+    Args:
+        contours: polygon hulls, each an (N, 2) array of vertices in um (either orientation).
+        min_inner_radius_um: smallest allowed radius of a concave outline stretch (um).
+        window_um: half-length of outline over which the radius is measured (um).
+        holes: polygon holes, (N, 2) arrays in um.
+
+    Returns:
+        One box per offending stretch; empty when the outline is smooth enough.
+    """
+    out: list[tuple[float, float, float, float]] = []
+    for c in contours:
+        out += _contour_tight_stretches(np.asarray(c, float), False, min_inner_radius_um, window_um)
+    for h in holes:
+        out += _contour_tight_stretches(np.asarray(h, float), True, min_inner_radius_um, window_um)
+    return out

@@ -1,0 +1,402 @@
+"""Hierarchical design-rule check of a GDS/OASIS file against the QuantaCore rule table.
+
+Every rule of ``qc_pdk.rules.RULES`` runs on KLayout's engine in deep (hierarchical) mode: a
+cell is checked once however often it is placed, so an array of a million rings costs little
+more than one ring. ``deep=False`` runs the same rules flat (for comparison and benchmarks).
+
+Example:
+    >>> import gdsfactory as gf, tempfile, pathlib
+    >>> from qc_pdk import activate
+    >>> from qc_pdk.drc import run_drc
+    >>> _ = activate()
+    >>> c = gf.Component("too_narrow")
+    >>> _ = c.add_polygon([(0, 0), (10, 0), (10, 0.3), (0, 0.3)], layer=(1, 0))
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "narrow.gds"
+    >>> _ = c.write_gds(path)
+    >>> report = run_drc(path)
+    >>> report.clean, report.outcome("WG1.W.1").count
+    (False, 1)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import klayout.db as kdb
+from pydantic import BaseModel
+
+from qc_pdk.bend_radius import tight_stretches
+from qc_pdk.cross_sections import WG_WIDTH_UM
+from qc_pdk.layers import layer_by_name
+from qc_pdk.rules import RULES, DesignRule
+
+MAX_LISTED_PER_RULE = 1000
+_GDS_MAGIC = b"\x00\x06\x00\x02"  # HEADER record of a GDSII stream
+_OASIS_MAGIC = b"%SEMI-OASIS\r\n"
+# Half-length (in units of the rule radius) of the outline window the bend radius is measured on.
+_BEND_WINDOW_FRACTION = 0.15
+
+Collection = kdb.Region | kdb.EdgePairs
+
+
+class DrcInputError(ValueError):
+    """The file cannot be checked: missing, not GDS/OASIS, no cells, or foreign layers."""
+
+
+class Violation(BaseModel):
+    """One violation marker: bounding box (x0, y0, x1, y1) in um, top-cell coordinates."""
+
+    bbox_um: tuple[float, float, float, float]
+
+
+class RuleOutcome(BaseModel):
+    """Result of one rule: flat count, count of distinct markers in the hierarchy, locations."""
+
+    rule: str
+    kind: str
+    layers: list[str]
+    value: float
+    unit: str
+    reason: str
+    count: int
+    hierarchical_count: int
+    violations: list[Violation]
+    listed_all: bool
+
+
+class DrcReport(BaseModel):
+    """The DRC result of one file (what ``drc.json`` holds)."""
+
+    file: str
+    top_cell: str
+    dbu_um: float
+    mode: str
+    runtime_s: float
+    total_violations: int
+    rules: list[RuleOutcome]
+
+    @property
+    def clean(self) -> bool:
+        return self.total_violations == 0
+
+    def outcome(self, rule_name: str) -> RuleOutcome:
+        for o in self.rules:
+            if o.rule == rule_name:
+                return o
+        raise KeyError(f"rule {rule_name!r} not in this report")
+
+    def counts(self) -> dict[str, int]:
+        """``{rule: flat count}`` for rules with violations."""
+        return {o.rule: o.count for o in self.rules if o.count}
+
+
+@dataclass
+class _Checker:
+    layout: kdb.Layout
+    top: kdb.Cell
+    deep: bool
+    dss: kdb.DeepShapeStore | None
+    regions: dict[str, kdb.Region] = field(default_factory=dict)
+
+    def layer_index(self, name: str) -> int | None:
+        layer, datatype = layer_by_name()[name]
+        return self.layout.find_layer(layer, datatype)
+
+    def region(self, name: str) -> kdb.Region:
+        if name not in self.regions:
+            li = self.layer_index(name)
+            if li is None:
+                self.regions[name] = kdb.Region()
+            elif self.deep:
+                self.regions[name] = kdb.Region(self.top.begin_shapes_rec(li), self.dss)
+            else:
+                self.regions[name] = kdb.Region(self.top.begin_shapes_rec(li))
+        return self.regions[name]
+
+    def union(self, names: Sequence[str]) -> kdb.Region:
+        out = self.region(names[0])
+        for n in names[1:]:
+            out = out + self.region(n)
+        return out
+
+    def dbu_len(self, um: float) -> int:
+        return round(um / self.layout.dbu)
+
+    def check(self, r: DesignRule) -> list[Collection]:
+        if r.kind == "grid":
+            return self._grid(r)
+        a = self.region(r.layer)
+        if a.is_empty():
+            return []
+        d = self.dbu_len(r.value)
+        if r.kind == "width":
+            return [a.width_check(d)]
+        if r.kind == "space":
+            return [a.space_check(d)]
+        if r.kind == "area":
+            area_dbu2 = round(r.value / self.layout.dbu**2)
+            return [a.merged().with_area(0, area_dbu2, False)]
+        if r.kind == "bend_radius":
+            return [self._bend_radius(r, a)]
+        b = self.union(r.other)
+        if r.kind == "separation":
+            return [] if b.is_empty() else [a.separation_check(b, d)]
+        if r.kind == "enclosure":
+            # Too-small margins, plus shapes sticking out of (or entirely off) the encloser.
+            return [a.enclosed_check(b, d), a - b]
+        if r.kind == "inside":
+            return [a.not_inside(b)]
+        raise ValueError(f"rule {r.name}: unsupported kind {r.kind!r}")  # pragma: no cover
+
+    def _grid(self, r: DesignRule) -> list[Collection]:
+        g = self.dbu_len(r.value)
+        if g <= 1:  # every vertex is on a grid of one database unit by construction
+            return []
+        out: list[Collection] = []
+        for li in self.layout.layer_indexes():
+            region = (
+                kdb.Region(self.top.begin_shapes_rec(li), self.dss)
+                if self.deep
+                else kdb.Region(self.top.begin_shapes_rec(li))
+            )
+            if not region.is_empty():
+                out.append(region.grid_check(g, g))
+        return out
+
+    def _bend_radius(self, r: DesignRule, wg: kdb.Region) -> kdb.Region:
+        dbu = self.layout.dbu
+        min_inner_um = r.value - WG_WIDTH_UM / 2
+        window_um = _BEND_WINDOW_FRACTION * r.value
+
+        def marker_boxes(poly: kdb.Polygon) -> Iterator[kdb.Box]:
+            hull = [(p.x * dbu, p.y * dbu) for p in poly.each_point_hull()]
+            holes = [
+                [(p.x * dbu, p.y * dbu) for p in poly.each_point_hole(h)] for h in range(poly.holes())
+            ]
+            for x0, y0, x1, y1 in tight_stretches(
+                [hull], holes=holes, min_inner_radius_um=min_inner_um, window_um=window_um
+            ):
+                yield kdb.Box(round(x0 / dbu), round(y0 / dbu), round(x1 / dbu), round(y1 / dbu))
+
+        merged = wg.merged()
+        if self.deep:
+            # Write the hierarchical merge back, check each cell's own polygons once, and read
+            # the markers back as a hierarchical region.
+            merged_li = self.layout.layer()
+            marker_li = self.layout.layer()
+            merged.insert_into(self.layout, self.top.cell_index(), merged_li)
+            for ci in [self.top.cell_index(), *self.top.called_cells()]:
+                cell = self.layout.cell(ci)
+                for shape in cell.shapes(merged_li).each():
+                    for box in marker_boxes(shape.polygon):
+                        cell.shapes(marker_li).insert(box)
+            markers = kdb.Region(self.top.begin_shapes_rec(marker_li), self.dss)
+        else:
+            markers = kdb.Region()
+            for poly in merged.each():
+                for box in marker_boxes(poly):
+                    markers.insert(box)
+        waived = self.region("NOBEND")
+        return markers if waived.is_empty() else markers.not_interacting(waived)
+
+
+def _read_layout(path: Path) -> kdb.Layout:
+    if not path.exists():
+        raise DrcInputError(f"{path}: no such file")
+    if not path.is_file():
+        raise DrcInputError(f"{path}: not a file")
+    with path.open("rb") as f:
+        head = f.read(16)
+    if not head:
+        raise DrcInputError(f"{path}: file is empty (expected GDSII or OASIS)")
+    if not (head.startswith(_GDS_MAGIC) or head.startswith(_OASIS_MAGIC)):
+        raise DrcInputError(f"{path}: not a GDSII or OASIS file")
+    layout = kdb.Layout()
+    try:
+        layout.read(str(path))
+    except RuntimeError as e:
+        raise DrcInputError(f"{path}: corrupt layout file ({str(e).splitlines()[0]})") from None
+    return layout
+
+
+def _pick_top(layout: kdb.Layout, path: Path, top_cell: str | None) -> kdb.Cell:
+    if top_cell is not None:
+        cell = layout.cell(top_cell)
+        if cell is None:
+            raise DrcInputError(f"{path}: no cell named {top_cell!r}")
+        return cell
+    tops = layout.top_cells()
+    if not tops:
+        raise DrcInputError(f"{path}: layout contains no cells")
+    if len(tops) > 1:
+        names = ", ".join(sorted(c.name for c in tops))
+        raise DrcInputError(f"{path}: several top cells ({names}); choose one with --top")
+    return tops[0]
+
+
+def _check_layers(layout: kdb.Layout, top: kdb.Cell, path: Path) -> None:
+    known = set(layer_by_name().values())
+    foreign = []
+    for li in layout.layer_indexes():
+        info = layout.get_info(li)
+        if (info.layer, info.datatype) not in known and not top.begin_shapes_rec(li).at_end():
+            foreign.append(f"{info.layer}/{info.datatype}")
+    if foreign:
+        raise DrcInputError(
+            f"{path}: layers not in the QuantaCore layer map: {', '.join(sorted(foreign))} "
+            "(see `quantacore pdk --json`; --allow-unknown-layers checks the rest)"
+        )
+
+
+def _violation(b: kdb.Box, dbu: float) -> Violation:
+    return Violation(
+        bbox_um=tuple(round(v * dbu, 4) for v in (b.left, b.bottom, b.right, b.top))  # type: ignore[arg-type]
+    )
+
+
+def _listed(coll: Collection, checker: _Checker, limit: int) -> list[Violation]:
+    dbu = checker.layout.dbu
+    out: list[Violation] = []
+    if checker.deep:
+        li = checker.layout.layer()
+        coll.insert_into(checker.layout, checker.top.cell_index(), li)
+        it = checker.top.begin_shapes_rec(li)
+        while not it.at_end() and len(out) < limit:
+            out.append(_violation(it.shape().bbox().transformed(it.trans()), dbu))
+            it.next()
+        checker.layout.clear_layer(li)
+        return out
+    for item in coll.each():
+        if len(out) >= limit:
+            break
+        out.append(_violation(item.bbox(), dbu))
+    return out
+
+
+@dataclass
+class DrcRun:
+    """A finished check: the report plus KLayout's result collections (for the marker file)."""
+
+    report: DrcReport
+    results: dict[str, list[Collection]]
+    checker: _Checker
+
+    def write_lyrdb(self, path: str | Path) -> Path:
+        """Write a KLayout marker database; items keep the hierarchy in deep mode."""
+        import klayout.rdb as rdb
+
+        path = Path(path)
+        db = rdb.ReportDatabase("QuantaCore DRC")
+        db.generator = "quantacore drc"
+        db.original_file = self.report.file
+        db.top_cell_name = self.report.top_cell
+        rdb_top = db.create_cell(self.report.top_cell)
+        trans = kdb.DCplxTrans(self.checker.layout.dbu)
+        for outcome in self.report.rules:
+            cat = db.create_category(outcome.rule)
+            cat.description = (
+                f"{outcome.kind} {'/'.join(outcome.layers)} >= {outcome.value} {outcome.unit}: "
+                f"{outcome.reason}"
+            )
+            for coll in self.results[outcome.rule]:
+                cat.scan_collection(rdb_top, trans, coll, not self.checker.deep)
+        db.save(str(path))
+        return path
+
+
+def check_layout(
+    path: str | Path,
+    *,
+    top_cell: str | None = None,
+    deep: bool = True,
+    rules: Sequence[DesignRule] = RULES,
+    allow_unknown_layers: bool = False,
+    max_listed_per_rule: int = MAX_LISTED_PER_RULE,
+    threads: int | None = None,
+) -> DrcRun:
+    """Run every rule on the layout in ``path`` and keep KLayout's results.
+
+    Args:
+        path: GDSII or OASIS file.
+        top_cell: cell to check; default the single top cell.
+        deep: hierarchical (True, default) or flat (False) processing.
+        rules: rules to run; default the whole PDK table.
+        allow_unknown_layers: check a file with layers outside the PDK map instead of failing.
+        max_listed_per_rule: how many violation locations to list per rule (counts are exact).
+        threads: KLayout worker threads (default: all cores).
+
+    Raises:
+        DrcInputError: the file cannot be checked (message says why).
+    """
+    path = Path(path)
+    t0 = time.perf_counter()
+    layout = _read_layout(path)
+    top = _pick_top(layout, path, top_cell)
+    if not allow_unknown_layers:
+        _check_layers(layout, top, path)
+    dss = None
+    if deep:
+        dss = kdb.DeepShapeStore()
+        dss.threads = threads or os.cpu_count() or 1
+    checker = _Checker(layout=layout, top=top, deep=deep, dss=dss)
+    outcomes: list[RuleOutcome] = []
+    results: dict[str, list[Collection]] = {}
+    for r in rules:
+        colls = checker.check(r)
+        results[r.name] = colls
+        count = sum(c.count() for c in colls)
+        hier = sum(c.hier_count() if deep else c.count() for c in colls)
+        listed: list[Violation] = []
+        for c in colls:
+            if count and len(listed) < max_listed_per_rule:
+                listed += _listed(c, checker, max_listed_per_rule - len(listed))
+        outcomes.append(
+            RuleOutcome(
+                rule=r.name,
+                kind=r.kind,
+                layers=list(r.layers),
+                value=r.value,
+                unit=r.unit,
+                reason=r.reason,
+                count=count,
+                hierarchical_count=hier,
+                violations=listed,
+                listed_all=len(listed) == count,
+            )
+        )
+    report = DrcReport(
+        file=str(path),
+        top_cell=top.name,
+        dbu_um=layout.dbu,
+        mode="deep" if deep else "flat",
+        runtime_s=round(time.perf_counter() - t0, 4),
+        total_violations=sum(o.count for o in outcomes),
+        rules=outcomes,
+    )
+    return DrcRun(report=report, results=results, checker=checker)
+
+
+def run_drc(path: str | Path, **kwargs: object) -> DrcReport:
+    """Check ``path`` (see ``check_layout`` for options) and return the report only."""
+    return check_layout(path, **kwargs).report  # type: ignore[arg-type]
+
+
+def write_drc_outputs(run: DrcRun, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``out_dir/drc.json`` and ``out_dir/drc.lyrdb``; returns both paths.
+
+    Files are written under temporary names and renamed, so an interrupted run leaves no
+    half-written report.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, rdb_path = out / "drc.json", out / "drc.lyrdb"
+    tmp_json, tmp_rdb = out / ".drc.json.tmp", out / ".drc.lyrdb.tmp"
+    tmp_json.write_text(run.report.model_dump_json(indent=2))
+    run.write_lyrdb(tmp_rdb)
+    os.replace(tmp_rdb, rdb_path)
+    os.replace(tmp_json, json_path)
+    return json_path, rdb_path

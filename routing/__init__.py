@@ -1,0 +1,1 @@
+"""Placement, waveguide routing, WDM wavelength assignment and 3D layer stacking (planned)."""

@@ -1,0 +1,1 @@
+"""Circuit S-matrix solver, loss budgets and MEEP FDTD validation (planned)."""

@@ -1,0 +1,1 @@
+"""Heater sources, temperature solves, thermal crosstalk and tuning power (planned)."""
