@@ -2,7 +2,7 @@
 
 Example:
     >>> from flows.showcase import pdk_showcase
-    >>> sorted(pdk_showcase().ports.keys())[:2]
+    >>> sorted(p.name for p in pdk_showcase().ports)[:2]
     ['heater_e1', 'heater_e2']
 """
 
@@ -44,18 +44,21 @@ def pdk_showcase() -> gf.Component:
     c.add_ports(ring1.ports, prefix="ring_wg1_")
     c.add_ports(ring2.ports, prefix="ring_wg2_")
 
-    # Heated WG2 waveguide: TiN strip over the core, leads up to via stacks and bond pads.
-    y_wg = -120.0
+    # Heated WG2 waveguide: TiN strip over the core, leads down to via stacks and bond pads.
+    y_wg = -60.0
     wg = c << gf.components.straight(length=300.0, cross_section="strip_wg2")
     wg.move((-50.0, y_wg))
     _rect(c, 0, y_wg - 1, 200, y_wg + 1, LAYER.HEATER)
     for x in (0.0, 194.0):
-        _rect(c, x, y_wg + 1, x + 6, y_wg + 40, LAYER.HEATER)
-        _via_stack(c, x + 3, y_wg + 46)
-        _rect(c, x - 2, y_wg + 46, x + 8, y_wg + 120, LAYER.M2)
-        _bond_pad(c, x + 3, y_wg + 160)
-    c.add_port("heater_e1", center=(3.0, y_wg + 160), width=80, orientation=90, layer=LAYER.M2, port_type="electrical")
-    c.add_port("heater_e2", center=(197.0, y_wg + 160), width=80, orientation=90, layer=LAYER.M2, port_type="electrical")
+        _rect(c, x, y_wg - 40, x + 6, y_wg - 1, LAYER.HEATER)
+        _via_stack(c, x + 3, y_wg - 46)
+        _rect(c, x - 2, y_wg - 120, x + 8, y_wg - 46, LAYER.M2)
+        _bond_pad(c, x + 3, y_wg - 160)
+    for name, x in (("heater_e1", 3.0), ("heater_e2", 197.0)):
+        c.add_port(
+            name, center=(x, y_wg - 200), width=80, orientation=270, layer=LAYER.M2,
+            port_type="electrical",
+        )
 
     # SNSPD meander (NbN) on top of a WG2 waveguide end.
     det = c << gf.components.snspd(wire_width=0.1, wire_pitch=0.4, size=(10.0, 8.0), layer=LAYER.NW)
@@ -63,8 +66,8 @@ def pdk_showcase() -> gf.Component:
 
     # Emitter site on a WG1 waveguide; thermal trench clear of every core.
     wg1 = c << gf.components.straight(length=100.0, cross_section="strip_wg1")
-    wg1.move((0.0, -220.0))
-    _rect(c, 49.9, -220.1, 50.1, -219.9, LAYER.EMITTER)
-    _rect(c, -50, -260, 300, -255, LAYER.TRENCH)
-    c.add_label("QuantaCore PDK showcase", position=(0.0, -300.0), layer=LAYER.TEXT)
+    wg1.move((0.0, -300.0))
+    _rect(c, 49.9, -300.1, 50.1, -299.9, LAYER.EMITTER)
+    _rect(c, -50, -340, 300, -335, LAYER.TRENCH)
+    c.add_label("QuantaCore PDK showcase", position=(0.0, -380.0), layer=LAYER.TEXT)
     return c

@@ -111,9 +111,13 @@ def _contour_tight_stretches(
             s_i = cum[i]
             a = _point_at(run, cum, max(s_i - window_um, 0.0))
             c = _point_at(run, cum, min(s_i + window_um, cum[-1]))
-            if _circumradius(a, run[i], c) < limit:
+            v = run[i]
+            # The stretch must be concave over the whole window, not just at the vertex: a
+            # 1 nm grid dent on a convex outline is not an inside bend.
+            turn_w = (v[0] - a[0]) * (c[1] - v[1]) - (v[1] - a[1]) * (c[0] - v[0])
+            if turn_w * sense < 0 and _circumradius(a, v, c) < limit:
                 flagged.append(i)
-                boxes.append(np.array([a, run[i], c]))
+                boxes.append(np.array([a, v, c]))
         # One marker per consecutive group of tight vertices.
         group: list[np.ndarray] = []
         last = None

@@ -101,6 +101,11 @@ class _Checker:
     deep: bool
     dss: kdb.DeepShapeStore | None
     regions: dict[str, kdb.Region] = field(default_factory=dict)
+    # the file's own layers, fixed before any scratch layer is added to the layout
+    source_layers: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.source_layers = list(self.layout.layer_indexes())
 
     def layer_index(self, name: str) -> int | None:
         layer, datatype = layer_by_name()[name]
@@ -157,7 +162,7 @@ class _Checker:
         if g <= 1:  # every vertex is on a grid of one database unit by construction
             return []
         out: list[Collection] = []
-        for li in self.layout.layer_indexes():
+        for li in self.source_layers:
             region = (
                 kdb.Region(self.top.begin_shapes_rec(li), self.dss)
                 if self.deep
@@ -195,6 +200,7 @@ class _Checker:
                     for box in marker_boxes(shape.polygon):
                         cell.shapes(marker_li).insert(box)
             markers = kdb.Region(self.top.begin_shapes_rec(marker_li), self.dss)
+            self.layout.delete_layer(merged_li)
         else:
             markers = kdb.Region()
             for poly in merged.each():
@@ -268,7 +274,7 @@ def _listed(coll: Collection, checker: _Checker, limit: int) -> list[Violation]:
         while not it.at_end() and len(out) < limit:
             out.append(_violation(it.shape().bbox().transformed(it.trans()), dbu))
             it.next()
-        checker.layout.clear_layer(li)
+        checker.layout.delete_layer(li)
         return out
     for item in coll.each():
         if len(out) >= limit:

@@ -1,0 +1,135 @@
+"""The ``quantacore`` command line (see ARCHITECTURE.md, "Command-line contract").
+
+Exit codes: 0 success / clean, 1 checks failed (e.g. DRC violations), 2 bad input.
+Bad input never leaves a half-written output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="quantacore",
+    help="QuantaCore EDA: photonic masks, design-rule and loss reports for qubitron arrays.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def fail_bad_input(message: str) -> typer.Exit:
+    """Print one clear error line and return the exit-2 exception to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def pdk(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the PDK as JSON.")] = False,
+    lyp: Annotated[Path | None, typer.Option(help="Also write KLayout layer colours (.lyp).")] = None,
+    drc_deck: Annotated[
+        Path | None, typer.Option(help="Also write the rules as a KLayout DRC script (.drc).")
+    ] = None,
+) -> None:
+    """Show the PDK: layers, design rules, cross-sections, layer stack, materials."""
+    from qc_pdk.describe import pdk_description
+
+    description = pdk_description()
+    if lyp is not None:
+        from qc_pdk.layer_views import write_lyp
+
+        write_lyp(lyp)
+    if drc_deck is not None:
+        from qc_pdk.drc_deck import write_drc_deck
+
+        write_drc_deck(drc_deck)
+    if as_json:
+        sys.stdout.write(json.dumps(description, indent=2) + "\n")
+        return
+    out = Console()
+    layers = Table(title=f"{description['name']} {description['version']}: layers")
+    for col in ("name", "layer/datatype"):
+        layers.add_column(col)
+    for name, (layer, datatype) in description["layers"].items():
+        layers.add_row(name, f"{layer}/{datatype}")
+    out.print(layers)
+    rules = Table(title="design rules")
+    for col in ("rule", "kind", "layers", "min", "reason"):
+        rules.add_column(col)
+    for r in description["rules"]:
+        rules.add_row(r["name"], r["kind"], "/".join(r["layers"]), f"{r['value']} {r['unit']}", r["reason"])
+    out.print(rules)
+    xs = Table(title="cross-sections")
+    for col in ("name", "layer", "width (um)", "min bend radius (um)"):
+        xs.add_column(col)
+    for name, x in description["cross_sections"].items():
+        xs.add_row(name, x["layer"], str(x["width_um"]), str(x["min_bend_radius_um"]))
+    out.print(xs)
+
+
+def _print_drc_summary(report: object) -> None:
+    table = Table(title=f"DRC {report.file} ({report.top_cell}, {report.mode}, {report.runtime_s:.2f} s)")  # type: ignore[attr-defined]
+    for col in ("rule", "count", "first location (um)"):
+        table.add_column(col)
+    for o in report.rules:  # type: ignore[attr-defined]
+        if o.count:
+            first = ", ".join(f"{v:g}" for v in o.violations[0].bbox_um) if o.violations else ""
+            table.add_row(o.rule, str(o.count), first)
+    if report.clean:  # type: ignore[attr-defined]
+        console.print(f"[green]DRC clean[/]: {len(report.rules)} rules, no violations")  # type: ignore[attr-defined]
+    else:
+        console.print(table)
+
+
+@app.command()
+def drc(
+    file: Annotated[Path, typer.Argument(help="GDSII or OASIS file to check.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Report folder (default: FILE's folder / <stem>_drc).")
+    ] = None,
+    top: Annotated[str | None, typer.Option(help="Top cell (default: the only top cell).")] = None,
+    flat: Annotated[bool, typer.Option(help="Flatten instead of hierarchical (slow).")] = False,
+    allow_unknown_layers: Annotated[
+        bool, typer.Option(help="Check files with layers outside the PDK layer map.")
+    ] = False,
+) -> None:
+    """Hierarchical DRC with the PDK rules: writes DIR/drc.json and DIR/drc.lyrdb.
+
+    Exit 0 clean, 1 violations, 2 bad input.
+    """
+    from qc_pdk.drc import DrcInputError, check_layout, write_drc_outputs
+
+    out_dir = out if out is not None else file.parent / f"{file.stem}_drc"
+    try:
+        with console.status(f"DRC of {file} ..."):
+            run = check_layout(file, top_cell=top, deep=not flat, allow_unknown_layers=allow_unknown_layers)
+    except DrcInputError as e:
+        raise fail_bad_input(str(e)) from None
+    json_path, rdb_path = write_drc_outputs(run, out_dir)
+    _print_drc_summary(run.report)
+    console.print(f"wrote {json_path} and {rdb_path}")
+    raise typer.Exit(EXIT_OK if run.report.clean else EXIT_CHECKS_FAILED)
+
+
+@app.command()
+def showcase(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/showcase"),
+) -> None:
+    """Build the PDK showcase layout, DRC-check it, write GDS, .lyp, PNG and DRC reports."""
+    from flows.showcase_job import run_showcase
+
+    code = run_showcase(out, console)
+    raise typer.Exit(code)
+
+
+def main() -> None:  # pragma: no cover - console entry point alternative
+    app()
