@@ -57,12 +57,16 @@ def main() -> None:
         for label, rules in (("KLayout-native rules", KLAYOUT_NATIVE_RULES), ("all rules", RULES)):
             t_deep, v_deep = timed(small, True, rules)
             t_flat, v_flat = timed(small, False, rules)
-            print(f"{n}x{n} rings, {label:20s}: deep {t_deep:8.3f} s, flat {t_flat:8.3f} s, "
-                  f"violations {v_deep}/{v_flat}, speed-up {t_flat / t_deep:7.1f}x (aim >= 100x)")
+            print(
+                f"{n}x{n} rings, {label:20s}: deep {t_deep:8.3f} s, flat {t_flat:8.3f} s, "
+                f"violations {v_deep}/{v_flat}, speed-up {t_flat / t_deep:7.1f}x (aim >= 100x)"
+            )
         big = ring_array_gds(args.big_n, folder)
         t_big, v_big = timed(big, deep=True)
         m = args.big_n
-        print(f"{m}x{m} rings deep (hierarchical): {t_big:8.3f} s  violations {v_big}  (aim < 10 s)")
+        print(
+            f"{m}x{m} rings deep (hierarchical): {t_big:8.3f} s  violations {v_big}  (aim < 10 s)"
+        )
 
 
 if __name__ == "__main__":

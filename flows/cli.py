@@ -35,7 +35,9 @@ def fail_bad_input(message: str) -> typer.Exit:
 @app.command()
 def pdk(
     as_json: Annotated[bool, typer.Option("--json", help="Print the PDK as JSON.")] = False,
-    lyp: Annotated[Path | None, typer.Option(help="Also write KLayout layer colours (.lyp).")] = None,
+    lyp: Annotated[
+        Path | None, typer.Option(help="Also write KLayout layer colours (.lyp).")
+    ] = None,
     drc_deck: Annotated[
         Path | None, typer.Option(help="Also write the rules as a KLayout DRC script (.drc).")
     ] = None,
@@ -66,7 +68,9 @@ def pdk(
     for col in ("rule", "kind", "layers", "min", "reason"):
         rules.add_column(col)
     for r in description["rules"]:
-        rules.add_row(r["name"], r["kind"], "/".join(r["layers"]), f"{r['value']} {r['unit']}", r["reason"])
+        rules.add_row(
+            r["name"], r["kind"], "/".join(r["layers"]), f"{r['value']} {r['unit']}", r["reason"]
+        )
     out.print(rules)
     xs = Table(title="cross-sections")
     for col in ("name", "layer", "width (um)", "min bend radius (um)"):
@@ -77,7 +81,9 @@ def pdk(
 
 
 def _print_drc_summary(report: object) -> None:
-    table = Table(title=f"DRC {report.file} ({report.top_cell}, {report.mode}, {report.runtime_s:.2f} s)")  # type: ignore[attr-defined]
+    table = Table(
+        title=f"DRC {report.file} ({report.top_cell}, {report.mode}, {report.runtime_s:.2f} s)"
+    )  # type: ignore[attr-defined]
     for col in ("rule", "count", "first location (um)"):
         table.add_column(col)
     for o in report.rules:  # type: ignore[attr-defined]
@@ -111,7 +117,9 @@ def drc(
     out_dir = out if out is not None else file.parent / f"{file.stem}_drc"
     try:
         with console.status(f"DRC of {file} ..."):
-            run = check_layout(file, top_cell=top, deep=not flat, allow_unknown_layers=allow_unknown_layers)
+            run = check_layout(
+                file, top_cell=top, deep=not flat, allow_unknown_layers=allow_unknown_layers
+            )
     except DrcInputError as e:
         raise fail_bad_input(str(e)) from None
     json_path, rdb_path = write_drc_outputs(run, out_dir)

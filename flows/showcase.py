@@ -56,7 +56,11 @@ def pdk_showcase() -> gf.Component:
         _bond_pad(c, x + 3, y_wg - 160)
     for name, x in (("heater_e1", 3.0), ("heater_e2", 197.0)):
         c.add_port(
-            name, center=(x, y_wg - 200), width=80, orientation=270, layer=LAYER.M2,
+            name,
+            center=(x, y_wg - 200),
+            width=80,
+            orientation=270,
+            layer=LAYER.M2,
             port_type="electrical",
         )
 

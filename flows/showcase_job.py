@@ -44,7 +44,11 @@ def run_showcase(out: Path, console: Console) -> int:
     with console.status("running DRC ..."):
         run = check_layout(gds)
         json_path, rdb_path = write_drc_outputs(run, out / "drc")
-    state = "[green]clean[/]" if run.report.clean else f"[red]{run.report.total_violations} violations[/]"
+    state = (
+        "[green]clean[/]"
+        if run.report.clean
+        else f"[red]{run.report.total_violations} violations[/]"
+    )
     console.print(f"wrote {gds}, {png}, {out / 'quantacore.lyp'}")
     console.print(f"DRC {state}: {json_path}, {rdb_path}")
     return 0 if run.report.clean else 1

@@ -180,7 +180,8 @@ class _Checker:
         def marker_boxes(poly: kdb.Polygon) -> Iterator[kdb.Box]:
             hull = [(p.x * dbu, p.y * dbu) for p in poly.each_point_hull()]
             holes = [
-                [(p.x * dbu, p.y * dbu) for p in poly.each_point_hole(h)] for h in range(poly.holes())
+                [(p.x * dbu, p.y * dbu) for p in poly.each_point_hole(h)]
+                for h in range(poly.holes())
             ]
             for x0, y0, x1, y1 in tight_stretches(
                 [hull], holes=holes, min_inner_radius_um=min_inner_um, window_um=window_um

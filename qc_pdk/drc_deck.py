@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qc_pdk.bend_radius import _CONVEX_BREAK_RAD, RADIUS_TOLERANCE
 from qc_pdk.cross_sections import WG_WIDTH_UM
 from qc_pdk.drc import _BEND_WINDOW_FRACTION
 from qc_pdk.layers import layer_by_name
 from qc_pdk.rules import RULES, DesignRule
-from qc_pdk.bend_radius import RADIUS_TOLERANCE, _CONVEX_BREAK_RAD
 
 # Ruby port of qc_pdk.bend_radius: the KLayout application cannot import the toolkit's Python,
 # so the deck carries its own copy of the curvature measurement (same window and tolerance).

@@ -59,6 +59,8 @@ LAYER_STACK = LayerStack(
         "m1": _level(LAYER.M1, 4.2, 0.6, "al", 2),
         "via1": _level(LAYER.VIA1, 4.8, 0.2, "al", 3),
         "m2": _level(LAYER.M2, 5.0, 1.0, "al", 2),
-        "trench": _level(LAYER.TRENCH, -BOX_THICKNESS_UM, BOX_THICKNESS_UM + CLADDING_TOP_UM, "air", 0),
+        "trench": _level(
+            LAYER.TRENCH, -BOX_THICKNESS_UM, BOX_THICKNESS_UM + CLADDING_TOP_UM, "air", 0
+        ),
     }
 )

@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 from gdsfactory.technology import LayerMap
-
 from gdsfactory.typings import Layer
 
 
@@ -47,4 +46,7 @@ WAVEGUIDE_LAYERS: tuple[str, ...] = ("WG1", "WG2")
 
 def layer_by_name() -> dict[str, tuple[int, int]]:
     """All layers as ``{name: (layer, datatype)}`` in declaration order."""
-    return {name: (int(member.layer), int(member.datatype)) for name, member in LAYER.__members__.items()}
+    return {
+        name: (int(member.layer), int(member.datatype))
+        for name, member in LAYER.__members__.items()
+    }

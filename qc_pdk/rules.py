@@ -17,7 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RuleKind = Literal["width", "space", "separation", "enclosure", "inside", "area", "bend_radius", "grid"]
+RuleKind = Literal[
+    "width", "space", "separation", "enclosure", "inside", "area", "bend_radius", "grid"
+]
 
 #: kinds whose value is a length in um (``area`` is in um^2)
 LENGTH_KINDS: frozenset[str] = frozenset(
@@ -55,20 +57,42 @@ class DesignRule(BaseModel):
         return (self.layer, *self.other)
 
 
-def _r(name: str, kind: RuleKind, layer: str, value: float, reason: str, other: tuple[str, ...] = ()) -> DesignRule:
+def _r(
+    name: str, kind: RuleKind, layer: str, value: float, reason: str, other: tuple[str, ...] = ()
+) -> DesignRule:
     return DesignRule(name=name, kind=kind, layer=layer, other=other, value=value, reason=reason)
 
 
 def _waveguide_rules(layer: str) -> list[DesignRule]:
     return [
-        _r(f"{layer}.W.1", "width", layer, 0.5,
-           "SiN cores narrower than 0.5 um lose confinement and print unreliably"),
-        _r(f"{layer}.S.1", "space", layer, 0.25,
-           "SiN etch resolution; ring-bus gaps below 0.25 um do not open"),
-        _r(f"{layer}.A.1", "area", layer, 1.0,
-           "isolated SiN specks under 1 um^2 delaminate during cladding deposition"),
-        _r(f"{layer}.R.1", "bend_radius", layer, 20.0,
-           "centreline radius below 20 um radiates: 0.021 dB/90deg at 20 um (MDPI Photonics 13(2):175)"),
+        _r(
+            f"{layer}.W.1",
+            "width",
+            layer,
+            0.5,
+            "SiN cores narrower than 0.5 um lose confinement and print unreliably",
+        ),
+        _r(
+            f"{layer}.S.1",
+            "space",
+            layer,
+            0.25,
+            "SiN etch resolution; ring-bus gaps below 0.25 um do not open",
+        ),
+        _r(
+            f"{layer}.A.1",
+            "area",
+            layer,
+            1.0,
+            "isolated SiN specks under 1 um^2 delaminate during cladding deposition",
+        ),
+        _r(
+            f"{layer}.R.1",
+            "bend_radius",
+            layer,
+            20.0,
+            "centreline radius < 20 um radiates: 0.021 dB/90deg at 20 um (MDPI Photonics 13:175)",
+        ),
     ]
 
 
@@ -77,11 +101,23 @@ RULES: tuple[DesignRule, ...] = (
     *_waveguide_rules("WG2"),
     _r("HEATER.W.1", "width", "HEATER", 1.0, "TiN lines under 1 um burn out at tuning currents"),
     _r("HEATER.S.1", "space", "HEATER", 2.0, "TiN lift-off resolution and heater-to-heater shorts"),
-    _r("HEATER.WG2.1", "separation", "HEATER", 1.0,
-       "a heater edge within 1 um beside an uncovered WG2 core absorbs light and skews the mode",
-       ("WG2",)),
+    _r(
+        "HEATER.WG2.1",
+        "separation",
+        "HEATER",
+        1.0,
+        "a heater edge within 1 um beside an uncovered WG2 core absorbs light and skews the mode",
+        ("WG2",),
+    ),
     _r("VIAC.W.1", "width", "VIAC", 1.0, "heater contact size for low contact resistance"),
-    _r("VIAC.EN.1", "enclosure", "VIAC", 0.5, "heater must enclose its contact by 0.5 um", ("HEATER",)),
+    _r(
+        "VIAC.EN.1",
+        "enclosure",
+        "VIAC",
+        0.5,
+        "heater must enclose its contact by 0.5 um",
+        ("HEATER",),
+    ),
     _r("VIAC.EN.2", "enclosure", "VIAC", 0.5, "M1 must enclose heater contact by 0.5 um", ("M1",)),
     _r("M1.W.1", "width", "M1", 2.0, "Al metal-1 electromigration at heater currents"),
     _r("M1.S.1", "space", "M1", 2.0, "Al metal-1 etch resolution"),
@@ -94,13 +130,31 @@ RULES: tuple[DesignRule, ...] = (
     _r("PAD.EN.1", "enclosure", "PAD", 2.0, "M2 must enclose the pad opening by 2 um", ("M2",)),
     _r("NW.W.1", "width", "NW", 0.08, "NbN nanowires under 80 nm have constrictions (low yield)"),
     _r("NW.S.1", "space", "NW", 0.1, "e-beam proximity limit for NbN meanders"),
-    _r("EMITTER.IN.1", "inside", "EMITTER", 0.0,
-       "an emitter site must sit inside a SiN core to couple to the resonator mode", ("WG1", "WG2")),
+    _r(
+        "EMITTER.IN.1",
+        "inside",
+        "EMITTER",
+        0.0,
+        "an emitter site must sit inside a SiN core to couple to the resonator mode",
+        ("WG1", "WG2"),
+    ),
     _r("TRENCH.W.1", "width", "TRENCH", 3.0, "deep-etch trench aspect ratio"),
-    _r("TRENCH.WG1.1", "separation", "TRENCH", 3.0,
-       "a trench within 3 um of a core perturbs the mode and adds loss", ("WG1",)),
-    _r("TRENCH.WG2.1", "separation", "TRENCH", 3.0,
-       "a trench within 3 um of a core perturbs the mode and adds loss", ("WG2",)),
+    _r(
+        "TRENCH.WG1.1",
+        "separation",
+        "TRENCH",
+        3.0,
+        "a trench within 3 um of a core perturbs the mode and adds loss",
+        ("WG1",),
+    ),
+    _r(
+        "TRENCH.WG2.1",
+        "separation",
+        "TRENCH",
+        3.0,
+        "a trench within 3 um of a core perturbs the mode and adds loss",
+        ("WG2",),
+    ),
     _r("GRID.1", "grid", "*", 0.001, "every vertex on the 1 nm mask-writer grid"),
 )
 
@@ -129,4 +183,6 @@ def min_space_um(layer: str) -> float:
 
 def min_bend_radius_um(layer: str) -> float:
     """Minimum centreline bend radius (um) on ``layer``; 0 when unconstrained."""
-    return max((r.value for r in RULES if r.kind == "bend_radius" and r.layer == layer), default=0.0)
+    return max(
+        (r.value for r in RULES if r.kind == "bend_radius" and r.layer == layer), default=0.0
+    )

@@ -24,7 +24,9 @@ class _Layout:
         self.layout.dbu = dbu
         self.top = self.layout.create_cell("TOP")
 
-    def box(self, layer: str, x0: float, y0: float, x1: float, y1: float, enclose: bool = True) -> None:
+    def box(
+        self, layer: str, x0: float, y0: float, x1: float, y1: float, enclose: bool = True
+    ) -> None:
         """Draw a box; with ``enclose``, also its legal enclosers (metal around a via ...)."""
         li = self.layout.layer(*layer_by_name()[layer])
         self.top.shapes(li).insert(kdb.DBox(x0, y0, x1, y1))
@@ -33,7 +35,12 @@ class _Layout:
                 m = 2 * r.value + _size(r.other[0])
                 self.box(r.other[0], x0 - m, y0 - m, x1 + m, y1 + m)
 
-    def polygon(self, layer: str, hull: list[tuple[float, float]], holes: list[list[tuple[float, float]]] = ()) -> None:
+    def polygon(
+        self,
+        layer: str,
+        hull: list[tuple[float, float]],
+        holes: list[list[tuple[float, float]]] = (),
+    ) -> None:
         li = self.layout.layer(*layer_by_name()[layer])
         poly = kdb.DPolygon([kdb.DPoint(x, y) for x, y in hull])
         for h in holes:
@@ -58,8 +65,12 @@ def _enclosure_rules(layer: str) -> list[DesignRule]:
 
 def _annulus(radius: float, width: float, n: int = 720) -> tuple[list, list]:
     ro, ri = radius + width / 2, radius - width / 2
-    outer = [(ro * math.cos(2 * math.pi * k / n), ro * math.sin(2 * math.pi * k / n)) for k in range(n)]
-    inner = [(ri * math.cos(2 * math.pi * k / n), ri * math.sin(2 * math.pi * k / n)) for k in range(n)]
+    outer = [
+        (ro * math.cos(2 * math.pi * k / n), ro * math.sin(2 * math.pi * k / n)) for k in range(n)
+    ]
+    inner = [
+        (ri * math.cos(2 * math.pi * k / n), ri * math.sin(2 * math.pi * k / n)) for k in range(n)
+    ]
     return outer, inner
 
 

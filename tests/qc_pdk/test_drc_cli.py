@@ -96,7 +96,9 @@ def test_bad_input_exit_2_and_nothing_written(tmp_path, make, message) -> None:
 
 def test_foreign_layers_can_be_allowed(tmp_path) -> None:
     gds = _foreign_layer(tmp_path / "foreign.gds")
-    result = runner.invoke(app, ["drc", str(gds), "--out", str(tmp_path / "o"), "--allow-unknown-layers"])
+    result = runner.invoke(
+        app, ["drc", str(gds), "--out", str(tmp_path / "o"), "--allow-unknown-layers"]
+    )
     assert result.exit_code == 0, result.output
 
 

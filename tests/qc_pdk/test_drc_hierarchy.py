@@ -20,7 +20,11 @@ def _array_of_bad_cells(path, nx: int, ny: int):
     cell.shapes(wg).insert(kdb.Region(ring.to_itype(ly.dbu)) - kdb.Region(hole.to_itype(ly.dbu)))
     top = ly.create_cell("TOP")
     pitch = 100_000  # dbu
-    top.insert(kdb.CellInstArray(cell.cell_index(), kdb.Trans(), kdb.Vector(pitch, 0), kdb.Vector(0, pitch), nx, ny))
+    top.insert(
+        kdb.CellInstArray(
+            cell.cell_index(), kdb.Trans(), kdb.Vector(pitch, 0), kdb.Vector(0, pitch), nx, ny
+        )
+    )
     ly.write(str(path))
     return path
 
@@ -41,10 +45,14 @@ def test_array_violations_counted_per_instance_but_stored_once(tmp_path) -> None
 
 def test_deep_and_flat_agree_on_an_array(tmp_path) -> None:
     gds = _array_of_bad_cells(tmp_path / "arr.gds", 3, 4)
-    assert check_layout(gds).report.counts() == check_layout(gds, deep=False).report.counts() == {
-        "WG1.W.1": 12,
-        "WG1.R.1": 12,
-    }
+    assert (
+        check_layout(gds).report.counts()
+        == check_layout(gds, deep=False).report.counts()
+        == {
+            "WG1.W.1": 12,
+            "WG1.R.1": 12,
+        }
+    )
 
 
 def test_listing_is_capped_but_counts_are_exact(tmp_path) -> None:

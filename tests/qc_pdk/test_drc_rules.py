@@ -10,7 +10,12 @@ from tests.qc_pdk.rule_layouts import clean_layout_for, violating_layout
 
 
 def _overlaps(a: tuple[float, ...], b: tuple[float, ...], margin: float = 0.01) -> bool:
-    return a[0] <= b[2] + margin and b[0] <= a[2] + margin and a[1] <= b[3] + margin and b[1] <= a[3] + margin
+    return (
+        a[0] <= b[2] + margin
+        and b[0] <= a[2] + margin
+        and a[1] <= b[3] + margin
+        and b[1] <= a[3] + margin
+    )
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

@@ -42,7 +42,9 @@ def test_console_script_runs() -> None:
 
 
 def test_layer_stack_has_two_sin_layers_with_oxide_between() -> None:
-    sin = sorted((lvl.zmin, lvl.thickness) for lvl in LAYER_STACK.layers.values() if lvl.material == "sin")
+    sin = sorted(
+        (lvl.zmin, lvl.thickness) for lvl in LAYER_STACK.layers.values() if lvl.material == "sin"
+    )
     assert len(sin) >= 2
     (z1, t1), (z2, _) = sin[:2]
     assert z2 > z1 + t1  # oxide gap between the waveguide layers
