@@ -1,0 +1,153 @@
+"""Hierarchical netlist extraction from a gdsfactory component.
+
+Each distinct cell is visited once: a cell with a compact model becomes a *leaf* (model name
+plus keyword arguments); any other cell with optical ports becomes a ``Circuit`` over its
+children. Array instances become one circuit instance per element, all sharing the element
+cell's single evaluation. Cells without optical ports (pads, markers) are left out.
+
+Example:
+    >>> import gdsfactory as gf
+    >>> from qc_pdk import activate
+    >>> _ = activate()
+    >>> c = gf.Component("two_straights")
+    >>> a = c << gf.components.straight(length=5)
+    >>> b = c << gf.components.straight(length=7)
+    >>> _ = b.connect("o1", a.ports["o2"])
+    >>> _ = c.add_port("in", port=a.ports["o1"]), c.add_port("out", port=b.ports["o2"])
+    >>> net = extract_netlist(c)
+    >>> len(net.leaves), len(net.circuits[net.top].instances)
+    (2, 2)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import gdsfactory as gf
+from gdsfactory.get_netlist import get_netlist
+
+from components.model_binding import ModelBinding
+from simulation.circuit import Circuit, NetlistError
+
+Binder = Callable[[gf.Component], ModelBinding | None]
+
+
+@dataclass
+class HierarchicalNetlist:
+    """``top``: key of the top circuit; ``circuits``/``leaves``: every distinct cell once."""
+
+    top: str
+    circuits: dict[str, Circuit] = field(default_factory=dict)
+    leaves: dict[str, ModelBinding] = field(default_factory=dict)
+
+    @property
+    def n_instances(self) -> int:
+        """Instances across the hierarchy as drawn (array elements counted once each)."""
+        counts: dict[str, int] = {}
+
+        def count(key: str) -> int:
+            if key in self.leaves:
+                return 1
+            if key not in counts:
+                counts[key] = sum(count(k) for k in self.circuits[key].instances.values())
+            return counts[key]
+
+        return count(self.top)
+
+
+def _optical_ports(cell: gf.Component) -> list[str]:
+    return [p.name for p in cell.ports if p.port_type == "optical"]
+
+
+def default_binder() -> Binder:
+    from components.model_binding import bind_cell
+
+    return bind_cell
+
+
+def extract_netlist(component: gf.Component, binder: Binder | None = None) -> HierarchicalNetlist:
+    """Hierarchical netlist of ``component``'s optical circuit.
+
+    Args:
+        component: any gdsfactory component (ports named as in the component library).
+        binder: maps a cell to its compact model (default: ``components.model_binding``).
+
+    Raises:
+        NetlistError: a cell with optical ports has neither a model nor sub-instances.
+    """
+    binder = binder or default_binder()
+    net = HierarchicalNetlist(top="")
+    memo: dict[str, str | None] = {}
+
+    def visit(cell: gf.Component) -> str | None:
+        if cell.name in memo:
+            return memo[cell.name]
+        binding = binder(cell)
+        if binding is not None:
+            net.leaves[binding.key] = binding
+            memo[cell.name] = binding.key
+            return binding.key
+        children = {inst.name: (inst, visit(inst.cell)) for inst in cell.insts}
+        optical_children = {name: k for name, (_, k) in children.items() if k is not None}
+        if not optical_children:
+            if _optical_ports(cell) and cell.insts:
+                pass  # only non-optical children: not an optical circuit
+            elif _optical_ports(cell):
+                raise NetlistError(
+                    f"cell {cell.name!r} ({cell.function_name or 'no function'}) has optical "
+                    "ports but no compact model; register one in components.model_binding"
+                )
+            memo[cell.name] = None
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # dangling ports are matched terminations here
+            raw = get_netlist(cell, instance_namer=lambda i: i.name, on_dangling_port="ignore")
+        instances: dict[str, str] = {}
+        for name, (inst, key) in children.items():
+            if key is None:
+                continue
+            if raw["instances"][name].get("array"):
+                for ia in range(inst.na):
+                    for ib in range(inst.nb):
+                        instances[f"{name}<{ia}.{ib}>"] = key
+            else:
+                instances[name] = key
+        leaf_ports = _ports_of(net, instances)
+
+        def optical(ref: str) -> bool:
+            inst, _, port = ref.rpartition(",")
+            return inst in instances and port in leaf_ports[inst]
+
+        connections = [
+            (n["p1"], n["p2"]) for n in raw["nets"] if optical(n["p1"]) and optical(n["p2"])
+        ]
+        ports = {p: ref for p, ref in raw["ports"].items() if optical(ref)}
+        net.circuits[cell.name] = Circuit(instances=instances, connections=connections, ports=ports)
+        memo[cell.name] = cell.name
+        return cell.name
+
+    top = visit(component)
+    if top is None:
+        raise NetlistError(f"component {component.name!r} has no optical circuit")
+    net.top = top
+    return net
+
+
+def _ports_of(net: HierarchicalNetlist, instances: dict[str, str]) -> dict[str, set[str]]:
+    """Optical port names of each instance (from its model or its circuit's external ports)."""
+    from components.models import MODELS
+
+    cache: dict[str, set[str]] = {}
+    out = {}
+    for inst, key in instances.items():
+        if key not in cache:
+            if key in net.leaves:
+                b = net.leaves[key]
+                s = MODELS[b.model](wl=1.55, **dict(b.kwargs))
+                cache[key] = {p for pair in s for p in pair}
+            else:
+                cache[key] = set(net.circuits[key].ports)
+        out[inst] = cache[key]
+    return out
