@@ -1,0 +1,52 @@
+"""Compact model of the SiN-SiN interlayer coupler (``interlayer_coupler``): o1 on WG1, o2 on WG2.
+
+Loss 0.006 dB per transition [ref: SiN-SiN interlayer transition (wafer scale), arXiv
+2604.12889 (2026)], plus optional propagation over the coupler length.
+
+Example:
+    >>> import numpy as np
+    >>> s = interlayer_coupler()
+    >>> round(float(-20 * np.log10(abs(s[("o1", "o2")]))), 3)
+    0.006
+"""
+
+from __future__ import annotations
+
+from numpy.typing import ArrayLike
+
+from components.models.sdict import SDict, amplitude_from_dB, check_nonnegative, reciprocal
+from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM, propagation
+
+__all__ = ["interlayer_coupler"]
+
+# [ref: SiN-SiN interlayer transition] ~0.006 dB per transition, arXiv 2604.12889 (2026)
+DEFAULT_INTERLAYER_LOSS_DB = 0.006
+
+
+def interlayer_coupler(
+    *,
+    wl: ArrayLike = 1.55,
+    insertion_loss_dB: float = DEFAULT_INTERLAYER_LOSS_DB,
+    length_um: float = 0.0,
+    loss_dB_per_cm: float = DEFAULT_LOSS_DB_PER_CM,
+) -> SDict:
+    """S-dict of a WG1 <-> WG2 vertical transition.
+
+    Args:
+        wl: wavelength(s) in um.
+        insertion_loss_dB: transition loss in dB (default 0.006
+            [ref: SiN-SiN interlayer transition]).
+        length_um: coupler length in um for the propagation phase/loss (default 0: the
+            transition figure already includes the coupler; pass the cell length for phase).
+        loss_dB_per_cm: propagation loss in dB/cm over ``length_um``.
+
+    Returns:
+        ``{("o1","o2"), ("o2","o1")}`` -> complex arrays of shape ``np.shape(wl)``.
+
+    Example:
+        >>> interlayer_coupler(wl=[1.5, 1.6])[("o2", "o1")].shape
+        (2,)
+    """
+    il = check_nonnegative("insertion_loss_dB", insertion_loss_dB, "dB")
+    t = propagation(wl=wl, length_um=length_um, loss_dB_per_cm=loss_dB_per_cm)
+    return reciprocal({("o1", "o2"): t * amplitude_from_dB(il)})
