@@ -129,6 +129,37 @@ def drc(
 
 
 @app.command()
+def loss(
+    file: Annotated[
+        Path, typer.Argument(help="Layout (GDS with gdsfactory metadata) or circuit YAML.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Report folder (default: FILE's folder / <stem>_loss).")
+    ] = None,
+    centre_wl_um: Annotated[float, typer.Option(help="Wavelength (um) of the breakdown.")] = 1.55,
+) -> None:
+    """Circuit solve and per-path loss budget: DIR/loss.json, CSV per path, Touchstone, PNGs."""
+    from flows.loss_job import LossInputError, load_component, one_direction, run_loss
+    from simulation.circuit import NetlistError
+
+    out_dir = out if out is not None else file.parent / f"{file.stem}_loss"
+    try:
+        with console.status(f"loss budget of {file} ..."):
+            component = load_component(file)
+            report = run_loss(component, out_dir, centre_wl_um=centre_wl_um)
+    except (LossInputError, NetlistError) as e:
+        raise fail_bad_input(str(e)) from None
+    table = Table(title=f"loss budget {report.component} at {centre_wl_um} um (worst first)")
+    for col in ("input", "output", "loss (dB)", "breakdown (dB)"):
+        table.add_column(col)
+    for p in one_direction(report.paths)[:15]:
+        parts = ", ".join(f"{k} {v:.3f}" for k, v in p.breakdown_dB.items())
+        table.add_row(p.input, p.output, f"{p.insertion_loss_dB:.3f}", parts)
+    Console().print(table)
+    console.print(f"{len(report.paths)} paths; wrote {out_dir}")
+
+
+@app.command()
 def showcase(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/showcase"),
 ) -> None:

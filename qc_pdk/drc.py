@@ -211,7 +211,8 @@ class _Checker:
         return markers if waived.is_empty() else markers.not_interacting(waived)
 
 
-def _read_layout(path: Path) -> kdb.Layout:
+def read_layout_file(path: Path) -> kdb.Layout:
+    """Read a GDSII/OASIS file; ``DrcInputError`` with a clear message when it is not one."""
     if not path.exists():
         raise DrcInputError(f"{path}: no such file")
     if not path.is_file():
@@ -341,7 +342,7 @@ def check_layout(
     """
     path = Path(path)
     t0 = time.perf_counter()
-    layout = _read_layout(path)
+    layout = read_layout_file(path)
     top = _pick_top(layout, path, top_cell)
     if not allow_unknown_layers:
         _check_layers(layout, top, path)

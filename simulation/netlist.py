@@ -67,12 +67,18 @@ def default_binder() -> Binder:
     return bind_cell
 
 
-def extract_netlist(component: gf.Component, binder: Binder | None = None) -> HierarchicalNetlist:
+def extract_netlist(
+    component: gf.Component, binder: Binder | None = None, *, expose_detectors: bool = False
+) -> HierarchicalNetlist:
     """Hierarchical netlist of ``component``'s optical circuit.
 
     Args:
         component: any gdsfactory component (ports named as in the component library).
         binder: maps a cell to its compact model (default: ``components.model_binding``).
+        expose_detectors: make every detector an external port: ``det:<instance path>`` for
+            the waveguide port feeding a detector cell (light arriving), and
+            ``det:<instance path>/d1`` for a model's detector sink such as the qubitron's
+            (light detected, efficiency included), so the S-matrix tells each detector's share.
 
     Raises:
         NetlistError: a cell with optical ports has neither a model nor sub-instances.
@@ -90,14 +96,11 @@ def extract_netlist(component: gf.Component, binder: Binder | None = None) -> Hi
             memo[cell.name] = binding.key
             return binding.key
         children = {inst.name: (inst, visit(inst.cell)) for inst in cell.insts}
-        optical_children = {name: k for name, (_, k) in children.items() if k is not None}
-        if not optical_children:
-            if _optical_ports(cell) and cell.insts:
-                pass  # only non-optical children: not an optical circuit
-            elif _optical_ports(cell):
+        if not any(k is not None for _, k in children.values()):
+            if _optical_ports(cell):
                 raise NetlistError(
-                    f"cell {cell.name!r} ({cell.function_name or 'no function'}) has optical "
-                    "ports but no compact model; register one in components.model_binding"
+                    f"cell {cell.name!r} ({_function_name(cell)}) has optical ports but no "
+                    "compact model; register one in components.model_binding"
                 )
             memo[cell.name] = None
             return None
@@ -120,11 +123,11 @@ def extract_netlist(component: gf.Component, binder: Binder | None = None) -> Hi
             inst, _, port = ref.rpartition(",")
             return inst in instances and port in leaf_ports[inst]
 
-        connections = [
-            (n["p1"], n["p2"]) for n in raw["nets"] if optical(n["p1"]) and optical(n["p2"])
-        ]
+        nets = [(n["p1"], n["p2"]) for n in raw["nets"] if optical(n["p1"]) and optical(n["p2"])]
         ports = {p: ref for p, ref in raw["ports"].items() if optical(ref)}
-        net.circuits[cell.name] = Circuit(instances=instances, connections=connections, ports=ports)
+        if expose_detectors:
+            nets = _export_detectors(net, instances, leaf_ports, nets, ports)
+        net.circuits[cell.name] = Circuit(instances=instances, connections=nets, ports=ports)
         memo[cell.name] = cell.name
         return cell.name
 
@@ -133,6 +136,52 @@ def extract_netlist(component: gf.Component, binder: Binder | None = None) -> Hi
         raise NetlistError(f"component {component.name!r} has no optical circuit")
     net.top = top
     return net
+
+
+def _function_name(cell: gf.Component) -> str:
+    try:
+        return cell.function_name or "no cell function"
+    except ValueError:
+        return "no cell function"
+
+
+DETECTOR_PREFIX = "det:"
+
+
+def _export_detectors(
+    net: HierarchicalNetlist,
+    instances: dict[str, str],
+    leaf_ports: dict[str, set[str]],
+    nets: list[tuple[str, str]],
+    ports: dict[str, str],
+) -> list[tuple[str, str]]:
+    """Replace detector cells by external ports; export sinks and children's detector ports.
+
+    Mutates ``instances`` and ``ports``; returns the remaining connections.
+    """
+    detectors = {
+        i for i, k in instances.items() if k in net.leaves and net.leaves[k].category == "detector"
+    }
+    kept: list[tuple[str, str]] = []
+    for a, b in nets:
+        ia, ib = a.rpartition(",")[0], b.rpartition(",")[0]
+        if ia in detectors:
+            ports[f"{DETECTOR_PREFIX}{ia}"] = b
+        elif ib in detectors:
+            ports[f"{DETECTOR_PREFIX}{ib}"] = a
+        else:
+            kept.append((a, b))
+    for i in detectors:
+        del instances[i]
+    for inst, pnames in leaf_ports.items():
+        if inst in detectors:
+            continue
+        for p in sorted(pnames):
+            if p.startswith(DETECTOR_PREFIX):  # a sub-circuit's detector
+                ports[f"{DETECTOR_PREFIX}{inst}/{p[len(DETECTOR_PREFIX) :]}"] = f"{inst},{p}"
+            elif instances[inst] in net.leaves and p.startswith("d") and p[1:].isdigit():
+                ports[f"{DETECTOR_PREFIX}{inst}/{p}"] = f"{inst},{p}"  # a model's detector sink
+    return kept
 
 
 def _ports_of(net: HierarchicalNetlist, instances: dict[str, str]) -> dict[str, set[str]]:

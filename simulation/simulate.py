@@ -66,11 +66,13 @@ def simulate_component(
     *,
     models: Mapping[str, Callable[..., SDict]] | None = None,
     binder: Binder | None = None,
+    expose_detectors: bool = False,
 ) -> SDict:
     """S-dict of ``component`` at its optical ports over ``wl`` (um).
 
     A leaf cell with a model is evaluated directly; anything else is extracted as a
-    hierarchical netlist and solved bottom-up.
+    hierarchical netlist and solved bottom-up. With ``expose_detectors`` every detector is an
+    extra output port ``det:<instance path>`` (see ``extract_netlist``).
     """
-    net = extract_netlist(component, binder)
+    net = extract_netlist(component, binder, expose_detectors=expose_detectors)
     return solve_netlist(net, wl, models)[net.top]
