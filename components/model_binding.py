@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -54,8 +55,18 @@ CATEGORIES = (
 )
 
 
+def _ring_radius_um(s: Mapping[str, Any], info: Mapping[str, Any]) -> float:
+    """Radius of the circle with the ring's round trip, so racetrack straights set the phase."""
+    if "round_trip_um" in info:
+        return float(info["round_trip_um"]) / (2 * math.pi)
+    return (
+        float(s.get("radius", info.get("radius_um", 30.0)))
+        + float(s.get("length_x", 0.0)) / math.pi
+    )
+
+
 def _ring_kwargs(s: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
-    kw: dict[str, Any] = {"radius_um": float(s.get("radius", 30.0))}
+    kw: dict[str, Any] = {"radius_um": _ring_radius_um(s, info)}
     if "gap" in s:
         kw["gap_um"] = float(s["gap"])
     if s.get("gap_drop") is not None:
@@ -77,7 +88,7 @@ def _wdm_kwargs(s: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]
 
 
 def _qubitron_kwargs(s: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
-    kw: dict[str, Any] = {"radius_um": float(s.get("radius", info.get("radius_um", 40.0)))}
+    kw: dict[str, Any] = {"radius_um": _ring_radius_um(s, info)}
     gap = s.get("gap", info.get("gap_um"))
     if gap is not None:
         kw["gap_pump_um"] = kw["gap_stokes_um"] = float(gap)
@@ -109,6 +120,10 @@ def _taper(s: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
     return kw
 
 
+def _info_length(s: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
+    return {"length_um": float(info["length_um"])} if "length_um" in info else {}
+
+
 def _none(s: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
@@ -122,7 +137,7 @@ BINDINGS: dict[
     "bend_circular": ("bend_euler", _bend, "bend"),
     "taper": ("taper", _taper, "taper"),
     "crossing": ("crossing", _none, "crossing"),
-    "interlayer_coupler": ("interlayer_coupler", _none, "interlayer"),
+    "interlayer_coupler": ("interlayer_coupler", _info_length, "interlayer"),
     "ring_allpass": ("ring_allpass", _ring_kwargs, "ring"),
     "ring_adddrop": ("ring_adddrop", _ring_kwargs, "ring"),
     "ring_switch": ("ring_switch", _ring_kwargs, "switch"),

@@ -10,10 +10,16 @@ rings 0 .. k-1:
     S(o1, o{k+3}) = D_k prod_{j<k} T_j
 
 Light entering a drop port goes back towards o1 (reverse direction); rings it passes on the
-way drop it into their unused add ports, so drop ports do not couple to each other. The
-mux is the same network used in reverse (reciprocity): channel k enters o{k+3} and the
-multiplexed signal leaves at o1. Bus segments between rings are not modelled (their
-propagation loss is ~1e-4 dB per ring pitch).
+way drop it into their unused add ports, so drop ports do not couple to each other.
+
+The mux (as drawn by ``components.wdm_mux``) feeds channel k into ring k's *add* port; on
+resonance it leaves on the bus towards o2 and passes rings k+1 .. N-1:
+
+    S(o{k+3}, o2) = D_k prod_{j>k} T_j,    S(o1, o2) = prod_j T_j
+
+(the bus input o1 reaches no channel port: resonant light leaves at the rings' unused drop
+ends). Bus segments between rings are not modelled (their propagation loss is ~1e-4 dB per
+ring pitch).
 
 Example:
     >>> s = wdm_demux(wl=1.5504, channels=4, spacing_nm=0.8)
@@ -53,16 +59,16 @@ DEFAULT_SPACING_NM = 0.8
 DEFAULT_CHANNELS = 4
 
 
-def _bank(
+def _ring_responses(
     wl: np.ndarray, centre_wl_nm: float, spacing_nm: float, channels: int, radius_um: float,
     gap_um: float, loss_dB_per_cm: float, kappa0_per_um: float | None,
     decay_um: float | None, include_bend_loss: bool, pulley_angle_deg: float,
-) -> tuple[np.ndarray, list[np.ndarray]]:
+) -> list[dict[str, np.ndarray]]:
+    """``adddrop_response`` of each ring of the bank, in channel order."""
     radii = wdm_ring_radii_um(
         centre_nm=centre_wl_nm, spacing_nm=spacing_nm, channels=channels, radius_um=radius_um
     )
-    through = np.ones(wl.shape, dtype=complex)
-    drops = []
+    responses = []
     for r in radii:
         a, phi = ring_round_trip(
             wl=wl, radius_um=float(r), loss_dB_per_cm=loss_dB_per_cm,
@@ -72,7 +78,15 @@ def _bank(
             wl=wl, radius_um=float(r), gap_um=gap_um, kappa0_per_um=kappa0_per_um,
             decay_um=decay_um, pulley_angle_deg=pulley_angle_deg,
         )
-        resp = adddrop_response(t, t, a, phi)
+        responses.append(adddrop_response(t, t, a, phi))
+    return responses
+
+
+def _bank(*args: object) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Demux: bus through and each channel's drop (ring k behind rings 0 .. k-1)."""
+    through = np.ones(np.shape(args[0]), dtype=complex)
+    drops = []
+    for resp in _ring_responses(*args):  # type: ignore[arg-type]
         drops.append(through * resp["drop"])
         through = through * resp["through"]
     return through, drops
@@ -144,22 +158,27 @@ def wdm_mux(
     include_bend_loss: bool = True,
     pulley_angle_deg: float = 0.0,
 ) -> SDict:
-    """S-dict of a ring multiplexer: the demux network used in reverse.
+    """S-dict of a ring multiplexer: channel k enters o{k+3} (ring k's add port), all leave at o2.
 
-    Channel k enters o{k+3} and leaves, multiplexed, at o1; o2 is the far bus end.
-    Parameters and units as :func:`wdm_demux`; the S-dict is identical (reciprocity).
+    Parameters and units as :func:`wdm_demux`.
 
     Example:
         >>> s = wdm_mux(wl=1.5496)
-        >>> float(abs(s[("o4", "o1")]) ** 2) > 0.5
+        >>> float(abs(s[("o4", "o2")]) ** 2) > 0.5
         True
     """
-    return wdm_demux(
-        wl=wl, centre_wl_nm=centre_wl_nm, spacing_nm=spacing_nm, channels=channels,
-        radius_um=radius_um, gap_um=gap_um, loss_dB_per_cm=loss_dB_per_cm,
-        kappa0_per_um=kappa0_per_um, decay_um=decay_um, include_bend_loss=include_bend_loss,
-        pulley_angle_deg=pulley_angle_deg,
+    wl_arr = wavelength_um(wl)
+    resp = _ring_responses(
+        wl_arr, centre_wl_nm, spacing_nm, channels, radius_um, gap_um, loss_dB_per_cm,
+        kappa0_per_um, decay_um, include_bend_loss, pulley_angle_deg,
     )
+    pairs = {}
+    after = np.ones(wl_arr.shape, dtype=complex)  # through of the rings downstream of ring k
+    for k in reversed(range(len(resp))):
+        pairs[(f"o{k + 3}", "o2")] = resp[k]["drop"] * after
+        after = after * resp[k]["through"]
+    pairs[("o1", "o2")] = after
+    return reciprocal(pairs)
 
 
 def wdm_channel_transmission(*, wl: ArrayLike = 1.55, **params: float) -> np.ndarray:

@@ -200,12 +200,18 @@ def test_wdm_demux_channels_peak_on_grid() -> None:
     assert np.all(xt < -20.0)
 
 
-def test_wdm_mux_is_demux_in_reverse() -> None:
-    wl = np.linspace(1.5485, 1.5515, 301)
-    demux = MODELS["wdm_demux"](wl=wl)
-    mux = MODELS["wdm_mux"](wl=wl)
+def test_wdm_mux_adds_each_channel_onto_the_bus_output() -> None:
+    from components.resonance import wdm_grid_nm
+
+    grid_um = wdm_grid_nm(centre_nm=1550.0, spacing_nm=0.8, channels=4) * 1e-3
+    mux = MODELS["wdm_mux"](wl=grid_um)
+    demux = MODELS["wdm_demux"](wl=grid_um)
     for k in range(4):
-        np.testing.assert_array_equal(mux[(f"o{k + 3}", "o1")], demux[("o1", f"o{k + 3}")])
+        power = np.abs(mux[(f"o{k + 3}", "o2")]) ** 2
+        assert int(np.argmax(power)) == k and power[k] > 0.9  # channel k passes at its grid line
+        # same rings: the mux's add path and the demux's drop path have equal strength
+        np.testing.assert_allclose(power[k], np.abs(demux[("o1", f"o{k + 3}")][k]) ** 2, rtol=0.05)
+    np.testing.assert_allclose(mux[("o1", "o2")], demux[("o1", "o2")])
 
 
 def test_wdm_rejects_aliasing_grid() -> None:

@@ -167,3 +167,30 @@ def test_bad_port_is_named() -> None:
     net = Circuit(instances={"a": "wg"}, connections=[], ports={"in": "a,o7"})
     with pytest.raises(NetlistError, match="no port 'o7'"):
         solve_circuit(net, {"wg": wg})
+
+
+def _random_passive(rng: np.random.Generator, n_ports: int, n_wl: int) -> dict:
+    """Random reciprocal, strictly passive S-dict (scaled symmetric matrices)."""
+    m = rng.normal(size=(n_wl, n_ports, n_ports)) + 1j * rng.normal(size=(n_wl, n_ports, n_ports))
+    m = m + np.swapaxes(m, -1, -2)
+    m *= 0.9 / np.linalg.norm(m, ord=2, axis=(-2, -1))[:, None, None]
+    names = [f"p{i}" for i in range(n_ports)]
+    return {(a, b): m[:, j, i] for i, a in enumerate(names) for j, b in enumerate(names)}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_elimination_and_sparse_lu_agree_on_random_networks(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_inst = int(rng.integers(3, 12))
+    sizes = {f"k{i}": int(rng.integers(2, 5)) for i in range(n_inst)}
+    sdicts = {k: _random_passive(rng, n, 7) for k, n in sizes.items()}
+    free = [f"k{i},p{p}" for i in range(n_inst) for p in range(sizes[f"k{i}"])]
+    rng.shuffle(free)
+    ports = {f"e{i}": free.pop() for i in range(3)}
+    pairs = [(free.pop(), free.pop()) for _ in range(len(free) // 2 - 1)]  # two stay dangling
+    used = {r.split(",")[0] for pair in pairs for r in pair} | {r.split(",")[0] for r in ports.values()}
+    net = Circuit(instances={i: i for i in sorted(used)}, connections=pairs, ports=ports)
+    a = solve_circuit(net, sdicts, method="elimination")
+    b = solve_circuit(net, sdicts, method="sparse")
+    for key in set(a) | set(b):
+        np.testing.assert_allclose(a.get(key, 0), b.get(key, 0), atol=1e-10)

@@ -1,0 +1,161 @@
+"""Shared helpers of the QuantaCore cells: rule look-ups, parameter checks, drawing helpers.
+
+Every check raises ``ValueError`` naming the offending parameter and the limit taken from the
+design-rule table (``qc_pdk.rules``), so a bad parameter never reaches the mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import gdsfactory as gf
+import numpy as np
+
+from qc_pdk import activate
+from qc_pdk.layers import LAYER
+from qc_pdk.rules import min_bend_radius_um, min_space_um, min_width_um
+
+# Heater-to-WG2 clearance from HEATER.WG2.1 plus a margin for polygon snapping (um).
+HEATER_WG_CLEARANCE_UM = 1.0
+# Size of a heater contact via stack (HEATER/M1/M2 squares, um) and of its vias.
+VIA_STACK_SIZE_UM = 12.0
+VIAC_SIZE_UM = 6.0
+VIA1_SIZE_UM = 4.0
+
+
+def ensure_pdk() -> None:
+    """Activate the QuantaCore PDK (cells resolve specs such as ``"strip_wg2"`` through it)."""
+    activate()
+
+
+def layer_name(cross_section: gf.typings.CrossSectionSpec) -> str:
+    """PDK layer name (``"WG1"``, ``"WG2"``, ``"M1"`` ...) of a cross-section's core layer."""
+    ensure_pdk()
+    xs = gf.get_cross_section(cross_section)
+    core = gf.get_layer(xs.layer)
+    for name in LAYER.__members__:
+        if gf.get_layer(getattr(LAYER, name)) == core:
+            return name
+    raise ValueError(f"cross_section {cross_section!r} draws on a layer outside the QuantaCore PDK")
+
+
+def waveguide_layer(
+    cross_section: gf.typings.CrossSectionSpec, param: str = "cross_section"
+) -> str:
+    """Like ``layer_name`` but only accepts the SiN waveguide layers WG1 / WG2."""
+    name = layer_name(cross_section)
+    if name not in ("WG1", "WG2"):
+        raise ValueError(
+            f"{param}={cross_section!r} must be a SiN waveguide cross-section (WG1/WG2), "
+            f"got layer {name}"
+        )
+    return name
+
+
+def xs_width(cross_section: gf.typings.CrossSectionSpec) -> float:
+    ensure_pdk()
+    return float(gf.get_cross_section(cross_section).width)
+
+
+def check_at_least(param: str, value: float, limit: float, what: str) -> None:
+    """Raise ``ValueError`` unless ``value >= limit`` (``what`` names the rule / reason)."""
+    if not np.isfinite(value) or value < limit - 1e-9:
+        raise ValueError(f"{param}={value} is below the minimum {limit} um ({what})")
+
+
+def check_positive(param: str, value: float, *, allow_zero: bool = False) -> None:
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{param}={value} must be {bound} um")
+
+
+def check_radius(param: str, radius: float, layer: str) -> None:
+    """Centreline radius against the layer's minimum bend radius (rule ``LAYER.R.1``)."""
+    check_at_least(
+        param,
+        radius,
+        min_bend_radius_um(layer),
+        f"minimum bend radius of {layer}, rule {layer}.R.1",
+    )
+
+
+def check_gap(param: str, gap: float, layer: str) -> None:
+    """Waveguide-to-waveguide gap against the layer's minimum space (rule ``LAYER.S.1``)."""
+    check_at_least(param, gap, min_space_um(layer), f"minimum space of {layer}, rule {layer}.S.1")
+
+
+def check_width(param: str, width: float, layer: str) -> None:
+    check_at_least(param, width, min_width_um(layer), f"minimum width of {layer}, rule {layer}.W.1")
+
+
+def rect(c: gf.Component, x0: float, y0: float, x1: float, y1: float, layer: object) -> None:
+    """Axis-aligned rectangle from two corners (any order)."""
+    xa, xb = sorted((x0, x1))
+    ya, yb = sorted((y0, y1))
+    c.add_polygon([(xa, ya), (xb, ya), (xb, yb), (xa, yb)], layer=layer)
+
+
+def annulus_sector(
+    radius: float, width: float, angle0_deg: float, angle1_deg: float, step_deg: float = 1.0
+) -> np.ndarray:
+    """Polygon points of an annular sector centred on the origin (radius = centreline, um)."""
+    n = max(int(np.ceil(abs(angle1_deg - angle0_deg) / step_deg)), 2) + 1
+    t = np.radians(np.linspace(angle0_deg, angle1_deg, n))
+    ro, ri = radius + width / 2, radius - width / 2
+    outer = np.c_[ro * np.cos(t), ro * np.sin(t)]
+    inner = np.c_[ri * np.cos(t), ri * np.sin(t)][::-1]
+    return np.r_[outer, inner]
+
+
+def snap(value: float) -> float:
+    """Snap a coordinate to the 1 nm grid."""
+    return float(np.round(value, 3))
+
+
+def port_names(c: gf.Component) -> list[str]:
+    return [p.name for p in c.ports if p.name]
+
+
+def add_ports_renamed(c: gf.Component, ports: Sequence[gf.Port], names: Sequence[str]) -> None:
+    for name, port in zip(names, ports, strict=True):
+        c.add_port(name, port=port)
+
+
+# Extra gap (um) a pulley coupler needs over the space rule: both coupled edges are polygonised
+# arcs, and their chords eat a few nm of the drawn gap.
+PULLEY_GAP_MARGIN_UM = 0.01
+COUPLINGS = ("point", "pulley")
+MAX_PULLEY_ANGLE_DEG = 90.0
+
+
+def check_ring(
+    radius: float,
+    gap: float,
+    length_x: float,
+    cross_section: object,
+    coupling: str,
+    pulley_angle: float,
+) -> str:
+    """Validate the common ring parameters; returns the waveguide layer name."""
+    layer = waveguide_layer(cross_section)
+    check_radius("radius", radius, layer)
+    if coupling not in COUPLINGS:
+        raise ValueError(f"coupling={coupling!r} must be one of {COUPLINGS}")
+    if coupling == "pulley":
+        limit = min_space_um(layer) + PULLEY_GAP_MARGIN_UM
+        check_at_least(
+            "gap",
+            gap,
+            limit,
+            f"minimum space of {layer} (rule {layer}.S.1) + "
+            f"{PULLEY_GAP_MARGIN_UM} um arc-polygon margin of a pulley coupler",
+        )
+        if not 0 < pulley_angle <= MAX_PULLEY_ANGLE_DEG:
+            raise ValueError(
+                f"pulley_angle={pulley_angle} must be in (0, {MAX_PULLEY_ANGLE_DEG}] degrees "
+                "(wider wraps send the escape bends into the other bus)"
+            )
+    else:
+        check_gap("gap", gap, layer)
+    check_positive("length_x", length_x, allow_zero=True)
+    return layer

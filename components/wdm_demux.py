@@ -1,0 +1,55 @@
+"""WDM demultiplexer: a bank of add-drop ring filters on one bus."""
+
+from __future__ import annotations
+
+import gdsfactory as gf
+from gdsfactory.typings import CrossSectionSpec
+
+from components._wdm import wdm_bank
+
+
+@gf.cell
+def wdm_demux(
+    centre_wl_nm: float = 1550.0,
+    spacing_nm: float = 1.6,
+    channels: int = 4,
+    radius: float = 30.0,
+    gap: float = 0.3,
+    cross_section: CrossSectionSpec = "strip",
+) -> gf.Component:
+    """N add-drop rings along one bus; ring k drops channel k (ascending wavelength).
+
+    Ring radii come from ``components.resonance.wdm_ring_radii_um`` (one shared order m, ring k
+    resonant at grid channel k); each ring's resonance is stored in
+    ``info["ring_resonance_wl_nm"]`` and the grid in ``info["channel_wl_nm"]``. Drop ports are
+    turned north by a 90-degree Euler bend so they can be routed independently.
+
+    Args:
+        centre_wl_nm: grid centre in nm.
+        spacing_nm: channel spacing in nm (> 0; channels * spacing < ring FSR).
+        channels: number of channels N (integer >= 1).
+        radius: nominal ring radius in um (>= 20, rule WGn.R.1).
+        gap: ring-to-bus gap in um (>= 0.25, rule WGn.S.1).
+        cross_section: SiN cross-section.
+
+    .. code::
+
+          o3      o4     ...  o{N+2}      channel drops (north)
+           |       |            |
+           \\_ O    \\_ O   ...   \\_ O
+        o1 ──────────────────────────── o2
+        (bus in)                 (bus through)
+
+    Raises:
+        ValueError: channels < 1, non-positive spacing, radius / gap under the rules, or
+            channels * spacing >= FSR.
+    """
+    return wdm_bank(
+        kind="demux",
+        centre_wl_nm=centre_wl_nm,
+        spacing_nm=spacing_nm,
+        channels=channels,
+        radius=radius,
+        gap=gap,
+        cross_section=cross_section,
+    )

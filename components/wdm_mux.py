@@ -1,0 +1,53 @@
+"""WDM multiplexer: a bank of add-drop ring filters adding channels onto one bus."""
+
+from __future__ import annotations
+
+import gdsfactory as gf
+from gdsfactory.typings import CrossSectionSpec
+
+from components._wdm import wdm_bank
+
+
+@gf.cell
+def wdm_mux(
+    centre_wl_nm: float = 1550.0,
+    spacing_nm: float = 1.6,
+    channels: int = 4,
+    radius: float = 30.0,
+    gap: float = 0.3,
+    cross_section: CrossSectionSpec = "strip",
+) -> gf.Component:
+    """N add-drop rings along one bus; channel k enters at o{k+3} and leaves on the bus at o2.
+
+    Same bank as ``wdm_demux`` but the channel ports are the rings' add ports (top-right),
+    turned north by a 90-degree Euler bend. Radii from
+    ``components.resonance.wdm_ring_radii_um``; resonances in ``info["ring_resonance_wl_nm"]``.
+
+    Args:
+        centre_wl_nm: grid centre in nm.
+        spacing_nm: channel spacing in nm (> 0; channels * spacing < ring FSR).
+        channels: number of channels N (integer >= 1).
+        radius: nominal ring radius in um (>= 20, rule WGn.R.1).
+        gap: ring-to-bus gap in um (>= 0.25, rule WGn.S.1).
+        cross_section: SiN cross-section.
+
+    .. code::
+
+             o3      o4  ...     o{N+2}     channel inputs (north)
+              |       |            |
+           O _/    O _/   ...   O _/
+        o1 ──────────────────────────── o2
+        (bus in, unused)        (bus out: all channels)
+
+    Raises:
+        ValueError: as ``wdm_demux``.
+    """
+    return wdm_bank(
+        kind="mux",
+        centre_wl_nm=centre_wl_nm,
+        spacing_nm=spacing_nm,
+        channels=channels,
+        radius=radius,
+        gap=gap,
+        cross_section=cross_section,
+    )
