@@ -129,6 +129,71 @@ def drc(
 
 
 @app.command()
+def cells(
+    gallery: Annotated[
+        Path | None, typer.Option(help="Write every cell into this GDS (plus a PNG next to it).")
+    ] = None,
+) -> None:
+    """List the QuantaCore cells with their parameters; optionally write a gallery GDS."""
+    from components.gallery import cell_parameters, list_cells
+
+    table = Table(title="QuantaCore cells (lengths in um)")
+    table.add_column("cell")
+    table.add_column("parameters (defaults)")
+    for name in list_cells():
+        params = ", ".join(f"{k}={v!r}" for k, v in cell_parameters(name).items())
+        table.add_row(name, params)
+    Console().print(table)
+    if gallery is not None:
+        from components.gallery import gallery as build_gallery
+        from components.gallery import write_png
+        from qc_pdk import activate
+
+        activate()
+        with console.status("building gallery ..."):
+            component = build_gallery()
+            _write_gds_atomically(component, gallery)
+            png = write_png(component, gallery.with_suffix(".png"))
+        console.print(f"wrote {gallery} and {png}")
+
+
+def _write_gds_atomically(component: object, path: Path) -> Path:
+    """GDS (with gdsfactory metadata) written under a temporary name, then renamed."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp.gds")
+    component.write_gds(tmp)  # type: ignore[attr-defined]
+    os.replace(tmp, path)
+    return path
+
+
+@app.command()
+def cell(
+    name: Annotated[str, typer.Argument(help="Cell name (see `quantacore cells`).")],
+    out: Annotated[Path, typer.Option(help="Output GDS (a PNG preview is written next to it).")],
+    p: Annotated[
+        list[str] | None, typer.Option("-p", help="Parameter as key=value (repeatable).")
+    ] = None,
+) -> None:
+    """Build one cell and write it as GDS, with a PNG preview next to it."""
+    from components.gallery import build_cell, parse_assignments, write_png
+    from qc_pdk import activate
+
+    activate()
+    try:
+        component = build_cell(name, parse_assignments(p or []))
+    except ValueError as e:
+        raise fail_bad_input(str(e)) from None
+    _write_gds_atomically(component, out)
+    png = write_png(component, out.with_suffix(".png"))
+    info = dict(component.info)
+    if info:
+        console.print(", ".join(f"{k}={v}" for k, v in info.items() if not k.startswith("route_")))
+    console.print(f"wrote {out} and {png}")
+
+
+@app.command()
 def loss(
     file: Annotated[
         Path, typer.Argument(help="Layout (GDS with gdsfactory metadata) or circuit YAML.")

@@ -15,22 +15,9 @@ from pathlib import Path
 from rich.console import Console
 
 
-def write_png(component: object, path: Path) -> Path:
-    """Render ``component`` to a PNG with matplotlib (Agg, no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig = component.plot(return_fig=True)  # type: ignore[attr-defined]
-    fig.set_size_inches(10, 8)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    return path
-
-
 def run_showcase(out: Path, console: Console) -> int:
     """Write ``out/showcase.gds``, ``quantacore.lyp``, ``showcase.png`` and ``drc/``; exit code."""
+    from components.gallery import write_png
     from flows.showcase import pdk_showcase
     from qc_pdk.drc import check_layout, write_drc_outputs
     from qc_pdk.layer_views import write_lyp

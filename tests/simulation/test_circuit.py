@@ -188,7 +188,9 @@ def test_elimination_and_sparse_lu_agree_on_random_networks(seed: int) -> None:
     rng.shuffle(free)
     ports = {f"e{i}": free.pop() for i in range(3)}
     pairs = [(free.pop(), free.pop()) for _ in range(len(free) // 2 - 1)]  # two stay dangling
-    used = {r.split(",")[0] for pair in pairs for r in pair} | {r.split(",")[0] for r in ports.values()}
+    used = {r.split(",")[0] for pair in pairs for r in pair} | {
+        r.split(",")[0] for r in ports.values()
+    }
     net = Circuit(instances={i: i for i in sorted(used)}, connections=pairs, ports=ports)
     a = solve_circuit(net, sdicts, method="elimination")
     b = solve_circuit(net, sdicts, method="sparse")
