@@ -225,6 +225,36 @@ def loss(
 
 
 @app.command()
+def build(
+    spec: Annotated[
+        Path | None, typer.Argument(help="Chip spec (YAML); default: the built-in default chip.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output root; the build goes to OUT/NAME/.")] = Path(
+        "gds_out"
+    ),
+    schema: Annotated[
+        Path | None, typer.Option(help="Only write the chip-spec JSON schema (for editors).")
+    ] = None,
+) -> None:
+    """The main job: chip spec -> mask, DRC, loss budget, FDTD summary, report.json/.html.
+
+    Exit 0 clean, 1 checks failed (reports still written), 2 bad spec (nothing written).
+    """
+    from flows.build import build_chip
+    from flows.spec import SpecError, load_spec, write_json_schema
+
+    if schema is not None:
+        console.print(f"wrote {write_json_schema(schema)}")
+        return
+    try:
+        chip_spec = load_spec(spec)
+        result = build_chip(chip_spec, out, console)
+    except SpecError as e:
+        raise fail_bad_input(str(e)) from None
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
 def showcase(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/showcase"),
 ) -> None:

@@ -1,0 +1,121 @@
+"""The build report as HTML (one self-contained page next to its PNGs) and the layout pictures.
+
+The chip picture is drawn from the hierarchy (die, tile outlines), never by flattening the
+array; the tile is drawn in full.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def write_layout_pictures(component: Any, tile: Any, folder: Path, spec: Any) -> dict[str, str]:
+    """``layout.png`` (die with the tile array) and ``tile.png`` (one tile in full)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from components.gallery import write_png
+
+    tile_ref = component.insts[0]
+    write_png(tile, folder / "tile.png")
+    fig, ax = plt.subplots(figsize=(8, 8 * spec.die.height_um / spec.die.width_um))
+    ax.add_patch(Rectangle((0, 0), spec.die.width_um, spec.die.height_um, fill=False, lw=1.5))
+    rows, cols = spec.tiles
+    px, py = component.info["tile_pitch_um"]
+    x0, y0 = tile_ref.xmin, tile_ref.ymin  # first element's box (array origin element)
+    for i in range(cols):
+        for j in range(rows):
+            ax.add_patch(
+                Rectangle(
+                    (x0 + i * px, y0 + j * py), tile.xsize, tile.ysize, alpha=0.35, color="tab:blue"
+                )
+            )
+    ax.set_xlim(0, spec.die.width_um)
+    ax.set_ylim(0, spec.die.height_um)
+    ax.set_aspect("equal")
+    ax.set_title(f"{spec.name}: {rows} x {cols} tiles, {spec.n_qubitrons} qubitrons")
+    ax.set_xlabel("x (um)")
+    ax.set_ylabel("y (um)")
+    fig.savefig(folder / "layout.png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return {"chip": "layout.png", "tile": "tile.png"}
+
+
+def _loss_histogram(report: dict[str, Any], folder: Path) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    losses = np.asarray(report["loss"]["insertion_loss_dB"], float)
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.hist(losses[losses < 60], bins=30, color="tab:orange")
+    ax.set_xlabel("insertion loss per path (dB)")
+    ax.set_ylabel("paths")
+    ax.set_title("loss histogram (one tile)")
+    fig.savefig(folder / "loss_histogram.png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return "loss_histogram.png"
+
+
+def _table(rows: list[tuple[Any, ...]], head: tuple[str, ...]) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>" for r in rows
+    )
+    return f"<table><tr>{th}</tr>{body}</table>"
+
+
+def write_html_report(report: dict[str, Any], path: Path) -> Path:
+    """Write the HTML report for ``report`` (the dict of report.json)."""
+    hist = _loss_histogram(report, path.parent)
+    drc = report["drc"]
+    drc_rows = [(rule, n) for rule, n in drc["by_rule"].items()] or [("all rules", "clean")]
+    worst = [
+        (
+            p["input"],
+            p["output"],
+            f"{p['insertion_loss_dB']:.3f}",
+            ", ".join(f"{k} {v:.3f}" for k, v in p["breakdown_dB"].items()),
+        )
+        for p in report["loss"]["worst"]
+    ]
+    det = [
+        (k, f"{v['efficiency']:.4f}", f"{v['wl_nm']:.3f}")
+        for k, v in report["qubitron_detection"]["detector_efficiency"].items()
+    ]
+    stages = [
+        (s["stage"], f"{s['seconds']:.2f}", f"{s['peak_rss_mib']:.0f}") for s in report["stages"]
+    ]
+    counts = list(report["counts"].items())
+    page = f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>QuantaCore build: {html.escape(report["name"])}</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 8px}}
+img{{max-width:100%;border:1px solid #ddd}}</style></head><body>
+<h1>{html.escape(report["name"])}</h1>
+<p>mask: <a href="{html.escape(report["gds"])}">{html.escape(report["gds"])}</a>;
+DRC {"clean" if drc["clean"] else f"{drc['total_violations']} violations"};
+{report["qubitron_detection"]["reachable"]} of {report["qubitron_detection"]["expected"]}
+qubitrons per tile reached by a routed optical path.</p>
+<h2>Layout</h2><img src="layout.png"><img src="tile.png">
+<h2>Counts</h2>{_table(counts, ("what", "count"))}
+<h2>DRC</h2>{_table(drc_rows, ("rule", "violations"))}
+<p>marker database: <a href="drc/drc.lyrdb">drc/drc.lyrdb</a></p>
+<h2>Loss</h2><img src="{hist}">
+<h3>Worst paths</h3>{_table(worst, ("input", "output", "loss (dB)", "breakdown (dB)"))}
+<h3>Per-qubitron detection efficiency (pump fibre to detector)</h3>
+{_table(det, ("qubitron detector", "efficiency", "channel (nm)"))}
+<h2>FDTD</h2><pre>{html.escape(str(report["fdtd"]))}</pre>
+<h2>Stages</h2>{_table(stages, ("stage", "seconds", "peak RSS (MiB)"))}
+</body></html>
+"""
+    path.write_text(page)
+    return path

@@ -1,0 +1,211 @@
+"""The chip spec: what `quantacore build` turns into a mask and its reports.
+
+A YAML file validated by pydantic: unknown fields, wrong types and impossible combinations
+(an array that does not divide into tiles, a WDM grid wider than the qubitron ring's FSR or
+channels closer than its linewidth) are rejected with a message naming the field.
+
+    name: demo_chip
+    array: {rows: 2, columns: 8, tile_columns: 4}     # qubitrons; a tile is one row of 4
+    qubitron: {radius_um: 40.0, gap_um: 0.3}
+    wdm: {centre_nm: 1550.0, spacing_nm: 0.8}         # one channel per qubitron of a tile
+    switch_network: {topology: tile_switch_bank}
+    io: {coupler: grating}
+    layers: {qubitron: WG2, routing: WG2}
+    die: {width_um: 6000, height_um: 4000}
+
+Example:
+    >>> array = {"rows": 1, "columns": 4, "tile_columns": 4}
+    >>> spec = ChipSpec.model_validate({"name": "x", "array": array})
+    >>> spec.tiles, spec.wdm.channels(spec)
+    ((1, 1), 4)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from qc_pdk.rules import min_bend_radius_um, min_space_um
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ArraySpec(_Strict):
+    """Qubitron array: ``rows`` x ``columns``, grouped in tiles of one row of ``tile_columns``."""
+
+    rows: int = Field(2, ge=1, le=4096, description="qubitron rows")
+    columns: int = Field(8, ge=1, le=4096, description="qubitron columns")
+    tile_columns: int = Field(4, ge=1, le=64, description="qubitrons per tile (one row)")
+    tile_pitch_um: tuple[float, float] | None = Field(
+        None, description="tile pitch (x, y) in um; default: tile size plus routing margin"
+    )
+
+    @model_validator(mode="after")
+    def _tiles_divide(self) -> ArraySpec:
+        if self.columns % self.tile_columns:
+            raise ValueError(
+                f"array.columns ({self.columns}) must be a multiple of array.tile_columns "
+                f"({self.tile_columns})"
+            )
+        return self
+
+
+class QubitronSpec(_Strict):
+    """Qubitron cell parameters (see `quantacore cells`)."""
+
+    radius_um: float = Field(40.0, description="ring radius in um")
+    gap_um: float = Field(0.3, description="ring-bus gap in um")
+    length_y_um: float = Field(30.0, ge=22.0, description="racetrack straight in um (heater)")
+
+    @model_validator(mode="after")
+    def _rules(self) -> QubitronSpec:
+        r_min = min_bend_radius_um("WG2")
+        if self.radius_um < r_min:
+            raise ValueError(
+                f"qubitron.radius_um {self.radius_um} is below the minimum bend radius {r_min} um"
+            )
+        s_min = min_space_um("WG2")
+        if self.gap_um < s_min:
+            raise ValueError(f"qubitron.gap_um {self.gap_um} is below the minimum space {s_min} um")
+        return self
+
+    @property
+    def round_trip_um(self) -> float:
+        return 2 * math.pi * self.radius_um + 2 * self.length_y_um
+
+
+class WdmSpec(_Strict):
+    """WDM grid: one channel per qubitron of a tile, centred on ``centre_nm``."""
+
+    centre_nm: float = Field(1550.0, gt=1200.0, lt=1700.0, description="grid centre in nm")
+    spacing_nm: float = Field(0.8, gt=0.0, description="channel spacing in nm")
+
+    def channels(self, spec: ChipSpec) -> int:
+        return spec.array.tile_columns
+
+
+class SwitchNetworkSpec(_Strict):
+    """How qubitron outputs are switched: each tile's qubitrons to a bank of ring switches."""
+
+    topology: Literal["tile_switch_bank"] = "tile_switch_bank"
+
+
+class IOSpec(_Strict):
+    """Fibre I/O couplers of each tile."""
+
+    coupler: Literal["grating", "edge"] = "grating"
+
+
+class LayerUsage(_Strict):
+    """Which SiN layer carries the qubitrons and the routing."""
+
+    qubitron: Literal["WG1", "WG2"] = "WG2"
+    routing: Literal["WG1", "WG2"] = "WG2"
+
+
+class DieSpec(_Strict):
+    """Die outline in um (checked against the placed array)."""
+
+    width_um: float = Field(10000.0, gt=0)
+    height_um: float = Field(10000.0, gt=0)
+
+
+class ChipSpec(_Strict):
+    """The whole chip."""
+
+    name: str = Field("quantacore_chip", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+    array: ArraySpec = ArraySpec()
+    qubitron: QubitronSpec = QubitronSpec()
+    wdm: WdmSpec = WdmSpec()
+    switch_network: SwitchNetworkSpec = SwitchNetworkSpec()
+    io: IOSpec = IOSpec()
+    layers: LayerUsage = LayerUsage()
+    die: DieSpec = DieSpec()
+
+    @property
+    def tiles(self) -> tuple[int, int]:
+        """(tile rows, tile columns) of the array."""
+        return self.array.rows, self.array.columns // self.array.tile_columns
+
+    @property
+    def n_qubitrons(self) -> int:
+        return self.array.rows * self.array.columns
+
+    @model_validator(mode="after")
+    def _wdm_fits_ring(self) -> ChipSpec:
+        from components.qubitron import loaded_q_estimate
+        from components.resonance import ring_fsr_nm
+
+        n = self.wdm.channels(self)
+        radius_eff = self.qubitron.round_trip_um / (2 * math.pi)
+        fsr = ring_fsr_nm(radius_um=radius_eff, wl_nm=self.wdm.centre_nm)
+        if n * self.wdm.spacing_nm >= fsr:
+            raise ValueError(
+                f"wdm.spacing_nm: {n} channels x {self.wdm.spacing_nm} nm does not fit in the "
+                f"qubitron ring's FSR of {fsr:.3f} nm (channels would alias); use spacing_nm < "
+                f"{fsr / n:.3f}"
+            )
+        q = loaded_q_estimate(self.qubitron.round_trip_um, self.qubitron.gap_um, self.wdm.centre_nm)
+        linewidth = self.wdm.centre_nm / q
+        if self.wdm.spacing_nm < 5 * linewidth:
+            raise ValueError(
+                f"wdm.spacing_nm {self.wdm.spacing_nm} nm is too small for the qubitron ring: "
+                f"its linewidth is {linewidth:.4f} nm and channels need >= 5 linewidths "
+                f"({5 * linewidth:.4f} nm) to keep crosstalk low"
+            )
+        return self
+
+
+class SpecError(ValueError):
+    """A spec that cannot be built; the message names the field."""
+
+
+def _format_validation_error(e: ValidationError) -> str:
+    lines = []
+    for err in e.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "spec"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {msg}")
+    return "; ".join(lines)
+
+
+def load_spec(path: str | Path | None) -> ChipSpec:
+    """Read and validate a chip spec (YAML); ``None`` gives the built-in default chip.
+
+    Raises:
+        SpecError: missing/unreadable file, bad YAML, or a field that fails validation.
+    """
+    if path is None:
+        return default_chip()
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"{path}: no such spec file")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise SpecError(f"{path}: not valid YAML ({e})") from None
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: a chip spec is a YAML mapping of fields")
+    try:
+        return ChipSpec.model_validate(data)
+    except ValidationError as e:
+        raise SpecError(f"{path}: {_format_validation_error(e)}") from None
+
+
+def default_chip() -> ChipSpec:
+    """The built-in default chip: 2 x 2 tiles of 4 qubitrons with their WDM and switches."""
+    return ChipSpec(name="quantacore_default", array=ArraySpec(rows=2, columns=8, tile_columns=4))
+
+
+def write_json_schema(path: str | Path) -> Path:
+    """JSON schema of the chip spec, for editors (YAML language servers)."""
+    path = Path(path)
+    path.write_text(json.dumps(ChipSpec.model_json_schema(), indent=2))
+    return path
