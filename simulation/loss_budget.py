@@ -60,6 +60,15 @@ class PathLoss(BaseModel):
     cells: int
 
 
+class DetectorPath(BaseModel):
+    """Light detected at one detector from one input: best over the detector wavelengths."""
+
+    input: str
+    detector: str
+    efficiency: float
+    wl_um: float
+
+
 class LossReport(BaseModel):
     """All paths, worst first, plus per-detector efficiencies."""
 
@@ -68,6 +77,7 @@ class LossReport(BaseModel):
     wl_um: list[float]
     paths: list[PathLoss]
     detector_efficiency: dict[str, float]
+    detectors: list[DetectorPath] = []
 
     def path(self, input: str, output: str) -> PathLoss:
         for p in self.paths:
@@ -137,6 +147,7 @@ def loss_budget(
     wl: ArrayLike | None = None,
     *,
     centre_wl_um: float = 1.55,
+    detector_wl_um: ArrayLike | None = None,
     models: Mapping[str, Callable[..., SDict]] | None = None,
 ) -> LossReport:
     """Loss budget of ``component``'s optical paths (worst first).
@@ -145,10 +156,14 @@ def loss_budget(
         component: a gdsfactory component built from the QuantaCore library.
         wl: wavelengths in um for the min/max over the band (default centre +- 5 nm, 101 pts).
         centre_wl_um: wavelength (um) at which losses are broken down.
+        detector_wl_um: wavelengths (um) at which detectors are read, e.g. a WDM grid; each
+            detector reports its best one (on-resonance drop efficiency). Default: centre.
         models: compact models (default ``components.models.MODELS``).
 
     Returns:
-        ``LossReport``; detector paths end at outputs named ``det:<instance path>``.
+        ``LossReport``; detector paths end at outputs named ``det:<instance path>``;
+        ``detector_efficiency`` maps ``"input->detector"`` to the detected fraction at
+        ``detector_wl_um``'s best wavelength.
     """
     models = models or default_models()
     wl_arr = (
@@ -184,13 +199,6 @@ def loss_budget(
             counts[leaf.category] += 1
             length += float(dict(leaf.kwargs).get("length_um", 0.0))
         to_detector = b.startswith(DETECTOR_PREFIX)
-        if to_detector:
-            # light arriving at a detector cell is detected with the SNSPD efficiency; a model's
-            # sink port (".../d1", the qubitron's) already includes it
-            is_sink = b.rsplit("/", 1)[-1][:1] == "d" and b.rsplit("/", 1)[-1][1:].isdigit()
-            efficiency[f"{a}->{b[len(DETECTOR_PREFIX) :]}"] = t2 * (
-                1.0 if is_sink else snspd_efficiency
-            )
         paths.append(
             PathLoss(
                 input=a,
@@ -207,10 +215,35 @@ def loss_budget(
             )
         )
     paths.sort(key=lambda p: -p.insertion_loss_dB)
+    det_wl = np.atleast_1d(
+        np.asarray(centre_wl_um if detector_wl_um is None else detector_wl_um, float)
+    )
+    s_det = solve_netlist(net, det_wl, models)[net.top]
+    detectors: list[DetectorPath] = []
+    for (a, b), v in s_det.items():
+        if a.startswith(DETECTOR_PREFIX) or not b.startswith(DETECTOR_PREFIX):
+            continue
+        power = np.abs(v) ** 2
+        best = int(np.argmax(power))
+        # light arriving at a detector cell is detected with the SNSPD efficiency; a model's
+        # sink port (".../d1", the qubitron's) already includes it
+        tail = b.rsplit("/", 1)[-1]
+        is_sink = tail[:1] == "d" and tail[1:].isdigit()
+        eff = float(power[best]) * (1.0 if is_sink else snspd_efficiency)
+        detectors.append(
+            DetectorPath(
+                input=a,
+                detector=b[len(DETECTOR_PREFIX) :],
+                efficiency=eff,
+                wl_um=float(det_wl[best]),
+            )
+        )
+        efficiency[f"{a}->{b[len(DETECTOR_PREFIX) :]}"] = eff
     return LossReport(
         component=component.name,
         centre_wl_um=centre_wl_um,
         wl_um=[float(x) for x in wl_arr],
         paths=paths,
         detector_efficiency=efficiency,
+        detectors=sorted(detectors, key=lambda d: (d.input, d.detector)),
     )
