@@ -201,7 +201,11 @@ def load_spec(path: str | Path | None) -> ChipSpec:
 
 def default_chip() -> ChipSpec:
     """The built-in default chip: 2 x 2 tiles of 4 qubitrons with their WDM and switches."""
-    return ChipSpec(name="quantacore_default", array=ArraySpec(rows=2, columns=8, tile_columns=4))
+    return ChipSpec(
+        name="quantacore_default",
+        array=ArraySpec(rows=2, columns=8, tile_columns=4),
+        die=DieSpec(width_um=6000.0, height_um=5000.0),
+    )
 
 
 def write_json_schema(path: str | Path) -> Path:
