@@ -41,7 +41,7 @@ test: setup
 
 bench: setup
 	$(VPY) -m pip install -q -e '.[dev,bench]'
-	$(VPY) benchmarks/bench_drc_hierarchy.py
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(VPY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) gds_out/showcase
