@@ -225,6 +225,55 @@ def loss(
 
 
 @app.command()
+def fdtd(
+    cell_name: Annotated[
+        str, typer.Argument(metavar="CELL", help="Cell name (`quantacore cells`).")
+    ],
+    p: Annotated[
+        list[str] | None, typer.Option("-p", help="Parameter as key=value (repeatable).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: fdtd_<CELL>).")] = None,
+    resolution: Annotated[
+        float | None, typer.Option(help="FDTD resolution in px/um (default 14 in 2D).")
+    ] = None,
+    three_d: Annotated[bool, typer.Option("--3d", help="Full 3D over the layer stack.")] = False,
+) -> None:
+    """MEEP S-parameters of a cell (JSON, Touchstone) compared with its compact model."""
+    from components.gallery import parse_assignments
+    from flows.fdtd_job import run_fdtd
+    from simulation.fdtd.interpreter import MeepNotAvailable
+
+    out_dir = out if out is not None else Path(f"fdtd_{cell_name}")
+    try:
+        code = run_fdtd(
+            cell_name,
+            parse_assignments(p or []),
+            out_dir,
+            resolution=resolution,
+            three_d=three_d,
+            console=console,
+        )
+    except (ValueError, MeepNotAvailable) as e:
+        raise fail_bad_input(str(e)) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/validation"),
+) -> None:
+    """FDTD vs compact model for every calibrated cell: validation.json and validation.png."""
+    from flows.fdtd_job import run_validation
+    from simulation.fdtd.interpreter import MeepNotAvailable
+
+    try:
+        path = run_validation(out, console=console)
+    except MeepNotAvailable as e:
+        raise fail_bad_input(str(e)) from None
+    console.print(f"wrote {path} and {path.with_suffix('.png')}")
+
+
+@app.command()
 def build(
     spec: Annotated[
         Path | None, typer.Argument(help="Chip spec (YAML); default: the built-in default chip.")

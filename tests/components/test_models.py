@@ -96,7 +96,13 @@ def test_straight_loss_and_phase() -> None:
     assert np.angle(t) == pytest.approx(np.angle(np.exp(1j * phase)), abs=1e-6)
 
 
-def test_bend_loss_interpolates_reference_and_decreases_with_radius() -> None:
+@pytest.fixture
+def published_defaults(tmp_path, monkeypatch):
+    """No calibration file: the models fall back to the published figures checked here."""
+    monkeypatch.setenv("QC_CALIBRATION_FILE", str(tmp_path / "absent.json"))
+
+
+def test_bend_loss_interpolates_reference_and_decreases_with_radius(published_defaults) -> None:
     from components.models.bend import bend_loss_dB_per_90deg
 
     for r, loss in zip((15, 20, 25, 30), (0.076, 0.021, 0.0055, 0.0012), strict=True):
@@ -108,7 +114,7 @@ def test_bend_loss_interpolates_reference_and_decreases_with_radius() -> None:
     assert -20 * np.log10(abs(s180[("o1", "o2")])) == pytest.approx(0.042)
 
 
-def test_crossing_figures() -> None:
+def test_crossing_figures(published_defaults) -> None:
     s = MODELS["crossing"]()
     assert -20 * np.log10(abs(s[("o1", "o3")])) == pytest.approx(0.043)
     assert -20 * np.log10(abs(s[("o2", "o4")])) == pytest.approx(0.043)
@@ -118,7 +124,7 @@ def test_crossing_figures() -> None:
         MODELS["crossing"](crosstalk_dB=3.0)
 
 
-def test_couplers_and_detector_figures() -> None:
+def test_couplers_and_detector_figures(published_defaults) -> None:
     assert -20 * np.log10(abs(MODELS["edge_coupler"]()[("o1", "o2")])) == pytest.approx(0.81)
     assert -20 * np.log10(abs(MODELS["interlayer_coupler"]()[("o1", "o2")])) == pytest.approx(
         0.006
