@@ -61,17 +61,28 @@ class _Timer:
 
 
 def _fdtd_summary() -> dict[str, Any]:
-    """What the FDTD calibration says about the compact models (from the committed file)."""
+    """FDTD-calibrated figures the loss budget used, next to the published defaults."""
+    from components.models.bend import bend_loss_dB_per_90deg
     from components.models.calibration import calibration_path, load_calibration
+    from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM
 
-    path = calibration_path()
     data = load_calibration()
+    summary: dict[str, Any] = {
+        "calibration_file": str(calibration_path()) if data else None,
+        "method": data.get("_meta", {}).get("method") if data else None,
+        "bend_loss_dB_per_90deg_at_routing_radius": {
+            "radius_um": WG_ROUTING_RADIUS_UM,
+            "in_use": round(bend_loss_dB_per_90deg(radius_um=WG_ROUTING_RADIUS_UM), 4),
+            "published": round(
+                bend_loss_dB_per_90deg(radius_um=WG_ROUTING_RADIUS_UM, use_calibration=False), 4
+            ),
+        },
+    }
+    for section in ("crossing", "interlayer_coupler"):
+        if section in data:
+            summary[section] = {k: v for k, v in data[section].items() if not k.startswith("fdtd_")}
     if not data:
-        return {"calibration_file": None, "note": "no FDTD calibration: published defaults in use"}
-    summary: dict[str, Any] = {"calibration_file": str(path), "sections": sorted(data)}
-    validation = data.get("validation") if isinstance(data, dict) else None
-    if validation:
-        summary["validation"] = validation
+        summary["note"] = "no FDTD calibration: the compact models use published defaults"
     return summary
 
 
