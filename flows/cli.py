@@ -274,6 +274,25 @@ def validate(
 
 
 @app.command()
+def route(
+    spec: Annotated[Path, typer.Argument(help="Route spec (YAML): instances and connections.")],
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: <stem>_route).")] = None,
+) -> None:
+    """Place and route: routed GDS, route.json and route.png.
+
+    Exit 0 all routed, 1 some net unroutable (named in the report), 2 bad spec.
+    """
+    from flows.route_job import run_route
+
+    out_dir = out if out is not None else spec.parent / f"{spec.stem}_route"
+    try:
+        code = run_route(spec, out_dir, console)
+    except ValueError as e:
+        raise fail_bad_input(str(e)) from None
+    raise typer.Exit(code)
+
+
+@app.command()
 def build(
     spec: Annotated[
         Path | None, typer.Argument(help="Chip spec (YAML); default: the built-in default chip.")

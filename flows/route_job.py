@@ -1,0 +1,49 @@
+"""`quantacore route SPEC.yaml --out DIR`: place, route, and write the GDS and route report.
+
+Writes ``DIR/<name>.gds``, ``DIR/route.json`` and ``DIR/route.png`` atomically (a temporary
+directory renamed into place). Returns 0 when every net routed, 1 when some net could not be
+routed (the report names it and says why); raises ValueError for a bad spec (nothing written).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from routing.router import route_nets
+from routing.spec import load_spec
+
+
+def run_route(spec_path: Path, out_dir: Path, console=None) -> int:  # noqa: ANN001
+    """Route the spec at ``spec_path`` into ``out_dir``; exit code 0 ok / 1 unroutable."""
+    spec = load_spec(spec_path)
+    component = spec.build()
+    s = spec.settings
+    res = route_nets(
+        component, spec.connection_list(), cross_section=s.cross_section,
+        radius_um=s.radius_um, pitch_um=s.pitch_um, keepout_um=s.keepout_um,
+        margin_um=s.margin_um, heuristic_weight=s.heuristic_weight,
+    )
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".route_", dir=out_dir.parent))
+    try:
+        component.write_gds(tmp / f"{spec.name}.gds")
+        res.report.write_json(tmp / "route.json")
+        from components.gallery import write_png
+
+        write_png(component, tmp / "route.png")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    if console is not None:
+        console.print(res.report.summary())
+        for n in res.report.nets:
+            if not n.routed:
+                console.print(f"[red]unroutable[/red] {n.name}: {n.reason}")
+    return 0 if res.report.ok else 1

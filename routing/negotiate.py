@@ -1,0 +1,308 @@
+"""Negotiated congestion (PathFinder): route every net, then rip up and reroute the nets that
+share nodes illegally, with rising present-sharing and history costs, until no node is overused.
+
+A node may hold one net, or exactly two nets running straight and perpendicular through it
+with clean arms (a legal crossing, where a crossing cell goes). Everything else is overuse.
+Nets are routed in a fixed order (half-perimeter, then name), so the result never depends on
+luck or on dict order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from routing.grid import DIRS, RoutingGrid
+from routing.search import (
+    BEND_KIND,
+    H_KIND,
+    V_KIND,
+    Found,
+    Occupancy,
+    SearchParams,
+    _geometry,
+    arc_clashes,
+    astar,
+)
+
+
+@dataclass
+class NetTask:
+    """One physical net to route: port nodes and the directions the ports face (0=E..3=S)."""
+
+    name: str
+    source: int
+    source_dir: int
+    target: int
+    target_dir: int
+    stub_nodes: np.ndarray  # nodes reserved for this net near its ports
+
+
+@dataclass
+class NegotiationResult:
+    """Paths of routed nets, reasons of unrouted ones, legal crossing nodes and statistics."""
+
+    paths: dict[str, Found] = field(default_factory=dict)
+    claims: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    unrouted: dict[str, str] = field(default_factory=dict)
+    crossing_nodes: list[int] = field(default_factory=list)
+    iterations: int = 0
+    expansions: int = 0
+
+
+def path_claims(
+    grid: RoutingGrid, prm: SearchParams, found: Found
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes a path occupies and how (``H_KIND`` / ``V_KIND`` straight, ``BEND_KIND``).
+
+    Straight runs claim their nodes except within one bend radius of a corner, where the
+    Euler bend claims the nodes near its curve instead.
+    """
+    g = _geometry(grid, prm)
+    nx, p, r = grid.nx, grid.pitch_um, prm.radius_um
+    verts = found.vertices
+    kinds: dict[int, int] = {}
+    last = len(verts) - 1
+    for i in range(last):
+        a, b = verts[i], verts[i + 1]
+        ay, ax = divmod(a, nx)
+        by, bx = divmod(b, nx)
+        horizontal = ay == by
+        n = abs(bx - ax) if horizontal else abs(by - ay)
+        step = (1 if bx > ax else -1) if horizontal else (nx if by > ay else -nx)
+        kind = H_KIND if horizontal else V_KIND
+        for j in range(n + 1):
+            if (i > 0 and j * p < r - 1e-9) or (i + 1 < last and (n - j) * p < r - 1e-9):
+                continue
+            q = a + j * step
+            k0 = kinds.get(q)
+            kinds[q] = kind if k0 is None or k0 == kind else BEND_KIND
+    for i in range(1, last):
+        din, dout = _dir(verts[i - 1], verts[i], nx), _dir(verts[i], verts[i + 1], nx)
+        for q in g.arc_nodes(verts[i], din, dout).tolist():
+            kinds[q] = BEND_KIND
+    nodes = np.fromiter(kinds.keys(), np.int64, len(kinds))
+    return nodes, np.fromiter(kinds.values(), np.int8, len(kinds))
+
+
+def _dir(a: int, b: int, nx: int) -> int:
+    ay, ax = divmod(a, nx)
+    by, bx = divmod(b, nx)
+    if ay == by:
+        return 0 if bx > ax else 2
+    return 1 if by > ay else 3
+
+
+def legal_crossing(occ: Occupancy, grid: RoutingGrid, prm: SearchParams, node: int) -> bool:
+    """True if ``node`` holds exactly one horizontal and one vertical straight with clean arms
+    and no other crossing close enough for the cells to overlap."""
+    g = _geometry(grid, prm)
+    if not (occ.occ[node] == 2 and occ.occ_h[node] == 1 and occ.occ_v[node] == 1):
+        return False
+    n_all = occ.occ.size
+    for along, kind in ((g.step[0], occ.occ_h), (g.step[1], occ.occ_v)):
+        for j in range(1, g.arm + 1):
+            for q in (node + j * along, node - j * along):
+                if not (0 <= q < n_all) or occ.occ[q] != 1 or kind[q] != 1:
+                    return False
+        for j in range(1, g.gap + 1):
+            for q in (node + j * along, node - j * along):
+                if 0 <= q < n_all and occ.occ_h[q] > 0 and occ.occ_v[q] > 0:
+                    return False
+    return True
+
+
+@dataclass(frozen=True)
+class NegotiationParams:
+    """PathFinder schedule: penalties in dB, growth factor per iteration, window margin."""
+
+    max_iterations: int = 40
+    present_dB: float = 0.02
+    present_growth: float = 1.6
+    history_dB: float = 0.01
+    window_margin_nodes: int | None = None
+
+
+def negotiate(
+    grid: RoutingGrid,
+    tasks: list[NetTask],
+    prm: SearchParams,
+    schedule: NegotiationParams | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> NegotiationResult:
+    """Route ``tasks`` (already in routing order) with negotiated congestion.
+
+    ``progress(iteration, nets_done, nets_to_do)`` is called after each net.
+    """
+    schedule = schedule or NegotiationParams()
+    g = _geometry(grid, prm)
+    occ = Occupancy.zeros(grid.size, bucket_nodes=g.k_turn + 2)
+    hist = np.zeros(grid.size, float)
+    res = NegotiationResult()
+    margin = schedule.window_margin_nodes or (2 * g.k_turn + 4)
+    pres = schedule.present_dB
+
+    def apply(name: str, sign: int) -> None:
+        nodes, kinds = res.claims[name]
+        np.add.at(occ.occ, nodes, sign)
+        np.add.at(occ.occ_h, nodes[kinds == H_KIND], sign)
+        np.add.at(occ.occ_v, nodes[kinds == V_KIND], sign)
+        occ.pen[nodes] = pres * occ.occ[nodes] + hist[nodes]
+        for corner, din, dout in _bends(grid, res.paths[name].vertices):
+            occ.add_arc(corner, din, dout, name, grid.nx, sign)
+
+    todo = [t.name for t in tasks]
+    by_name = {t.name: t for t in tasks}
+    for it in range(schedule.max_iterations):
+        res.iterations = it + 1
+        occ.pen[:] = pres * occ.occ + hist
+        occ.arc_penalty_dB = pres
+        for k, name in enumerate(todo):
+            t = by_name[name]
+            if name in res.claims:
+                apply(name, -1)
+                del res.claims[name]
+                del res.paths[name]
+            found = _route_one(grid, occ, prm, t, margin)
+            if found is None:
+                res.unrouted[name] = _reason(grid, prm, t)
+            else:
+                res.unrouted.pop(name, None)
+                res.expansions += found.expansions
+                res.paths[name] = found
+                res.claims[name] = path_claims(grid, prm, found)
+                apply(name, +1)
+            if progress is not None:
+                progress(it, k + 1, len(todo))
+        over = _overused(occ, grid, prm, res)
+        if over.size == 0:
+            break
+        hist[over] += schedule.history_dB
+        pres *= schedule.present_growth
+        mask = np.zeros(grid.size, bool)
+        mask[over] = True
+        todo = [
+            t.name for t in tasks if t.name in res.claims and mask[res.claims[t.name][0]].any()
+        ]
+    over = _overused(occ, grid, prm, res)
+    if over.size:  # give up on the nets still in conflict, most recently routed first
+        mask = np.zeros(grid.size, bool)
+        mask[over] = True
+        for t in reversed(tasks):
+            if t.name in res.claims and mask[res.claims[t.name][0]].any():
+                others = _conflicting(res, t.name, mask)
+                apply(t.name, -1)
+                del res.claims[t.name]
+                del res.paths[t.name]
+                res.unrouted[t.name] = (
+                    f"congestion: still overlaps {', '.join(others) or 'other nets'} after "
+                    f"{res.iterations} rip-up-and-reroute iterations"
+                )
+                over = _overused(occ, grid, prm, res)
+                if over.size == 0:
+                    break
+                mask[:] = False
+                mask[over] = True
+    cand = np.nonzero((occ.occ == 2) & (occ.occ_h == 1) & (occ.occ_v == 1))[0]
+    res.crossing_nodes = [int(n) for n in cand if legal_crossing(occ, grid, prm, int(n))]
+    return res
+
+
+def _conflicting(res: NegotiationResult, name: str, mask: np.ndarray) -> list[str]:
+    mine = res.claims[name][0]
+    hot = set(mine[mask[mine]].tolist())
+    return sorted(
+        o for o, (nodes, _) in res.claims.items() if o != name and hot & set(nodes.tolist())
+    )
+
+
+def _overused(
+    occ: Occupancy, grid: RoutingGrid, prm: SearchParams, res: NegotiationResult
+) -> np.ndarray:
+    """Nodes shared illegally, plus the nodes of bends that come too close to other bends."""
+    cand = np.nonzero(occ.occ >= 2)[0]
+    bad = [int(n) for n in cand if not legal_crossing(occ, grid, prm, int(n))]
+    g = _geometry(grid, prm)
+    for name, found in res.paths.items():
+        for corner, din, dout in _bends(grid, found.vertices):
+            if arc_clashes(occ, grid, prm, corner, din, dout, name):
+                bad.extend(g.arc_nodes(corner, din, dout).tolist())
+    return np.unique(np.array(bad, np.int64))
+
+
+def _bends(grid: RoutingGrid, vertices: list[int]) -> list[tuple[int, int, int]]:
+    """(corner node, heading in, heading out) of every bend of a path."""
+    nx = grid.nx
+    return [
+        (
+            vertices[i],
+            _dir(vertices[i - 1], vertices[i], nx),
+            _dir(vertices[i], vertices[i + 1], nx),
+        )
+        for i in range(1, len(vertices) - 1)
+    ]
+
+
+def _route_one(
+    grid: RoutingGrid, occ: Occupancy, prm: SearchParams, t: NetTask, margin: int
+) -> Found | None:
+    grid.wall[t.stub_nodes] = False
+    try:
+        sy, sx = divmod(t.source, grid.nx)
+        ty, tx = divmod(t.target, grid.nx)
+        window = (
+            max(min(sx, tx) - margin, 0),
+            min(max(sx, tx) + margin, grid.nx - 1),
+            max(min(sy, ty) - margin, 0),
+            min(max(sy, ty) + margin, grid.ny - 1),
+        )
+        kw = dict(source=t.source, source_dir=t.source_dir, target=t.target,
+                  target_dir=t.target_dir)
+        found = astar(grid, occ, prm, window=window, **kw)
+        full = (0, grid.nx - 1, 0, grid.ny - 1)
+        if found is None and window != full:
+            found = astar(grid, occ, prm, window=full, **kw)
+        return found
+    finally:
+        grid.wall[t.stub_nodes] = True
+
+
+def _reason(grid: RoutingGrid, prm: SearchParams, t: NetTask) -> str:
+    """Why a net has no path even before congestion: a clear sentence for the report."""
+    p = grid.pitch_um
+    sx, sy = grid.xy(t.source)
+    tx, ty = grid.xy(t.target)
+    dx, dy = tx - sx, ty - sy
+    along = dx * DIRS[t.source_dir][0] + dy * DIRS[t.source_dir][1]
+    lateral = abs(dx * DIRS[t.source_dir][1] - dy * DIRS[t.source_dir][0])
+    if (t.source_dir + 2) % 4 == t.target_dir and 0 < lateral and along < 4 * prm.radius_um:
+        return (
+            f"no path: the ports are {along:g} um apart along the port axis with a "
+            f"{lateral:g} um offset, but an offset needs two Euler bends of radius "
+            f"{prm.radius_um:g} um ({4 * prm.radius_um:g} um along the axis); move the cells "
+            f"apart or use a smaller radius"
+        )
+    return (
+        f"no path from ({sx:g}, {sy:g}) to ({tx:g}, {ty:g}) um on the {p:g} um grid with "
+        f"bend radius {prm.radius_um:g} um: blocked by cells or by the routing-area edge"
+    )
+
+
+def crossings_of(res: NegotiationResult) -> dict[str, list[int]]:
+    """Crossing nodes on each routed net's path (legal crossings only)."""
+    xs = set(res.crossing_nodes)
+    return {
+        name: [int(n) for n in nodes if int(n) in xs] for name, (nodes, _) in res.claims.items()
+    }
+
+
+def manhattan_um(grid: RoutingGrid, vertices: list[int]) -> float:
+    """Length (um) of the Manhattan polyline through ``vertices``."""
+    total = 0.0
+    for a, b in zip(vertices[:-1], vertices[1:], strict=True):
+        (ax, ay), (bx, by) = grid.xy(a), grid.xy(b)
+        total += abs(bx - ax) + abs(by - ay)
+    return total
+

@@ -1,0 +1,351 @@
+"""Route many waveguide nets at once: the Python API of the QuantaCore router.
+
+``route_nets(component, connections)`` takes a component with placed instances and a list of
+port pairs, routes them together on a track grid (loss-aware A*, negotiated congestion,
+crossing cells where nets must cross), assigns WDM channels, draws the routes as library
+``straight`` / ``bend_euler`` / ``crossing`` instances into the same component and returns a
+``RouteResult`` with the component and a ``RouteReport``.
+
+Example:
+    >>> import gdsfactory as gf
+    >>> from qc_pdk import activate
+    >>> _ = activate()
+    >>> from components import CELLS
+    >>> c = gf.Component()
+    >>> a = c.add_ref(CELLS["straight"](length=20), name="a")
+    >>> b = c.add_ref(CELLS["straight"](length=20), name="b")
+    >>> _ = b.move((220, 0))
+    >>> res = route_nets(c, [Connection(source="a,o2", target="b,o1")])
+    >>> res.report.nets[0].bends, res.report.nets[0].length_um
+    (0, 200.0)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import gdsfactory as gf
+import numpy as np
+
+from components.models.bend import bend_loss_dB_per_90deg
+from components.models.crossing import DEFAULT_CROSSING_LOSS_DB
+from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
+from qc_pdk.rules import min_space_um
+from routing.grid import DIRS, ORIENTATION_TO_DIR, RoutingGrid, euler_length_um
+from routing.negotiate import (
+    NegotiationParams,
+    NetTask,
+    crossings_of,
+    manhattan_um,
+    negotiate,
+)
+from routing.report import NetReport, RouteReport
+from routing.search import SearchParams
+from routing.wdm import assign_channels
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A logical connection between two ports, each ``"instance,port"``.
+
+    Connections with the same pair of ports share one waveguide (a WDM bus) and get distinct
+    ``channel``s; ``bundle`` groups parallel nets (routed side by side at the grid pitch).
+    """
+
+    source: str
+    target: str
+    channel: int | None = None
+    bundle: str | None = None
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.source}->{self.target}"
+
+
+@dataclass
+class RouteResult:
+    """The routed component (routes added as instances) and its report."""
+
+    component: gf.Component
+    report: RouteReport
+
+
+def _port(component: gf.Component, ref: str, field: str) -> tuple[gf.Port, str]:
+    inst_name, sep, port_name = ref.partition(",")
+    if not sep:
+        raise ValueError(f"{field}={ref!r} must be 'instance,port'")
+    try:
+        inst = component.insts[inst_name]
+    except Exception:
+        names = sorted(i.name for i in component.insts)
+        raise ValueError(f"{field}={ref!r}: no instance {inst_name!r}; have {names}") from None
+    try:
+        return inst.ports[port_name], inst_name
+    except Exception:
+        names = [p.name for p in inst.ports]
+        raise ValueError(f"{field}={ref!r}: instance {inst_name!r} has no port {port_name!r}; "
+                         f"ports are {names}") from None
+
+
+def _dir_of(port: gf.Port, ref: str) -> int:
+    ang = round(port.orientation) % 360
+    if ang not in ORIENTATION_TO_DIR:
+        raise ValueError(f"port {ref!r} faces {port.orientation} deg; only Manhattan ports route")
+    return ORIENTATION_TO_DIR[ang]
+
+
+def route_nets(
+    component: gf.Component,
+    connections: Sequence[Connection],
+    *,
+    cross_section: str = "strip",
+    radius_um: float = 30.0,
+    pitch_um: float = 5.0,
+    keepout_um: float = 3.0,
+    margin_um: float | None = None,
+    heuristic_weight: float = 1.0,
+    crossing_lower_bound: int | None = None,
+    schedule: NegotiationParams | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> RouteResult:
+    """Route ``connections`` between instances of ``component`` and draw the waveguides.
+
+    Args:
+        component: an unlocked component whose instances (by name) own the ports; every
+            instance's bounding box is an obstacle.
+        connections: logical connections; those sharing a port pair share one waveguide.
+        cross_section: SiN cross-section of the routes ("strip", "strip_wg1", "strip_wg2").
+        radius_um: effective Euler bend radius (its smallest curvature must meet the PDK).
+        pitch_um: track pitch; ports must lie on multiples of it. Must exceed waveguide width
+            plus minimum space, and the crossing's 2 um centre plus space.
+        keepout_um: clearance kept around every cell's bounding box (beyond the waveguide's
+            half width).
+        margin_um: routing area beyond the bounding box of the cells (default 4 radii).
+        heuristic_weight: A* weight (1 = optimal per net; larger is faster, greedier).
+        crossing_lower_bound: a known lower bound on crossings, copied into the report.
+        schedule: negotiated-congestion schedule.
+        progress: callback ``(iteration, nets_done, nets_in_iteration)``.
+
+    Returns:
+        ``RouteResult``; unroutable nets are listed in ``report.unrouted`` with reasons.
+
+    Raises:
+        ValueError: bad port reference, port reused by different waveguides, port off the grid
+            or buried inside another cell, pitch or radius outside the PDK rules.
+    """
+    t0 = time.perf_counter()
+    from components import CELLS
+
+    xs = gf.get_cross_section(cross_section)
+    width = float(xs.width)
+    layer_name = "WG2" if tuple(gf.get_layer(xs.layer)) == (2, 0) else "WG1"
+    space = min_space_um(layer_name)
+    bend_cell = CELLS["bend_euler"](radius=radius_um, cross_section=cross_section)  # PDK check
+    cross_cell = CELLS["crossing"](cross_section=cross_section)
+    cross_half = float(cross_cell.dxsize) / 2
+    # a bend passing diagonally between the nodes around a crossing must clear its 2 um centre
+    min_pitch = max(width + space, 2 * (1.0 + (width / 2 + space) / math.sqrt(2)))
+    if pitch_um < min_pitch - 1e-9:
+        raise ValueError(f"pitch_um={pitch_um} is below {min_pitch:.3f} um: parallel waveguides "
+                         f"(width {width} um) would break the {space} um space rule")
+    if not connections:
+        raise ValueError("connections is empty: nothing to route")
+
+    # physical nets: one waveguide per distinct (unordered) port pair
+    wg_of: dict[str, str] = {}
+    pairs: dict[str, tuple[str, str]] = {}
+    port_owner: dict[str, str] = {}
+    labels = [c.label for c in connections]
+    if len(set(labels)) != len(labels):
+        dup = sorted({x for x in labels if labels.count(x) > 1})[0]
+        raise ValueError(f"connections: duplicate connection name {dup!r}")
+    for i, c in enumerate(connections):
+        key = "|".join(sorted((c.source, c.target)))
+        if c.source == c.target:
+            raise ValueError(f"connections[{i}]: source and target are the same port {c.source!r}")
+        wg = pairs.setdefault(key, (c.source, c.target)) and key
+        wg_of[c.label] = wg
+        for ref in (c.source, c.target):
+            other = port_owner.setdefault(ref, wg)
+            if other != wg:
+                raise ValueError(f"connections[{i}]: port {ref!r} already used by another "
+                                 f"waveguide ({other})")
+    fixed = {c.label: c.channel for c in connections if c.channel is not None}
+    channels, n_channels = assign_channels(wg_of, fixed)
+
+    # routing area and obstacles
+    insts = list(component.insts)
+    boxes = {i.name: i.dbbox() for i in insts}
+    margin = 4 * radius_um if margin_um is None else margin_um
+    bb = component.dbbox()
+    grid = RoutingGrid.empty(
+        bbox_um=(bb.left - margin, bb.bottom - margin, bb.right + margin, bb.top + margin),
+        pitch_um=pitch_um,
+    )
+    clear = keepout_um + width / 2
+    for b in boxes.values():
+        grid.block_box(b.left - clear, b.bottom - clear, b.right + clear, b.top + clear)
+
+    # tasks: port nodes, directions and the reserved stubs through each port's own keep-out
+    tasks: list[NetTask] = []
+    ports: dict[str, gf.Port] = {}
+    for wg, (src, dst) in pairs.items():
+        ends = []
+        stubs: list[int] = []
+        for ref, field in ((src, "source"), (dst, "target")):
+            port, inst_name = _port(component, ref, f"connections[{wg}].{field}")
+            ports[ref] = port
+            x, y = port.center
+            for other, b in boxes.items():
+                if other != inst_name and b.left < x < b.right and b.bottom < y < b.top:
+                    raise ValueError(f"port {ref!r} is buried inside instance {other!r}: "
+                                     f"no waveguide can reach it")
+            try:
+                node = grid.node_at(x, y)
+            except ValueError as e:
+                raise ValueError(f"port {ref!r}: {e}") from None
+            if tuple(gf.get_layer(port.layer)) != tuple(gf.get_layer(xs.layer)):
+                raise ValueError(f"port {ref!r} is on layer {port.layer_info} but "
+                                 f"cross_section={cross_section!r} draws on another layer")
+            d = _dir_of(port, ref)
+            stubs.extend(_stub(grid, node, d, boxes[inst_name], clear, ref))
+            ends.append((node, d))
+        tasks.append(NetTask(wg, ends[0][0], ends[0][1], ends[1][0], ends[1][1],
+                             np.array(stubs, np.int64)))
+    for t in tasks:
+        grid.wall[t.stub_nodes] = True  # reserved: only the owning net unblocks them
+    tasks.sort(key=lambda t: (_hpwl(grid, t), t.name))
+
+    loss_um = DEFAULT_LOSS_DB_PER_CM * 1e-4
+    bend_dB = bend_loss_dB_per_90deg(radius_um=radius_um)
+    prm = SearchParams(
+        radius_um=radius_um, loss_dB_per_um=loss_um, bend_loss_dB=bend_dB,
+        crossing_loss_dB=DEFAULT_CROSSING_LOSS_DB, crossing_half_um=cross_half,
+        space_um=space, width_um=width, heuristic_weight=heuristic_weight,
+    )
+    res = negotiate(grid, tasks, prm, schedule, progress)
+
+    # draw: crossing cells first, then each net piece by piece between ports
+    cross_at = {n: component.add_ref(cross_cell, name=f"xing_{k}")
+                for k, n in enumerate(sorted(res.crossing_nodes))}
+    for n, ref in cross_at.items():
+        ref.dmove(grid.xy(n))
+    per_net_x = crossings_of(res)
+    arc_len = euler_length_um(radius_um)
+    wg_report: dict[str, dict] = {}
+    for t in tasks:
+        if t.name not in res.paths:
+            continue
+        found = res.paths[t.name]
+        src, dst = pairs[t.name]
+        xnodes = set(per_net_x.get(t.name, []))
+        _draw(component, grid, found.vertices, xnodes, cross_at, ports[src], ports[dst],
+              cross_section, bend_cell)
+        nb = len(found.vertices) - 2
+        nxing = len(xnodes)
+        length = manhattan_um(grid, found.vertices) - nb * (2 * radius_um - arc_len)
+        length -= nxing * 2 * cross_half
+        il = length * loss_um + nb * bend_dB + nxing * DEFAULT_CROSSING_LOSS_DB
+        wg_report[t.name] = dict(length_um=round(length, 3), bends=nb, crossings=nxing,
+                                 insertion_loss_dB=round(il, 6))
+    nets = []
+    for c in connections:
+        wg = wg_of[c.label]
+        base = dict(name=c.label, source=c.source, target=c.target, waveguide=wg,
+                    channel=channels[c.label], bundle=c.bundle)
+        if wg in wg_report:
+            nets.append(NetReport(routed=True, **base, **wg_report[wg]))
+        else:
+            nets.append(NetReport(routed=False, reason=res.unrouted.get(wg, "not routed"), **base))
+    routed = [n for n in nets if n.routed]
+    worst = max(routed, key=lambda n: (n.insertion_loss_dB, n.name), default=None)
+    report = RouteReport(
+        nets=nets,
+        routed=len(routed),
+        unrouted=[n.name for n in nets if not n.routed],
+        total_length_um=round(sum(w["length_um"] for w in wg_report.values()), 3),
+        total_bends=sum(w["bends"] for w in wg_report.values()),
+        total_crossings=len(res.crossing_nodes),
+        crossing_lower_bound=crossing_lower_bound,
+        total_insertion_loss_dB=round(sum(w["insertion_loss_dB"] for w in wg_report.values()), 6),
+        max_insertion_loss_dB=worst.insertion_loss_dB if worst else 0.0,
+        worst_net=worst.name if worst else None,
+        channels_used=n_channels,
+        iterations=res.iterations,
+        runtime_s=round(time.perf_counter() - t0, 3),
+        pitch_um=pitch_um,
+        radius_um=radius_um,
+    )
+    return RouteResult(component=component, report=report)
+
+
+def _hpwl(grid: RoutingGrid, t: NetTask) -> float:
+    (ax, ay), (bx, by) = grid.xy(t.source), grid.xy(t.target)
+    return abs(ax - bx) + abs(ay - by)
+
+
+def _stub(grid: RoutingGrid, node: int, d: int, box, clear: float, ref: str) -> list[int]:
+    """Nodes from the port outward through its own cell's keep-out (reserved for its net)."""
+    out = []
+    step = (1, grid.nx, -1, -grid.nx)[d]
+    q = node
+    for _ in range(grid.nx + grid.ny):
+        x, y = grid.xy(q)
+        inside = (box.left - clear <= x <= box.right + clear
+                  and box.bottom - clear <= y <= box.top + clear)
+        if not inside:
+            break
+        out.append(q)
+        iy, ix = divmod(q, grid.nx)
+        ix, iy = ix + DIRS[d][0], iy + DIRS[d][1]
+        if not (0 <= ix < grid.nx and 0 <= iy < grid.ny):
+            raise ValueError(f"port {ref!r} faces the edge of the routing area")
+        q += step
+    else:  # pragma: no cover - loop bound is the grid size
+        raise ValueError(f"port {ref!r}: no way out of its cell")
+    if grid.wall[q]:
+        raise ValueError(f"port {ref!r} faces another cell's keep-out within "
+                         f"{clear:g} um: move the cells apart")
+    return out
+
+
+# crossing ports by travel direction: (enter, leave); crossing o1 W, o2 N, o3 E, o4 S
+_XPORTS = {0: ("o1", "o3"), 1: ("o4", "o2"), 2: ("o3", "o1"), 3: ("o2", "o4")}
+
+
+def _draw(component, grid, vertices, xnodes, cross_at, p_src, p_dst, cross_section, bend_cell):
+    """Draw one net: straight/bend instances between ports, through its crossing cells."""
+    nx = grid.nx
+    cur = p_src
+    corners: list[tuple[float, float]] = []
+    for i in range(len(vertices) - 1):
+        a, b = vertices[i], vertices[i + 1]
+        ay, ax = divmod(a, nx)
+        by, bx = divmod(b, nx)
+        horizontal = ay == by
+        n = abs(bx - ax) if horizontal else abs(by - ay)
+        step = (1 if bx > ax else -1) if horizontal else (nx if by > ay else -nx)
+        d = (0 if bx > ax else 2) if horizontal else (1 if by > ay else 3)
+        for j in range(1, n):
+            q = a + j * step
+            if q in xnodes:
+                enter, leave = _XPORTS[d]
+                _piece(component, cur, cross_at[q].ports[enter], corners, cross_section,
+                       bend_cell)
+                cur, corners = cross_at[q].ports[leave], []
+        if i + 1 < len(vertices) - 1:
+            corners.append(grid.xy(b))
+    _piece(component, cur, p_dst, corners, cross_section, bend_cell)
+
+
+def _piece(component, p1, p2, corners, cross_section, bend_cell) -> None:
+    if not corners and math.dist(p1.center, p2.center) < 1e-3:
+        return  # abutting ports: nothing to draw
+    gf.routing.route_single(
+        component, p1, p2, cross_section=cross_section, bend=bend_cell,
+        waypoints=corners or None, auto_taper=False,
+    )

@@ -1,0 +1,124 @@
+"""The route spec (YAML) for ``quantacore route``: instances to place, connections to route.
+
+Example:
+    >>> spec = RouteSpec.model_validate({
+    ...     "instances": {"a": {"cell": "straight", "settings": {"length": 20}},
+    ...                   "b": {"cell": "straight", "x": 220}},
+    ...     "connections": [{"from": "a,o2", "to": "b,o1"}]})
+    >>> spec.connections[0].source, spec.settings.radius_um
+    ('a,o2', 30.0)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gdsfactory as gf
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from routing.router import Connection
+
+
+class InstanceSpec(BaseModel):
+    """A cell from the library placed at (x, y) um, rotated by a multiple of 90 deg."""
+
+    model_config = ConfigDict(extra="forbid")
+    cell: str
+    settings: dict[str, Any] = Field(default_factory=dict)
+    x: float = 0.0
+    y: float = 0.0
+    rotation: int = 0
+
+    @field_validator("cell")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from components import CELLS
+
+        if v not in CELLS:
+            raise ValueError(f"unknown cell {v!r}; valid cells: {', '.join(sorted(CELLS))}")
+        return v
+
+    @field_validator("rotation")
+    @classmethod
+    def _manhattan(cls, v: int) -> int:
+        if v % 90:
+            raise ValueError(f"rotation must be a multiple of 90 deg, got {v}")
+        return v
+
+
+class ConnectionSpec(BaseModel):
+    """``from`` / ``to`` as ``"instance,port"``; optional WDM channel, bundle and name."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    channel: int | None = Field(default=None, ge=0)
+    bundle: str | None = None
+    name: str | None = None
+
+
+class RouteSettings(BaseModel):
+    """Router settings (lengths in um)."""
+
+    model_config = ConfigDict(extra="forbid")
+    cross_section: str = "strip"
+    radius_um: float = Field(default=30.0, gt=0)
+    pitch_um: float = Field(default=5.0, gt=0)
+    keepout_um: float = Field(default=3.0, ge=0)
+    margin_um: float | None = Field(default=None, ge=0)
+    heuristic_weight: float = Field(default=1.0, ge=1.0)
+
+
+class RouteSpec(BaseModel):
+    """A whole routing job."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = "routed"
+    instances: dict[str, InstanceSpec]
+    connections: list[ConnectionSpec] = Field(min_length=1)
+    settings: RouteSettings = Field(default_factory=RouteSettings)
+
+    def connection_list(self) -> list[Connection]:
+        return [Connection(c.source, c.target, c.channel, c.bundle, c.name)
+                for c in self.connections]
+
+    def build(self) -> gf.Component:
+        """The component with every instance placed (no routes yet)."""
+        from components import CELLS
+        from qc_pdk import activate
+
+        activate()
+        old = gf.kcl.layout_cell(self.name)
+        if old is not None:  # a previous job in this process: replace it, same name in the GDS
+            gf.kcl[old.cell_index()].delete()
+        c = gf.Component(self.name)
+        for name, inst in sorted(self.instances.items()):
+            try:
+                cell = CELLS[inst.cell](**inst.settings)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"instances.{name}.settings: {e}") from None
+            ref = c.add_ref(cell, name=name)
+            ref.drotate(inst.rotation)
+            ref.dmove((inst.x, inst.y))
+        return c
+
+
+def load_spec(path: str | Path) -> RouteSpec:
+    """Read and validate a route spec; ValueError names the offending field."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        raise ValueError(f"{path}: not valid YAML ({e})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping with 'instances' and 'connections'")
+    try:
+        return RouteSpec.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise ValueError(f"{path}: {loc}: {err['msg']}") from None
