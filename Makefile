@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
-	$(VENV)/bin/quantacore showcase --out gds_out/showcase
+	$(VENV)/bin/quantacore build --out gds_out
 
 test: setup
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile

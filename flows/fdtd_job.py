@@ -36,8 +36,13 @@ def _dB(p: np.ndarray) -> list[float]:
 
 
 def run_fdtd(
-    cell_name: str, params: dict[str, str], out_dir: Path, *,
-    resolution: float | None = None, three_d: bool = False, console: Any = None,
+    cell_name: str,
+    params: dict[str, str],
+    out_dir: Path,
+    *,
+    resolution: float | None = None,
+    three_d: bool = False,
+    console: Any = None,
 ) -> int:
     """Simulate ``cell_name`` by FDTD and compare with its compact model.
 
@@ -58,11 +63,12 @@ def run_fdtd(
     """
     comp = fdtd_cell(cell_name, params)
     res = float(resolution) if resolution else (10.0 if three_d else DEFAULT_RESOLUTION_PX_PER_UM)
-    job = build_job(comp, resolution_px_per_um=res, dimension=3 if three_d else 2,
-                    label=cell_name)
+    job = build_job(comp, resolution_px_per_um=res, dimension=3 if three_d else 2, label=cell_name)
     if console is not None:
-        with console.status(f"MEEP FDTD of {cell_name} ({'3D' if three_d else '2D'}, "
-                            f"{res:g} px/um, {len(job.payload['source_ports'])} source ports)"):
+        with console.status(
+            f"MEEP FDTD of {cell_name} ({'3D' if three_d else '2D'}, "
+            f"{res:g} px/um, {len(job.payload['source_ports'])} source ports)"
+        ):
             result = run_job(job)
     else:
         result = run_job(job)
@@ -70,12 +76,18 @@ def run_fdtd(
     out.mkdir(parents=True, exist_ok=True)
     wl = result.wl_um
     sp = {
-        "cell": cell_name, "params": dict(params), "job_hash": result.key,
-        "from_cache": result.from_cache, "wl_um": wl.tolist(),
-        "resolution_px_per_um": res, "dimension": 3 if three_d else 2,
+        "cell": cell_name,
+        "params": dict(params),
+        "job_hash": result.key,
+        "from_cache": result.from_cache,
+        "wl_um": wl.tolist(),
+        "resolution_px_per_um": res,
+        "dimension": 3 if three_d else 2,
         "meep_version": result.raw.get("meep_version"),
-        "s": {f"{a},{b}": [[float(v.real), float(v.imag)] for v in arr]
-              for (a, b), arr in sorted(result.sdict.items())},
+        "s": {
+            f"{a},{b}": [[float(v.real), float(v.imag)] for v in arr]
+            for (a, b), arr in sorted(result.sdict.items())
+        },
     }
     (out / "sparams.json").write_text(json.dumps(sp, indent=1) + "\n", encoding="utf-8")
     # Touchstone needs a full matrix: reciprocity fills the columns of ports not excited
@@ -95,19 +107,31 @@ def run_fdtd(
             f = np.abs(arr) ** 2
             m = np.abs(np.broadcast_to(np.asarray(model[(a, b)]), wl.shape)) ** 2
             fd, md = _dB(f), _dB(m)
-            rows.append({"pair": f"{a}->{b}", "fdtd_dB": fd, "model_dB": md,
-                         "deviation_dB": [round(x - y, 5) for x, y in zip(md, fd, strict=True)]})
-    comparison = {"cell": cell_name, "model": model_name,
-                  "model_kwargs": dict(binding.kwargs) if binding else None,
-                  "wl_um": wl.tolist(), "pairs": rows,
-                  "max_abs_deviation_dB": max((abs(d) for r in rows for d in r["deviation_dB"]),
-                                              default=None)}
-    (out / "comparison.json").write_text(json.dumps(comparison, indent=1) + "\n",
-                                         encoding="utf-8")
+            rows.append(
+                {
+                    "pair": f"{a}->{b}",
+                    "fdtd_dB": fd,
+                    "model_dB": md,
+                    "deviation_dB": [round(x - y, 5) for x, y in zip(md, fd, strict=True)],
+                }
+            )
+    comparison = {
+        "cell": cell_name,
+        "model": model_name,
+        "model_kwargs": dict(binding.kwargs) if binding else None,
+        "wl_um": wl.tolist(),
+        "pairs": rows,
+        "max_abs_deviation_dB": max(
+            (abs(d) for r in rows for d in r["deviation_dB"]), default=None
+        ),
+    }
+    (out / "comparison.json").write_text(json.dumps(comparison, indent=1) + "\n", encoding="utf-8")
     _plot(comparison, out / "comparison.png")
     if console is not None:
-        console.print(f"FDTD {cell_name}: {len(result.sdict)} S-parameters "
-                      f"({'cache' if result.from_cache else 'simulated'}) -> {out}")
+        console.print(
+            f"FDTD {cell_name}: {len(result.sdict)} S-parameters "
+            f"({'cache' if result.from_cache else 'simulated'}) -> {out}"
+        )
     return 0
 
 

@@ -22,9 +22,14 @@ def run_route(spec_path: Path, out_dir: Path, console=None) -> int:  # noqa: ANN
     component = spec.build()
     s = spec.settings
     res = route_nets(
-        component, spec.connection_list(), cross_section=s.cross_section,
-        radius_um=s.radius_um, pitch_um=s.pitch_um, keepout_um=s.keepout_um,
-        margin_um=s.margin_um, heuristic_weight=s.heuristic_weight,
+        component,
+        spec.connection_list(),
+        cross_section=s.cross_section,
+        radius_um=s.radius_um,
+        pitch_um=s.pitch_um,
+        keepout_um=s.keepout_um,
+        margin_um=s.margin_um,
+        heuristic_weight=s.heuristic_weight,
     )
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)

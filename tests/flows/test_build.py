@@ -1,0 +1,104 @@
+"""`quantacore build`: the default chip, determinism, and rejected specs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.layout_stats import placed_cell_counts
+from flows.spec import default_chip
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def default_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    result = runner.invoke(app, ["build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / default_chip().name
+
+
+def test_default_chip_is_drc_clean_and_reports_agree_with_the_gds(default_build: Path) -> None:
+    spec = default_chip()
+    report = json.loads((default_build / "report.json").read_text())
+    gds = default_build / report["gds"]
+    assert gds.exists() and gds.with_suffix(".lyp").exists()
+    assert report["drc"]["clean"] and report["drc"]["total_violations"] == 0
+    counts = placed_cell_counts(
+        gds, {"qubitrons": "qubitron", "switches": "ring_switch", "crossings": "crossing"}
+    )
+    assert counts["qubitrons"] == spec.n_qubitrons == report["counts"]["qubitrons"]
+    assert counts["switches"] == spec.n_qubitrons == report["counts"]["switches"]
+    assert counts["crossings"] == report["counts"]["crossings"]
+    assert report["counts"]["tiles"] == spec.tiles[0] * spec.tiles[1]
+    for name in ("report.html", "layout.png", "tile.png", "drc/drc.json", "drc/drc.lyrdb"):
+        assert (default_build / name).exists(), name
+    assert {s["stage"] for s in report["stages"]} >= {"drc", "loss", "report"}
+
+
+def test_every_qubitron_is_reached_on_its_channel(default_build: Path) -> None:
+    spec = default_chip()
+    report = json.loads((default_build / "report.json").read_text())
+    det = report["qubitron_detection"]
+    assert det["reachable"] == det["expected"] == spec.array.tile_columns
+    channels = sorted(v["wl_nm"] for v in det["detector_efficiency"].values())
+    assert len(set(channels)) == spec.array.tile_columns  # one WDM channel per qubitron
+    assert all(v["efficiency"] > 0.5 for v in det["detector_efficiency"].values())
+
+
+def test_same_spec_twice_gives_byte_identical_gds(tmp_path) -> None:
+    exe = Path(sys.executable).with_name("quantacore")
+    blobs = []
+    for k in range(2):
+        out = tmp_path / f"run{k}"
+        subprocess.run([str(exe), "build", "--out", str(out)], check=True, capture_output=True)
+        name = default_chip().name
+        blobs.append((out / name / f"{name}.gds").read_bytes())
+    assert blobs[0] == blobs[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: x\nfoo: 1\n", "foo: Extra inputs are not permitted"),
+        ("name: x\narray: {rows: -2}\n", "array.rows"),
+        ("name: x\narray: {columns: 6, tile_columns: 4}\n", "array.columns"),
+        ("name: x\nwdm: {spacing_nm: 2.0}\n", "wdm.spacing_nm"),
+        ("name: x\nwdm: {spacing_nm: 0.01}\n", "too small for the qubitron ring"),
+        ("name: x\nqubitron: {radius_um: 5}\n", "qubitron.radius_um"),
+        ("name: x\ndie: {width_um: 100}\n", "die"),
+        ("[1, 2]\n", "mapping"),
+        ("name: x\n  bad: [\n", "not valid YAML"),
+    ],
+    ids=[
+        "unknown-field", "negative-size", "tiles", "spacing-vs-fsr", "spacing-vs-linewidth",
+        "radius", "die", "not-mapping", "bad-yaml",
+    ],
+)
+def test_bad_spec_exit_2_and_nothing_written(tmp_path, text: str, message: str) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(text)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(spec), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_missing_spec_file(tmp_path) -> None:
+    result = runner.invoke(app, ["build", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2 and "no such spec file" in result.output
+
+
+def test_schema_is_written(tmp_path) -> None:
+    result = runner.invoke(app, ["build", "--schema", str(tmp_path / "s.json")])
+    assert result.exit_code == 0
+    schema = json.loads((tmp_path / "s.json").read_text())
+    assert "array" in schema["properties"]
