@@ -25,6 +25,7 @@ from pathlib import Path
 
 import gdsfactory as gf
 import numpy as np
+import yaml
 
 from simulation.loss_budget import LossReport, loss_budget
 from simulation.netlist import extract_netlist
@@ -39,7 +40,13 @@ class LossInputError(ValueError):
 
 
 def load_component(path: str | Path) -> gf.Component:
-    """Component from a GDS/OASIS file written with gdsfactory metadata, or a gdsfactory YAML."""
+    """The optical circuit to analyse, from a file.
+
+    - GDS/OASIS written with gdsfactory metadata (cell names, settings and ports);
+    - a chip spec YAML (`quantacore build`): its tile, the chip's one distinct optical circuit
+      (every tile is the same cell);
+    - a gdsfactory circuit YAML (a mapping with ``instances``).
+    """
     from qc_pdk import activate
     from qc_pdk.drc import DrcInputError, read_layout_file
 
@@ -48,6 +55,18 @@ def load_component(path: str | Path) -> gf.Component:
     if path.suffix.lower() in (".yaml", ".yml"):
         if not path.is_file():
             raise LossInputError(f"{path}: no such file")
+        try:
+            data = yaml.safe_load(path.read_text())
+        except yaml.YAMLError as e:
+            raise LossInputError(f"{path}: not valid YAML ({e})") from None
+        if isinstance(data, dict) and "instances" not in data:
+            from flows.spec import SpecError, load_spec
+            from flows.tile import chip_tile
+
+            try:
+                return chip_tile(load_spec(path))
+            except SpecError as e:
+                raise LossInputError(str(e)) from None
         try:
             return gf.read.from_yaml(path)
         except Exception as e:  # gdsfactory raises many types for bad YAML

@@ -102,3 +102,17 @@ def test_bad_input_exit_2_nothing_written(tmp_path, make, message) -> None:
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not out.exists()
+
+
+def test_loss_of_a_chip_spec_analyses_its_tile(tmp_path) -> None:
+    spec = tmp_path / "chip.yaml"
+    spec.write_text("name: small\narray: {rows: 1, columns: 2, tile_columns: 2}\n")
+    out = tmp_path / "loss"
+    result = runner.invoke(app, ["loss", str(spec), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "loss.json").read_text())
+    assert {d["input"] for d in data["detectors"]} >= {"fibre_pump_in"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: small\narray: {rows: 0}\n")
+    result = runner.invoke(app, ["loss", str(bad), "--out", str(tmp_path / "o2")])
+    assert result.exit_code == 2 and "array.rows" in result.output
