@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -64,7 +64,6 @@ class Circuit:
     instances: Mapping[str, str]
     connections: Sequence[tuple[str, str]]
     ports: Mapping[str, str]
-    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 def _split(ref: str) -> tuple[str, str]:

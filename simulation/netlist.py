@@ -42,20 +42,6 @@ class HierarchicalNetlist:
     circuits: dict[str, Circuit] = field(default_factory=dict)
     leaves: dict[str, ModelBinding] = field(default_factory=dict)
 
-    @property
-    def n_instances(self) -> int:
-        """Instances across the hierarchy as drawn (array elements counted once each)."""
-        counts: dict[str, int] = {}
-
-        def count(key: str) -> int:
-            if key in self.leaves:
-                return 1
-            if key not in counts:
-                counts[key] = sum(count(k) for k in self.circuits[key].instances.values())
-            return counts[key]
-
-        return count(self.top)
-
 
 def _optical_ports(cell: gf.Component) -> list[str]:
     return [p.name for p in cell.ports if p.port_type == "optical"]
