@@ -102,3 +102,27 @@ def test_schema_is_written(tmp_path) -> None:
     assert result.exit_code == 0
     schema = json.loads((tmp_path / "s.json").read_text())
     assert "array" in schema["properties"]
+
+
+def test_drc_failure_exits_1_with_reports_written(tmp_path, monkeypatch) -> None:
+    """A chip whose mask breaks a rule: KLayout finds it, the build says so and still reports."""
+    import gdsfactory as gf
+
+    import flows.chip as chip_module
+    from qc_pdk import LAYER
+
+    real = chip_module.chip_component
+
+    def with_a_narrow_waveguide(spec):
+        c = gf.Component(f"{spec.name}_with_defect")
+        c << real(spec)
+        c.add_polygon([(0, 0), (50, 0), (50, 0.2), (0, 0.2)], layer=LAYER.WG2)  # < WG2.W.1
+        c.info.update(dict(real(spec).info))
+        return c
+
+    monkeypatch.setattr(chip_module, "chip_component", with_a_narrow_waveguide)
+    result = runner.invoke(app, ["build", "--out", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    report = json.loads((tmp_path / default_chip().name / "report.json").read_text())
+    assert not report["drc"]["clean"] and report["drc"]["by_rule"] == {"WG2.W.1": 1}
+    assert (tmp_path / default_chip().name / "report.html").exists()
