@@ -25,7 +25,6 @@ from pathlib import Path
 
 import gdsfactory as gf
 import numpy as np
-import yaml
 
 from simulation.loss_budget import LossReport, loss_budget
 from simulation.netlist import extract_netlist
@@ -49,17 +48,16 @@ def load_component(path: str | Path) -> gf.Component:
     """
     from qc_pdk import activate
     from qc_pdk.drc import DrcInputError, read_layout_file
+    from qc_pdk.yaml_file import read_yaml_mapping
 
     activate()
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
-        if not path.is_file():
-            raise LossInputError(f"{path}: no such file")
         try:
-            data = yaml.safe_load(path.read_text())
-        except yaml.YAMLError as e:
-            raise LossInputError(f"{path}: not valid YAML ({e})") from None
-        if isinstance(data, dict) and "instances" not in data:
+            data = read_yaml_mapping(path, what="a chip spec or circuit")
+        except ValueError as e:
+            raise LossInputError(str(e)) from None
+        if "instances" not in data:
             from flows.spec import SpecError, load_spec
             from flows.tile import chip_tile
 

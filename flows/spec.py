@@ -27,10 +27,10 @@ import math
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qc_pdk.rules import min_bend_radius_um, min_space_um
+from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
 
 
 class _Strict(BaseModel):
@@ -167,15 +167,6 @@ class SpecError(ValueError):
     """A spec that cannot be built; the message names the field."""
 
 
-def _format_validation_error(e: ValidationError) -> str:
-    lines = []
-    for err in e.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "spec"
-        msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{where}: {msg}")
-    return "; ".join(lines)
-
-
 def load_spec(path: str | Path | None) -> ChipSpec:
     """Read and validate a chip spec (YAML); ``None`` gives the built-in default chip.
 
@@ -184,19 +175,14 @@ def load_spec(path: str | Path | None) -> ChipSpec:
     """
     if path is None:
         return default_chip()
-    path = Path(path)
-    if not path.is_file():
-        raise SpecError(f"{path}: no such spec file")
     try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e:
-        raise SpecError(f"{path}: not valid YAML ({e})") from None
-    if not isinstance(data, dict):
-        raise SpecError(f"{path}: a chip spec is a YAML mapping of fields")
+        data = read_yaml_mapping(path, what="a chip spec")
+    except ValueError as e:
+        raise SpecError(str(e)) from None
     try:
         return ChipSpec.model_validate(data)
     except ValidationError as e:
-        raise SpecError(f"{path}: {_format_validation_error(e)}") from None
+        raise SpecError(f"{path}: {format_validation_error(e)}") from None
 
 
 def default_chip() -> ChipSpec:

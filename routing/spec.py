@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import gdsfactory as gf
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
 from routing.router import Connection
 
 
@@ -107,18 +107,8 @@ class RouteSpec(BaseModel):
 
 def load_spec(path: str | Path) -> RouteSpec:
     """Read and validate a route spec; ValueError names the offending field."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file")
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e:
-        raise ValueError(f"{path}: not valid YAML ({e})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping with 'instances' and 'connections'")
+    data = read_yaml_mapping(path, what="a route spec (instances, connections)")
     try:
         return RouteSpec.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        raise ValueError(f"{path}: {loc}: {err['msg']}") from None
+        raise ValueError(f"{path}: {format_validation_error(e)}") from None

@@ -94,7 +94,7 @@ def test_bad_spec_exit_2_and_nothing_written(tmp_path, text: str, message: str) 
 
 def test_missing_spec_file(tmp_path) -> None:
     result = runner.invoke(app, ["build", str(tmp_path / "none.yaml")])
-    assert result.exit_code == 2 and "no such spec file" in result.output
+    assert result.exit_code == 2 and "no such file" in result.output
 
 
 def test_schema_is_written(tmp_path) -> None:
