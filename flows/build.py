@@ -183,7 +183,8 @@ def build_chip(spec: ChipSpec, out: Path, console: Console) -> BuildResult:
             "loss": {
                 "scope": "one tile (every tile is the same cell)",
                 "paths": len(loss.paths),
-                "worst": [p.model_dump() for p in loss.paths[:10]],
+                # detector paths are reported on their own WDM channel in qubitron_detection
+                "worst": [p.model_dump() for p in loss.paths if not p.to_detector][:10],
                 "insertion_loss_dB": [p.insertion_loss_dB for p in loss.paths],
             },
             "qubitron_detection": reach,

@@ -7,6 +7,7 @@ array; the tile is drawn in full.
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Any
 
@@ -110,10 +111,11 @@ qubitrons per tile reached by a routed optical path.</p>
 <h2>DRC</h2>{_table(drc_rows, ("rule", "violations"))}
 <p>marker database: <a href="drc/drc.lyrdb">drc/drc.lyrdb</a></p>
 <h2>Loss</h2><img src="{hist}">
-<h3>Worst paths</h3>{_table(worst, ("input", "output", "loss (dB)", "breakdown (dB)"))}
+<h3>Worst fibre-to-fibre paths (at the grid centre)</h3>
+{_table(worst, ("input", "output", "loss (dB)", "breakdown (dB)"))}
 <h3>Per-qubitron detection efficiency (pump fibre to detector)</h3>
 {_table(det, ("qubitron detector", "efficiency", "channel (nm)"))}
-<h2>FDTD</h2><pre>{html.escape(str(report["fdtd"]))}</pre>
+<h2>FDTD calibration in use</h2><pre>{html.escape(json.dumps(report["fdtd"], indent=2))}</pre>
 <h2>Stages</h2>{_table(stages, ("stage", "seconds", "peak RSS (MiB)"))}
 </body></html>
 """
