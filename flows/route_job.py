@@ -21,16 +21,25 @@ def run_route(spec_path: Path, out_dir: Path, console=None) -> int:  # noqa: ANN
     spec = load_spec(spec_path)
     component = spec.build()
     s = spec.settings
-    res = route_nets(
-        component,
-        spec.connection_list(),
-        cross_section=s.cross_section,
-        radius_um=s.radius_um,
-        pitch_um=s.pitch_um,
-        keepout_um=s.keepout_um,
-        margin_um=s.margin_um,
-        heuristic_weight=s.heuristic_weight,
-    )
+    from rich.progress import Progress
+
+    with Progress(console=console, disable=console is None, transient=True) as bar:
+        task = bar.add_task("routing", total=None)
+
+        def progress(iteration: int, done: int, todo: int) -> None:
+            bar.update(task, completed=done, total=todo, description=f"routing, pass {iteration}")
+
+        res = route_nets(
+            component,
+            spec.connection_list(),
+            cross_section=s.cross_section,
+            radius_um=s.radius_um,
+            pitch_um=s.pitch_um,
+            keepout_um=s.keepout_um,
+            margin_um=s.margin_um,
+            heuristic_weight=s.heuristic_weight,
+            progress=progress,
+        )
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".route_", dir=out_dir.parent))
