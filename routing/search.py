@@ -178,19 +178,33 @@ class _Geometry:
         arc_len = euler_length_um(prm.radius_um)
         self.turn_cost = prm.loss_dB_per_um * (self.k_turn * p + arc_len - 2 * prm.radius_um)
         self.turn_cost += prm.bend_loss_dB
-        self.arcs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        # per bend: node offsets and their extent as plain ints (checked per expansion, so
+        # no numpy reductions in the search loop)
+        self.arcs: dict[tuple[int, int], tuple[int, int, int, int, np.ndarray]] = {}
         for din in range(4):
             for dout in ((din + 1) % 4, (din + 3) % 4):
                 offs = np.array(arc_offsets(prm.radius_um, p, din, dout), int)
-                self.arcs[din, dout] = (offs[:, 0], offs[:, 1], offs[:, 1] * grid.nx + offs[:, 0])
+                dx, dy = offs[:, 0], offs[:, 1]
+                self.arcs[din, dout] = (
+                    int(dx.min()), int(dx.max()), int(dy.min()), int(dy.max()),
+                    dy * grid.nx + dx,
+                )
+        self._runs: dict[tuple[int, int], np.ndarray] = {}
+
+    def run_offsets(self, d: int, k: int) -> np.ndarray:
+        """Node offsets 1..k steps along direction ``d`` (cached)."""
+        offs = self._runs.get((d, k))
+        if offs is None:
+            offs = self._runs[d, k] = self.step[d] * np.arange(1, k + 1)
+        return offs
 
     def arc_nodes(self, node: int, din: int, dout: int) -> np.ndarray | None:
         """Nodes of the bend cornering at ``node``; None if it leaves the grid."""
-        dx, dy, delta = self.arcs[din, dout]
+        dx_lo, dx_hi, dy_lo, dy_hi, delta = self.arcs[din, dout]
         iy, ix = divmod(node, self.nx)
-        if ix + dx.min() < 0 or ix + dx.max() >= self.nx:
+        if ix + dx_lo < 0 or ix + dx_hi >= self.nx:
             return None
-        if iy + dy.min() < 0 or iy + dy.max() >= self.ny:
+        if iy + dy_lo < 0 or iy + dy_hi >= self.ny:
             return None
         return node + delta
 
@@ -282,7 +296,7 @@ def astar(
         ex, ey = ix + DIRS[d][0] * k, iy + DIRS[d][1] * k
         if not inside(ex, ey):
             return None
-        idx = node + g.step[d] * np.arange(1, k + 1)
+        idx = node + g.run_offsets(d, k)
         if wall[idx].any():
             return None
         return idx
