@@ -25,6 +25,7 @@ from routing.search import (
     _geometry,
     arc_clashes,
     astar,
+    clash_offsets,
 )
 
 
@@ -138,7 +139,9 @@ def negotiate(
     """
     schedule = schedule or NegotiationParams()
     g = _geometry(grid, prm)
-    occ = Occupancy.zeros(grid.size, bucket_nodes=g.k_turn + 2)
+    sep = prm.width_um + prm.space_um + 0.1  # the same margin as arc_clashes
+    occ = Occupancy.zeros(grid, bucket_nodes=g.k_turn + 2,
+                          clash_offsets=clash_offsets(prm.radius_um, grid.pitch_um, sep))
     hist = np.zeros(grid.size, float)
     res = NegotiationResult()
     margin = schedule.window_margin_nodes or (2 * g.k_turn + 4)

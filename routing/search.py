@@ -19,14 +19,14 @@ The heuristic is the Manhattan distance times the propagation loss (admissible),
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from routing.grid import DIRS, RoutingGrid, arc_offsets, euler_length_um
+from routing.astar_kernel import astar_kernel, bend_type
+from routing.grid import RoutingGrid, arc_offsets, euler_length_um
 
 H_KIND, V_KIND, BEND_KIND = 0, 1, 2
 
@@ -49,21 +49,33 @@ class SearchParams:
 @dataclass
 class Occupancy:
     """Per-node counts of the committed nets: ``occ`` all uses, ``occ_h`` / ``occ_v`` straight
-    runs along x / y; ``pen`` the congestion penalty (dB) of using the node."""
+    runs along x / y; ``pen`` the congestion penalty (dB) of using the node; ``clash[b, n]`` the
+    number of committed bends a bend of type ``b`` (``bend_type``) cornering at ``n`` would
+    come too close to."""
 
     occ: np.ndarray
     occ_h: np.ndarray
     occ_v: np.ndarray
     pen: np.ndarray
+    clash: np.ndarray
+    nx: int
+    ny: int
     # committed bends by bucket of their corner: (corner node, din, dout, net)
     arcs: dict[tuple[int, int], list[tuple[int, int, int, str]]] = field(default_factory=dict)
     arc_penalty_dB: float = 0.0
     bucket_nodes: int = 16
+    # clash_offsets[b_committed][b_candidate] = (dx, dy) from candidate corner to committed one
+    clash_offsets: tuple[tuple[np.ndarray, ...], ...] = ()
 
     @classmethod
-    def zeros(cls, n: int, bucket_nodes: int = 16) -> Occupancy:
+    def zeros(
+        cls, grid: RoutingGrid, bucket_nodes: int = 16,
+        clash_offsets: tuple[tuple[np.ndarray, ...], ...] = (),
+    ) -> Occupancy:
+        n = grid.size
         return cls(np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.int32),
-                   np.zeros(n, float), bucket_nodes=bucket_nodes)
+                   np.zeros(n, float), np.zeros((8, n), np.int32), grid.nx, grid.ny,
+                   bucket_nodes=bucket_nodes, clash_offsets=clash_offsets)
 
     def arcs_near(self, node: int, nx: int) -> list[tuple[int, int, int, str]]:
         """Committed bends whose corners lie in the 3 x 3 buckets around ``node``."""
@@ -76,12 +88,19 @@ class Occupancy:
         return out
 
     def add_arc(self, node: int, din: int, dout: int, net: str, nx: int, sign: int) -> None:
+        """Commit (``sign`` +1) or remove (-1) a bend and update the clash counts around it."""
         iy, ix = divmod(node, nx)
         key = (ix // self.bucket_nodes, iy // self.bucket_nodes)
         if sign > 0:
             self.arcs.setdefault(key, []).append((node, din, dout, net))
         else:
             self.arcs[key].remove((node, din, dout, net))
+        if not self.clash_offsets:
+            return
+        for cand, offs in enumerate(self.clash_offsets[bend_type(din, dout)]):
+            cx, cy = ix - offs[:, 0], iy - offs[:, 1]
+            ok = (cx >= 0) & (cx < self.nx) & (cy >= 0) & (cy < self.ny)
+            self.clash[cand, cy[ok] * self.nx + cx[ok]] += sign  # offsets are distinct
 
 
 _CLASH_RES_UM = 0.1
@@ -131,6 +150,42 @@ def _arc_polyline(radius_um: float, din: int, dout: int) -> np.ndarray:
 
     pts = _euler_points(radius_um) - np.array([radius_um, 0.0])
     return _transform(pts, din, dout)
+
+
+@lru_cache(maxsize=16)
+def clash_offsets(
+    radius_um: float, pitch_um: float, min_sep_um: float
+) -> tuple[tuple[np.ndarray, ...], ...]:
+    """For each committed bend type and each candidate bend type, the corner offsets (dx, dy)
+    in nodes (committed corner minus candidate corner) at which the two bends clash
+    (``arcs_clash``), as int arrays of shape (k, 2). Vectorised over all offsets at once.
+
+    Example:
+        >>> offs = clash_offsets(30.0, 5.0, 1.15)
+        >>> len(offs), len(offs[0]), bool((offs[0][0] == (0, 0)).all(axis=1).any())
+        (8, 8, True)
+    """
+    k = int(math.floor(2.2 * radius_um / pitch_um + 1e-9))
+    rng = np.arange(-k, k + 1)
+    gx, gy = np.meshgrid(rng, rng)
+    shifts = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    turns = [(din, dout) for din in range(4) for dout in ((din + 1) % 4, (din + 3) % 4)]
+    out = []
+    for ob in turns:  # committed
+        pts = _arc_polyline(radius_um, *ob)
+        row = []
+        for oa in turns:  # candidate
+            near, x0, y0 = _clash_bitmap(radius_um, min_sep_um, *oa)
+            bx = pts[None, :, 0] + shifts[:, None, 0] * pitch_um
+            by = pts[None, :, 1] + shifts[:, None, 1] * pitch_um
+            ix = np.floor((bx - x0) / _CLASH_RES_UM).astype(np.int64)
+            iy = np.floor((by - y0) / _CLASH_RES_UM).astype(np.int64)
+            ok = (ix >= 0) & (iy >= 0) & (ix < near.shape[1]) & (iy < near.shape[0])
+            hit = np.zeros(ix.shape, bool)
+            hit[ok] = near[iy[ok], ix[ok]]
+            row.append(shifts[hit.any(axis=1)].astype(np.int64))
+        out.append(tuple(row))
+    return tuple(out)
 
 
 def min_turns(du: int, dv: int, heading: int, arrive: int) -> int:
@@ -190,6 +245,16 @@ class _Geometry:
                     dy * grid.nx + dx,
                 )
         self._runs: dict[tuple[int, int], np.ndarray] = {}
+        # the same bends as flat arrays for the compiled search, indexed by bend_type
+        self.arc_box = np.zeros((8, 4), np.int64)
+        self.arc_count = np.zeros(8, np.int64)
+        longest = max(len(v[4]) for v in self.arcs.values())
+        self.arc_delta = np.zeros((8, longest), np.int64)
+        for (din, dout), (x0, x1, y0, y1, delta) in self.arcs.items():
+            b = bend_type(din, dout)
+            self.arc_box[b] = (x0, x1, y0, y1)
+            self.arc_count[b] = len(delta)
+            self.arc_delta[b, : len(delta)] = delta
 
     def run_offsets(self, d: int, k: int) -> np.ndarray:
         """Node offsets 1..k steps along direction ``d`` (cached)."""
@@ -216,28 +281,6 @@ def _geometry(grid: RoutingGrid, prm: SearchParams) -> _Geometry:
         cache = (key, _Geometry(grid, prm))
         grid._geom_cache = cache  # type: ignore[attr-defined]
     return cache[1]
-
-
-def is_crossable(occ: Occupancy, g: _Geometry, node: int, heading: int) -> bool:
-    """True if a net heading ``heading`` may cross the committed straight at ``node``."""
-    horizontal = heading in (0, 2)
-    other = occ.occ_v if horizontal else occ.occ_h
-    if occ.occ[node] != 1 or other[node] != 1:
-        return False
-    sx, sy = g.step[0], g.step[1]
-    along_other = sy if horizontal else sx
-    along_mine = sx if horizontal else sy
-    n_all = occ.occ.size
-    for j in range(1, g.arm + 1):  # the other net's arms must be plain straights of its own
-        for q in (node + j * along_other, node - j * along_other):
-            if not (0 <= q < n_all) or occ.occ[q] != 1 or other[q] != 1:
-                return False
-    for j in range(1, g.gap + 1):  # no other crossing so close that the cells would overlap
-        for q in (node + j * along_other, node - j * along_other,
-                  node + j * along_mine, node - j * along_mine):
-            if 0 <= q < n_all and occ.occ_h[q] > 0 and occ.occ_v[q] > 0:
-                return False
-    return True
 
 
 def arc_clashes(
@@ -274,144 +317,23 @@ def astar(
     ``target`` (whose port faces ``target_dir``); None if no path exists in ``window``.
 
     ``window`` = (ix_lo, ix_hi, iy_lo, iy_hi), inclusive index bounds the path stays inside.
-    Walls of ``grid`` must already exclude this net's own reserved port stubs.
+    Walls of ``grid`` must already exclude this net's own reserved port stubs. The loop runs
+    compiled (``routing.astar_kernel``).
     """
-    g = _geometry(grid, prm)
-    nx = grid.nx
-    wx0, wx1, wy0, wy1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
-    wall, pen = grid.wall, occ.pen
-    arrive = (target_dir + 2) % 4
-    ty, tx = divmod(target, nx)
-    unit = prm.loss_dB_per_um * grid.pitch_um
-    hw = prm.heuristic_weight * unit
-    step_cost = unit
-    cross_base = prm.crossing_loss_dB + unit * (g.k_cross + 1)
-
-    def inside(ix: int, iy: int) -> bool:
-        return wx0 <= ix <= wx1 and wy0 <= iy <= wy1
-
-    def run(node: int, d: int, k: int) -> np.ndarray | None:
-        """Nodes 1..k ahead of ``node`` along ``d`` (None if one is outside or a wall)."""
-        iy, ix = divmod(node, nx)
-        ex, ey = ix + DIRS[d][0] * k, iy + DIRS[d][1] * k
-        if not inside(ex, ey):
-            return None
-        idx = node + g.run_offsets(d, k)
-        if wall[idx].any():
-            return None
-        return idx
-
-    def hits_target(node: int, d: int, k: int) -> int:
-        """Steps from ``node`` to the target along ``d`` if it lies 1..k ahead, else 0."""
-        if d != arrive:
-            return 0
-        iy, ix = divmod(node, nx)
-        if d in (0, 2):
-            j = (tx - ix) * DIRS[d][0]
-            return j if iy == ty and 1 <= j <= k else 0
-        j = (ty - iy) * DIRS[d][1]
-        return j if ix == tx and 1 <= j <= k else 0
-
-    # start: the first bend may begin one radius from the port
     if source == target:
         raise ValueError("source and target are the same node")
-    j = hits_target(source, source_dir, g.k_start)
-    if j:
-        if run(source, source_dir, j) is None:
-            return None
-        return Found([source, target], [], unit * j, 0)
-    idx = run(source, source_dir, g.k_start)
-    if idx is None:
+    g = _geometry(grid, prm)
+    wx0, wx1, wy0, wy1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
+    unit = prm.loss_dB_per_um * grid.pitch_um
+    cost, expansions, verts, xings = astar_kernel(
+        grid.nx, grid.ny, grid.wall, occ.pen, occ.occ, occ.occ_h, occ.occ_v, occ.clash,
+        float(occ.arc_penalty_dB), g.arc_box, g.arc_delta, g.arc_count,
+        g.k_turn, g.k_start, g.k_cross, g.arm, g.gap,
+        unit, prm.heuristic_weight * unit, prm.bend_loss_dB, g.turn_cost, prm.crossing_loss_dB,
+        int(source), int(source_dir), int(target), int(target_dir),
+        int(wx0), int(wx1), int(wy0), int(wy1), int(prm.max_expansions),
+        prm.radius_um / grid.pitch_um,
+    )
+    if not math.isfinite(cost):
         return None
-    start_node = int(idx[-1])
-    s0 = start_node * 4 + source_dir
-    g0 = unit * g.k_start + float(pen[idx].sum())
-    best: dict[int, float] = {s0: g0}
-    parent: dict[int, tuple[int, int, int]] = {s0: (-1, 0, -1)}
-    heap: list[tuple[float, int, int]] = []
-    counter = 0
-
-    def h(node: int, d: int) -> float:
-        iy, ix = divmod(node, nx)
-        turns = min_turns(tx - ix, ty - iy, d, arrive)
-        return hw * (abs(ix - tx) + abs(iy - ty)) + turns * prm.bend_loss_dB
-
-    heapq.heappush(heap, (g0 + h(start_node, source_dir), counter, s0))
-    goal_cost, goal_parent = math.inf, None
-    closed: set[int] = set()
-    expansions = 0
-    while heap:
-        f, _, s = heapq.heappop(heap)
-        if f >= goal_cost:
-            break
-        if s in closed:
-            continue
-        closed.add(s)
-        expansions += 1
-        if expansions > prm.max_expansions:
-            break
-        gs = best[s]
-        node, d = divmod(s, 4)
-
-        def push(
-            node2: int, d2: int, cost: float, move: int, extra: int, s: int = s
-        ) -> None:
-            nonlocal counter
-            s2 = node2 * 4 + d2
-            if cost < best.get(s2, math.inf):
-                best[s2] = cost
-                parent[s2] = (s, move, extra)
-                counter += 1
-                heapq.heappush(heap, (cost + h(node2, d2), counter, s2))
-
-        # straight (or the final approach into the target)
-        iy, ix = divmod(node, nx)
-        nxt = node + g.step[d]
-        if inside(ix + DIRS[d][0], iy + DIRS[d][1]) and not wall[nxt]:
-            if nxt == target and d == arrive:
-                c = gs + step_cost
-                if c < goal_cost:
-                    goal_cost, goal_parent = c, (s, 0, -1)
-            else:
-                push(nxt, d, gs + step_cost + pen[nxt], 0, -1)
-                if occ.occ[nxt] and is_crossable(occ, g, nxt, d):
-                    jdx = run(nxt, d, g.k_cross)
-                    if jdx is not None and not (jdx == target).any():
-                        c = gs + cross_base + float(pen[jdx].sum())
-                        push(int(jdx[-1]), d, c, 2, nxt)
-        # bends with the corner here
-        for d2 in ((d + 1) % 4, (d + 3) % 4):
-            arc = g.arc_nodes(node, d, d2)
-            if arc is None or wall[arc].any():
-                continue
-            arc_pen = float(pen[arc].sum()) + occ.arc_penalty_dB * arc_clashes(
-                occ, grid, prm, node, d, d2, None)
-            jt = hits_target(node, d2, g.k_turn)
-            if jt and jt * grid.pitch_um >= prm.radius_um - 1e-9:
-                jdx = run(node, d2, jt)
-                if jdx is not None:
-                    c = gs + g.turn_cost + arc_pen + float(pen[jdx[:-1]].sum())
-                    if c < goal_cost:
-                        goal_cost, goal_parent = c, (s, 1, node)
-                continue
-            jdx = run(node, d2, g.k_turn)
-            if jdx is None or (jdx == target).any():
-                continue
-            c = gs + g.turn_cost + arc_pen + float(pen[jdx].sum())
-            push(int(jdx[-1]), d2, c, 1, node)
-    if goal_parent is None:
-        return None
-    vertices, crossings = [target], []
-    s, move, extra = goal_parent
-    while True:
-        if move == 1:
-            vertices.append(extra)
-        elif move == 2:
-            crossings.append(extra)
-        if s == s0:
-            break
-        s, move, extra = parent[s]
-    vertices.append(source)
-    vertices.reverse()
-    crossings.reverse()
-    return Found(vertices, crossings, goal_cost, expansions)
+    return Found(verts.tolist(), xings.tolist(), float(cost), int(expansions))
