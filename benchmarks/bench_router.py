@@ -34,6 +34,7 @@ from routing.router import Connection, route_nets
 
 PITCH_UM = 240.0
 ROW_Y_UM = 45.0
+CHANNEL_UM_PER_NET = 45.0
 
 
 def inversions(perm: list[int]) -> int:
@@ -65,7 +66,7 @@ def row_to_bank(n: int, seed: int = 1) -> tuple[gf.Component, list[Connection], 
     random.Random(seed).shuffle(perm)
     c = gf.Component()  # unnamed: each build gets a unique cell name
     q, sw = CELLS["qubitron"](cross_section="strip_wg1"), CELLS["ring_switch"]()
-    height = ROW_Y_UM + 300 + 15 * n
+    height = ROW_Y_UM + 300 + CHANNEL_UM_PER_NET * n
     for i in range(n):
         r = c.add_ref(q, name=f"q{i}")
         r.drotate(-90)
@@ -73,7 +74,8 @@ def row_to_bank(n: int, seed: int = 1) -> tuple[gf.Component, list[Connection], 
         s = c.add_ref(sw, name=f"s{i}")
         s.drotate(90)
         s.dmove((i * PITCH_UM, height + 33))
-    conns = [Connection(f"q{i},o1", f"s{perm[i]},o1", name=f"n{i}") for i in range(n)]
+    conns = [Connection(f"q{i},o1", f"s{perm[i]},o1", name=f"n{i}", bundle="bank")
+             for i in range(n)]
     return c, conns, inversions(perm)
 
 

@@ -9,11 +9,12 @@ luck or on dict order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from routing.channel import plan_bundle_with_crossings
 from routing.grid import DIRS, RoutingGrid
 from routing.search import (
     BEND_KIND,
@@ -51,6 +52,8 @@ class NegotiationResult:
     crossing_nodes: list[int] = field(default_factory=list)
     iterations: int = 0
     expansions: int = 0
+    planned: dict[str, Found] = field(default_factory=dict)  # fixed by the channel planner
+    bundle_notes: dict[str, str] = field(default_factory=dict)  # bundled nets left to search
 
 
 def path_claims(
@@ -59,13 +62,15 @@ def path_claims(
     """Nodes a path occupies and how (``H_KIND`` / ``V_KIND`` straight, ``BEND_KIND``).
 
     Straight runs claim their nodes except within one bend radius of a corner, where the
-    Euler bend claims the nodes near its curve instead.
+    Euler bend claims the nodes near its curve instead; a node claimed twice in different
+    ways counts as a bend (never a legal crossing).
     """
     g = _geometry(grid, prm)
     nx, p, r = grid.nx, grid.pitch_um, prm.radius_um
     verts = found.vertices
-    kinds: dict[int, int] = {}
     last = len(verts) - 1
+    k_r = int(np.ceil(r / p - 1e-9))  # nodes within one radius of a corner are the bend's
+    nodes_l, kinds_l = [], []
     for i in range(last):
         a, b = verts[i], verts[i + 1]
         ay, ax = divmod(a, nx)
@@ -73,19 +78,24 @@ def path_claims(
         horizontal = ay == by
         n = abs(bx - ax) if horizontal else abs(by - ay)
         step = (1 if bx > ax else -1) if horizontal else (nx if by > ay else -nx)
-        kind = H_KIND if horizontal else V_KIND
-        for j in range(n + 1):
-            if (i > 0 and j * p < r - 1e-9) or (i + 1 < last and (n - j) * p < r - 1e-9):
-                continue
-            q = a + j * step
-            k0 = kinds.get(q)
-            kinds[q] = kind if k0 is None or k0 == kind else BEND_KIND
+        lo = k_r if i > 0 else 0
+        hi = n - k_r if i + 1 < last else n
+        if hi >= lo:
+            nodes_l.append(a + step * np.arange(lo, hi + 1, dtype=np.int64))
+            kinds_l.append(np.full(hi - lo + 1, H_KIND if horizontal else V_KIND, np.int8))
     for i in range(1, last):
         din, dout = _dir(verts[i - 1], verts[i], nx), _dir(verts[i], verts[i + 1], nx)
-        for q in g.arc_nodes(verts[i], din, dout).tolist():
-            kinds[q] = BEND_KIND
-    nodes = np.fromiter(kinds.keys(), np.int64, len(kinds))
-    return nodes, np.fromiter(kinds.values(), np.int8, len(kinds))
+        arc = g.arc_nodes(verts[i], din, dout)
+        nodes_l.append(arc.astype(np.int64))
+        kinds_l.append(np.full(arc.size, BEND_KIND, np.int8))
+    nodes = np.concatenate(nodes_l) if nodes_l else np.zeros(0, np.int64)
+    kinds = np.concatenate(kinds_l) if kinds_l else np.zeros(0, np.int8)
+    uniq, inv = np.unique(nodes, return_inverse=True)
+    lo_kind = np.full(uniq.size, 127, np.int8)
+    hi_kind = np.full(uniq.size, -1, np.int8)
+    np.minimum.at(lo_kind, inv, kinds)
+    np.maximum.at(hi_kind, inv, kinds)
+    return uniq, np.where(lo_kind == hi_kind, lo_kind, np.int8(BEND_KIND)).astype(np.int8)
 
 
 def _dir(a: int, b: int, nx: int) -> int:
@@ -132,9 +142,12 @@ def negotiate(
     prm: SearchParams,
     schedule: NegotiationParams | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    bundles: Sequence[Sequence[str]] = (),
 ) -> NegotiationResult:
     """Route ``tasks`` (already in routing order) with negotiated congestion.
 
+    Each of ``bundles`` (lists of task names) is first planned as a channel with
+    ``plan_bundle_with_crossings``; its planned nets stay fixed, the rest join the search.
     ``progress(iteration, nets_done, nets_to_do)`` is called after each net.
     """
     schedule = schedule or NegotiationParams()
@@ -156,8 +169,18 @@ def negotiate(
         for corner, din, dout in _bends(grid, res.paths[name].vertices):
             occ.add_arc(corner, din, dout, name, grid.nx, sign)
 
-    todo = [t.name for t in tasks]
     by_name = {t.name: t for t in tasks}
+    for names in bundles:
+        plan = plan_bundle_with_crossings(grid, prm, occ, [
+            (n, by_name[n].source, by_name[n].source_dir, by_name[n].target,
+             by_name[n].target_dir, by_name[n].stub_nodes) for n in names])
+        for name, found in plan.paths.items():
+            res.paths[name] = found
+            res.claims[name] = path_claims(grid, prm, found)
+        res.planned.update(plan.paths)
+        res.bundle_notes.update(plan.left_over)
+    tasks = [t for t in tasks if t.name not in res.planned]  # planned nets stay fixed
+    todo = [t.name for t in tasks]
     for it in range(schedule.max_iterations):
         res.iterations = it + 1
         occ.pen[:] = pres * occ.occ + hist

@@ -24,6 +24,7 @@ class NetReport(BaseModel):
     waveguide: str = ""
     channel: int | None = None
     bundle: str | None = None
+    planner: str = "search"  # "channel" (bundle planned as a channel) or "search"
     reason: str | None = None
 
 
@@ -41,6 +42,7 @@ class RouteReport(BaseModel):
     max_insertion_loss_dB: float
     worst_net: str | None
     channels_used: int
+    bundle_notes: dict[str, str] = {}  # bundled waveguides the channel planner left to search
     iterations: int
     runtime_s: float
     pitch_um: float

@@ -34,6 +34,7 @@ from components.models.bend import bend_loss_dB_per_90deg
 from components.models.crossing import DEFAULT_CROSSING_LOSS_DB
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
 from qc_pdk.rules import min_space_um
+from routing.draw import RouteDrawer
 from routing.grid import DIRS, ORIENTATION_TO_DIR, RoutingGrid, euler_length_um
 from routing.negotiate import (
     NegotiationParams,
@@ -52,7 +53,9 @@ class Connection:
     """A logical connection between two ports, each ``"instance,port"``.
 
     Connections with the same pair of ports share one waveguide (a WDM bus) and get distinct
-    ``channel``s; ``bundle`` groups parallel nets (routed side by side at the grid pitch).
+    ``channel``s. Nets with the same ``bundle`` name that run between two facing rows of ports
+    are planned together as a channel (``routing.channel``: Z routes on stacked tracks, as
+    few crossings as the port order allows); the rest are searched net by net.
     """
 
     source: str
@@ -174,6 +177,18 @@ def route_nets(
             if other != wg:
                 raise ValueError(f"connections[{i}]: port {ref!r} already used by another "
                                  f"waveguide ({other})")
+    bundle_of: dict[str, set[str | None]] = {}
+    for c in connections:
+        bundle_of.setdefault(wg_of[c.label], set()).add(c.bundle)
+    for wg, names in bundle_of.items():
+        if len(names) > 1:
+            raise ValueError(f"waveguide {wg} carries connections of different bundles "
+                             f"{sorted(map(str, names))}")
+    bundles: dict[str, list[str]] = {}
+    for wg in pairs:
+        (b,) = bundle_of[wg]
+        if b is not None:
+            bundles.setdefault(b, []).append(wg)
     fixed = {c.label: c.channel for c in connections if c.channel is not None}
     channels, n_channels = assign_channels(wg_of, fixed)
 
@@ -227,7 +242,8 @@ def route_nets(
         crossing_loss_dB=DEFAULT_CROSSING_LOSS_DB, crossing_half_um=cross_half,
         space_um=space, width_um=width, heuristic_weight=heuristic_weight,
     )
-    res = negotiate(grid, tasks, prm, schedule, progress)
+    res = negotiate(grid, tasks, prm, schedule, progress,
+                    bundles=[bundles[b] for b in sorted(bundles)])
 
     # draw: crossing cells first, then each net piece by piece between ports
     cross_at = {n: component.add_ref(cross_cell, name=f"xing_{k}")
@@ -235,6 +251,9 @@ def route_nets(
     for n, ref in cross_at.items():
         ref.dmove(grid.xy(n))
     per_net_x = crossings_of(res)
+    drawer = RouteDrawer(
+        component, lambda length: CELLS["straight"](length=length, cross_section=cross_section),
+        bend_cell, radius_um, cross_half)
     arc_len = euler_length_um(radius_um)
     wg_report: dict[str, dict] = {}
     for t in tasks:
@@ -243,8 +262,9 @@ def route_nets(
         found = res.paths[t.name]
         src, dst = pairs[t.name]
         xnodes = set(per_net_x.get(t.name, []))
-        _draw(component, grid, found.vertices, xnodes, cross_at, ports[src], ports[dst],
-              cross_section, bend_cell)
+        points = ([tuple(ports[src].center)] + [grid.xy(v) for v in found.vertices[1:-1]]
+                  + [tuple(ports[dst].center)])
+        drawer.draw(points, [grid.xy(n) for n in xnodes])
         nb = len(found.vertices) - 2
         nxing = len(xnodes)
         length = manhattan_um(grid, found.vertices) - nb * (2 * radius_um - arc_len)
@@ -256,7 +276,8 @@ def route_nets(
     for c in connections:
         wg = wg_of[c.label]
         base = dict(name=c.label, source=c.source, target=c.target, waveguide=wg,
-                    channel=channels[c.label], bundle=c.bundle)
+                    channel=channels[c.label], bundle=c.bundle,
+                    planner="channel" if wg in res.planned else "search")
         if wg in wg_report:
             nets.append(NetReport(routed=True, **base, **wg_report[wg]))
         else:
@@ -275,6 +296,7 @@ def route_nets(
         max_insertion_loss_dB=worst.insertion_loss_dB if worst else 0.0,
         worst_net=worst.name if worst else None,
         channels_used=n_channels,
+        bundle_notes=res.bundle_notes,
         iterations=res.iterations,
         runtime_s=round(time.perf_counter() - t0, 3),
         pitch_um=pitch_um,
@@ -311,41 +333,3 @@ def _stub(grid: RoutingGrid, node: int, d: int, box, clear: float, ref: str) -> 
         raise ValueError(f"port {ref!r} faces another cell's keep-out within "
                          f"{clear:g} um: move the cells apart")
     return out
-
-
-# crossing ports by travel direction: (enter, leave); crossing o1 W, o2 N, o3 E, o4 S
-_XPORTS = {0: ("o1", "o3"), 1: ("o4", "o2"), 2: ("o3", "o1"), 3: ("o2", "o4")}
-
-
-def _draw(component, grid, vertices, xnodes, cross_at, p_src, p_dst, cross_section, bend_cell):
-    """Draw one net: straight/bend instances between ports, through its crossing cells."""
-    nx = grid.nx
-    cur = p_src
-    corners: list[tuple[float, float]] = []
-    for i in range(len(vertices) - 1):
-        a, b = vertices[i], vertices[i + 1]
-        ay, ax = divmod(a, nx)
-        by, bx = divmod(b, nx)
-        horizontal = ay == by
-        n = abs(bx - ax) if horizontal else abs(by - ay)
-        step = (1 if bx > ax else -1) if horizontal else (nx if by > ay else -nx)
-        d = (0 if bx > ax else 2) if horizontal else (1 if by > ay else 3)
-        for j in range(1, n):
-            q = a + j * step
-            if q in xnodes:
-                enter, leave = _XPORTS[d]
-                _piece(component, cur, cross_at[q].ports[enter], corners, cross_section,
-                       bend_cell)
-                cur, corners = cross_at[q].ports[leave], []
-        if i + 1 < len(vertices) - 1:
-            corners.append(grid.xy(b))
-    _piece(component, cur, p_dst, corners, cross_section, bend_cell)
-
-
-def _piece(component, p1, p2, corners, cross_section, bend_cell) -> None:
-    if not corners and math.dist(p1.center, p2.center) < 1e-3:
-        return  # abutting ports: nothing to draw
-    gf.routing.route_single(
-        component, p1, p2, cross_section=cross_section, bend=bend_cell,
-        waypoints=corners or None, auto_taper=False,
-    )

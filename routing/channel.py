@@ -1,0 +1,282 @@
+"""Bundle routing with crossings: a channel of nets between two facing rows of ports.
+
+A bundle whose sources all face one way and whose targets all face back across a channel
+(a row of qubitrons to a permuted row of switches, a bus to a bank) is planned as Z-shaped
+routes, one horizontal track each, instead of net-by-net search:
+
+* Net ``i`` goes up from its source at ``u_i``, along track ``v_i`` and up into its target
+  at ``w_i``. Two nets must cross iff their order is inverted (``u_i < u_j`` but
+  ``w_i > w_j``); an inverted pair crosses exactly once whatever the track order.
+* A non-inverted pair whose spans overlap crosses twice or never, depending only on which
+  track is lower. Stacking rightward nets (``w > u``) with the larger ``u`` lower, and
+  leftward nets with the smaller ``u`` lower, makes it never. So the plan reaches the lower
+  bound, the number of inversions, exactly (when it fits the channel).
+* Tracks are packed bottom-up: each net takes the lowest track at or above the last one where
+  its route is legal against what is already placed (walls, spacing, bend clashes, crossings
+  only between perpendicular straights with clean arms, as the search demands).
+
+Nets that cannot be planned (lateral offset below two bend radii, no legal track left) are
+handed back, with the reason, to the general negotiated search.
+
+Example:
+    >>> order_tracks([(0, 30), (10, 20), (20, 0)])  # (source u, target w) per net
+    [1, 0, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from routing.astar_kernel import bend_type
+from routing.grid import RoutingGrid
+from routing.search import BEND_KIND, H_KIND, V_KIND, Found, Occupancy, SearchParams, _geometry
+
+
+def order_tracks(spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Bottom-to-top track order of Z routes that adds no crossing beyond the inversions.
+
+    ``spans[i]`` = (source position, target position) of net ``i`` along the rows. Rightward
+    nets are stacked with the larger source lower, leftward ones with the smaller source
+    lower; the two stacks (and straight nets, which have no track) interleave freely, so this
+    returns straight nets first (placed before any track), then rightward, then leftward
+    nets, each in stacking order.
+    """
+    right = sorted((i for i, (u, w) in enumerate(spans) if w > u), key=lambda i: -spans[i][0])
+    left = sorted((i for i, (u, w) in enumerate(spans) if w < u), key=lambda i: spans[i][0])
+    straight = [i for i, (u, w) in enumerate(spans) if w == u]
+    return straight + right + left
+
+
+@dataclass
+class ChannelPlan:
+    """Planned paths (grid vertices) and the nets left to the general router, with reasons."""
+
+    paths: dict[str, Found] = field(default_factory=dict)
+    left_over: dict[str, str] = field(default_factory=dict)
+    tracks_used: int = 0
+
+
+# frame maps: port-facing direction of the sources -> (node (ix, iy) -> (u, v)) and back
+def _to_frame(d: int, ix: int, iy: int) -> tuple[int, int]:
+    return [(-iy, ix), (ix, iy), (iy, -ix), (-ix, -iy)][d]
+
+
+def _from_frame(d: int, u: int, v: int) -> tuple[int, int]:
+    return [(v, -u), (u, v), (-v, u), (-u, -v)][d]
+
+
+class _Placer:
+    """Tentative commits against an occupancy: legal-or-undo, one path at a time."""
+
+    def __init__(self, grid: RoutingGrid, prm: SearchParams, occ: Occupancy) -> None:
+        from routing.negotiate import legal_crossing, path_claims
+
+        self.grid, self.prm, self.occ = grid, prm, occ
+        self._claims, self._legal = path_claims, legal_crossing
+
+    def try_place(self, name: str, found: Found, own: np.ndarray) -> bool:
+        """Commit ``found`` if it is legal against everything placed; else leave no trace."""
+        grid, occ = self.grid, self.occ
+        nodes, kinds = self._claims(grid, self.prm, found)
+        self.why = ""
+        if nodes.size and (nodes.min() < 0 or nodes.max() >= grid.size):
+            self.why = "leaves the routing area"
+            return False
+        walled = grid.wall[nodes]
+        if walled.any() and not np.isin(nodes[walled], own).all():
+            self.why = "runs into a cell"
+            return False
+        used = occ.occ[nodes] > 0
+        if used.any():
+            un, uk = nodes[used], kinds[used]
+            if ((uk == BEND_KIND).any() or (occ.occ[un] != 1).any()
+                    or ((uk == H_KIND) & (occ.occ_v[un] != 1)).any()
+                    or ((uk == V_KIND) & (occ.occ_h[un] != 1)).any()):
+                self.why = "overlaps another route"
+                return False
+        bends = _bends(grid, found.vertices)
+        if any(occ.clash[bend_type(din, dout), c] for c, din, dout in bends):
+            self.why = "a bend comes too close to another bend"
+            return False
+        self._apply(name, found, nodes, kinds, bends, +1)
+        if used.any() and not all(self._legal(occ, grid, self.prm, int(q)) for q in nodes[used]):
+            self._apply(name, found, nodes, kinds, bends, -1)
+            self.why = "a crossing would sit on a bend or too close to another crossing"
+            return False
+        return True
+
+    def clear_of_cells(self, found: Found, own: np.ndarray) -> bool:
+        """True if ``found`` (possibly a partial path) touches no wall but its own stubs."""
+        nodes, _ = self._claims(self.grid, self.prm, found)
+        if nodes.size and (nodes.min() < 0 or nodes.max() >= self.grid.size):
+            return False
+        walled = self.grid.wall[nodes]
+        return not walled.any() or bool(np.isin(nodes[walled], own).all())
+
+    def _apply(self, name, found, nodes, kinds, bends, sign) -> None:
+        occ = self.occ
+        occ.occ[nodes] += sign
+        occ.occ_h[nodes[kinds == H_KIND]] += sign
+        occ.occ_v[nodes[kinds == V_KIND]] += sign
+        for c, din, dout in bends:
+            occ.add_arc(c, din, dout, name, self.grid.nx, sign)
+
+
+def _bends(grid: RoutingGrid, verts: list[int]) -> list[tuple[int, int, int]]:
+    from routing.negotiate import _bends as bends_of
+
+    return bends_of(grid, verts)
+
+
+def plan_bundle_with_crossings(
+    grid: RoutingGrid,
+    prm: SearchParams,
+    occ: Occupancy,
+    nets: Sequence[tuple[str, int, int, int, int, np.ndarray]],
+) -> ChannelPlan:
+    """Plan one bundle as Z routes on stacked tracks (see the module docstring).
+
+    Args:
+        grid: routing grid with obstacles and every net's reserved port stubs as walls.
+        prm: search parameters (bend radius, crossing size, spacing).
+        occ: occupancy the planned paths are committed into (and checked against).
+        nets: (name, source node, source facing dir, target node, target facing dir,
+            reserved stub nodes of this net).
+
+    Returns:
+        ``ChannelPlan``: committed paths and the nets handed back with reasons.
+    """
+    plan = ChannelPlan()
+    if not nets:
+        return plan
+    g = _geometry(grid, prm)
+    d0 = nets[0][2]
+    placer = _Placer(grid, prm, occ)
+    ends: dict[str, tuple[int, int, int, int, np.ndarray]] = {}
+    for name, s, sd, t, td, own in nets:
+        if sd == (td + 2) % 4 and td == d0:  # listed target-first: flip
+            s, sd, t, td = t, td, s, sd
+        if not (sd == d0 and td == (d0 + 2) % 4):
+            plan.left_over[name] = "bundle: ports do not face each other across one channel"
+            continue
+        ends[name] = (s, t, sd, td, own)
+    if not ends:
+        return plan
+    frame = {}
+    for name, (s, t, _sd, _td, _own) in ends.items():
+        su, sv = _to_frame(d0, *reversed(divmod(s, grid.nx)))
+        tu, tv = _to_frame(d0, *reversed(divmod(t, grid.nx)))
+        frame[name] = (su, sv, tu, tv)
+    top_of_sources = max(f[1] for f in frame.values())
+    if top_of_sources >= min(f[3] for f in frame.values()):
+        for name in ends:
+            plan.left_over[name] = "bundle: sources and targets overlap along the channel"
+        return plan
+
+    def node(u: int, v: int) -> int:
+        ix, iy = _from_frame(d0, u, v)
+        return iy * grid.nx + ix
+
+    names = sorted(ends)
+    spans = {n: (frame[n][0], frame[n][2]) for n in names}
+    # a net may not go up a column that another net comes down into before that net has
+    # left it: ``waits_for[j]`` is the net whose source column is j's target column
+    by_source_col = {spans[n][0]: n for n in names}
+    waits_for = {n: by_source_col.get(spans[n][1]) for n in names}
+    columns = sorted({u for n in names for u in spans[n]})
+    # lowest track: the first row clear of cells across the bundle, one radius above ports
+    umin, umax = columns[0], columns[-1]
+    lo_all = max(f[1] for f in frame.values()) + g.k_start
+    top = min(f[3] for f in frame.values())
+    row = np.arange(umin, umax + 1)
+    while lo_all < top and grid.wall[[node(int(u), lo_all) for u in row[:: max(1, 1)]]].any():
+        lo_all += 1
+    band = g.k_turn  # bottom tracks kept for the first leg of doglegs
+    track = lo_all + band
+    # tracks that later nets may have to cross sit a crossing cell apart
+    crossing = any((spans[a][0] - spans[b][0]) * (spans[a][1] - spans[b][1]) < 0
+                   for a in names for b in names)
+    track_pitch = g.gap + 1 if crossing else 1
+    placed: set[str] = set()
+
+    def place_z(name: str, v_from: int) -> bool:
+        su, sv, tu, tv = frame[name]
+        s, t, _sd, _td, own = ends[name]
+        for v in range(max(v_from, sv + g.k_start), tv - g.k_start + 1):
+            found = Found([s, node(su, v), node(tu, v), t], [], 0.0, 0)
+            if placer.try_place(name, found, own):
+                plan.paths[name] = found
+                return True
+        return False
+
+    def place_dogleg(name: str, v_from: int) -> bool:
+        """First leg on a bottom-band track to a free column ``c`` beside the source, then a
+        Z from ``c``: leaves the source column before any net comes down into it."""
+        su, sv, tu, tv = frame[name]
+        s, t, _sd, _td, own = ends[name]
+        step = 1 if tu > su else -1
+        nxt = [u for u in columns if (u - su) * step > 0]
+        near = min(nxt, key=lambda u: abs(u - su)) if nxt else su + step * 2 * g.k_turn
+        c = (su + near) // 2 if abs(near - su) >= 2 * g.k_turn else su + step * g.k_turn
+        if abs(c - su) < g.k_turn or (c != tu and abs(tu - c) < g.k_turn):
+            return False
+        for v1 in range(max(lo_all, sv + g.k_start), lo_all + band):
+            leg = [s, node(su, v1), node(c, v1), node(c, v1 + g.k_turn)]
+            if not placer.clear_of_cells(Found(leg, [], 0.0, 0), own):
+                continue
+            for v in range(max(v_from, v1 + g.k_turn), tv - g.k_start + 1):
+                verts = [s, node(su, v1), node(c, v1), node(c, v), node(tu, v), t]
+                if c == tu:
+                    verts = [s, node(su, v1), node(c, v1), t]
+                if placer.try_place(name, Found(verts, [], 0.0, 0), own):
+                    plan.paths[name] = Found(verts, [], 0.0, 0)
+                    return True
+                if c == tu:
+                    break
+        return False
+
+    order = order_tracks([spans[n] for n in names])
+    straight = [names[i] for i in order if spans[names[i]][0] == spans[names[i]][1]]
+    right = [names[i] for i in order if spans[names[i]][1] > spans[names[i]][0]]
+    left = [names[i] for i in order if spans[names[i]][1] < spans[names[i]][0]]
+    for name in straight:
+        s, t, _sd, _td, own = ends[name]
+        if placer.try_place(name, Found([s, t], [], 0.0, 0), own):
+            plan.paths[name] = Found([s, t], [], 0.0, 0)
+            placed.add(name)
+        else:
+            plan.left_over[name] = "bundle: straight path blocked; routed by search"
+    queues = [right, left]
+
+    def _clear(name: str) -> bool:
+        w = waits_for[name]
+        return w is None or w == name or w in placed or w in plan.left_over
+
+    while right or left:
+        # take a queue head whose column is already clear; on a cycle, the right-hand head
+        ready = [q for q in queues if q and _clear(q[0])]
+        q = ready[0] if ready else (right or left)
+        name = q.pop(0)
+        su, _sv, tu, _tv = frame[name]
+        if abs(tu - su) < g.k_turn:
+            plan.left_over[name] = (
+                f"bundle: lateral offset {abs(tu - su) * grid.pitch_um:g} um is below two "
+                f"bend radii; routed by search")
+            continue
+        # a placed net already comes down this net's source column: only a dogleg can leave
+        column_taken = any(waits_for[j] == name for j in placed if j != name)
+        if (not column_taken and place_z(name, track)) or place_dogleg(name, track):
+            track = _frame_v(d0, grid, plan.paths[name].vertices[-2]) + track_pitch
+            placed.add(name)
+        else:
+            plan.left_over[name] = "bundle: no legal track left in the channel; routed by search"
+    plan.tracks_used = len(placed) - len(straight)
+    return plan
+
+
+def _frame_v(d0: int, grid: RoutingGrid, node: int) -> int:
+    iy, ix = divmod(node, grid.nx)
+    return _to_frame(d0, ix, iy)[1]
