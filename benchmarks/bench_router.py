@@ -252,6 +252,7 @@ def main() -> None:
     ap.add_argument("--astar-cap-s", type=float, default=180.0)
     ap.add_argument("--skip-peers-above", type=int, default=64)
     ap.add_argument("--rows-only", action="store_true", help="only the row-to-bank problems")
+    ap.add_argument("--only", default="", help="only problems whose name contains this")
     args = ap.parse_args()
     activate()
     problems: list[tuple[str, Callable, bool]] = []
@@ -266,6 +267,8 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     for pname, build, is_row in problems:
+        if args.only not in pname:
+            continue
         rows = [run_ours(build)]
         n = len(build()[1])
         if n <= args.skip_peers_above:

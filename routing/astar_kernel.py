@@ -33,7 +33,11 @@ def bend_type(din: int, dout: int) -> int:
 
 
 @njit(cache=True)
-def _min_turns(du: int, dv: int, heading: int, arrive: int) -> int:
+def _min_turns(du, dv, heading, arrive, k_turn, k_start):
+    """Fewest 90 deg turns from a free state heading ``heading`` to a target (du, dv) nodes
+    away entered along ``arrive``: a lower bound that knows a turn cornering here lands
+    ``k_turn`` nodes along its new heading and a final turn needs ``k_start`` nodes before
+    the port, but nothing of obstacles."""
     if heading == 0:
         u, v = du, dv
     elif heading == 1:
@@ -43,15 +47,22 @@ def _min_turns(du: int, dv: int, heading: int, arrive: int) -> int:
     else:
         u, v = -dv, du
     a = (arrive - heading) % 4
-    if a == 0:
+    if a == 0:  # same heading: straight, an S (lateral >= k_turn) or more
         if v == 0 and u > 0:
             return 0
-        return 2 if u > 0 else 4
-    if a == 2:
-        return 2 if v != 0 else 4
-    if a == 1:
-        return 1 if (u > 0 and v > 0) else 3
-    return 1 if (u > 0 and v < 0) else 3
+        return 2 if (abs(v) >= k_turn and u >= k_start) else 4
+    if a == 2:  # reversed: a U needs the lateral room of one turn
+        return 2 if abs(v) >= k_turn else 4
+    if a == 1:  # one left turn, cornering here or ahead
+        return 1 if (u >= 0 and v >= k_start) else 3
+    return 1 if (u >= 0 and v <= -k_start) else 3
+
+
+@njit(cache=True)
+def _heuristic(ix, iy, d, tx, ty, arrive, hw, bend_loss, k_turn, k_start, field_value):
+    """A* estimate (dB): weighted distance + fewest turns x bend loss + penalty bound."""
+    turns = _min_turns(tx - ix, ty - iy, d, arrive, k_turn, k_start)
+    return hw * (abs(ix - tx) + abs(iy - ty)) + turns * bend_loss + field_value
 
 
 @njit(cache=True)
@@ -123,6 +134,63 @@ def is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, node, heading):
 
 
 @njit(cache=True)
+def penalty_field(nx, wall, pen, occ, cross_loss, target, wx0, wx1, wy0, wy1):
+    """Lower bound (dB) of the penalties a path still pays from each window node to the
+    target: backward Dijkstra over 4-neighbour steps where entering a node costs its
+    penalty, or at most the crossing loss if a committed straight runs through it (it might
+    be crossed). Walls are impassable. Returned flat over the window (``inf`` = cut off).
+
+    Adding it to the distance-and-turns heuristic keeps A* admissible and stops it flooding
+    every state reachable with fewer crossings before it accepts a path that must cross.
+    """
+    ww, wh = wx1 - wx0 + 1, wy1 - wy0 + 1
+    field = np.full(ww * wh, np.inf)
+    ty, tx = target // nx, target % nx
+    lt = (ty - wy0) * ww + (tx - wx0)
+    field[lt] = 0.0
+    heap = [(0.0, lt)]
+    stack = np.empty(ww * wh, np.int64)  # same-cost region, processed before the heap
+    done = np.zeros(ww * wh, np.bool_)
+    while len(heap) > 0:
+        f0, l0 = heapq.heappop(heap)
+        if done[l0] or f0 > field[l0]:
+            continue
+        top = 0
+        stack[top] = l0
+        top += 1
+        while top > 0:
+            top -= 1
+            lm = stack[top]
+            if done[lm]:
+                continue
+            done[lm] = True
+            fm = field[lm]
+            my, mx = lm // ww, lm % ww
+            m = (my + wy0) * nx + (mx + wx0)
+            cm = 0.0
+            if lm != lt:
+                cm = pen[m]
+                if occ[m] > 0 and cross_loss < cm:
+                    cm = cross_loss
+            for k in range(4):
+                ax, ay = mx + _DX[k], my + _DY[k]
+                if ax < 0 or ax >= ww or ay < 0 or ay >= wh:
+                    continue
+                la = ay * ww + ax
+                if done[la] or wall[(ay + wy0) * nx + (ax + wx0)]:
+                    continue
+                fa = fm + cm
+                if fa < field[la]:
+                    field[la] = fa
+                    if cm == 0.0:
+                        stack[top] = la
+                        top += 1
+                    else:
+                        heapq.heappush(heap, (fa, la))
+    return field
+
+
+@njit(cache=True)
 def astar_kernel(
     nx, ny, wall, pen, occ, occ_h, occ_v, clash, arc_penalty,
     arc_box, arc_delta, arc_count,
@@ -162,12 +230,13 @@ def astar_kernel(
     pmove = np.zeros(nstate, np.int8)  # 0 straight, 1 turn (extra = corner), 2 cross
     pextra = np.full(nstate, -1, np.int64)
 
+    field = penalty_field(nx, wall, pen, occ, cross_loss, target, wx0, wx1, wy0, wy1)
     s0 = ((start_node // nx - wy0) * ww + (start_node % nx - wx0)) * 4 + source_dir
     g0 = unit * k_start + p0
     best[s0] = g0
     sy, sx = start_node // nx, start_node % nx
-    h0 = hw * (abs(sx - tx) + abs(sy - ty)) + _min_turns(tx - sx, ty - sy, source_dir,
-                                                         arrive) * bend_loss
+    h0 = _heuristic(sx, sy, source_dir, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
+                    field[s0 // 4])
     heap = [(g0 + h0, 0, s0)]
     counter = 0
     goal_cost = inf
@@ -203,8 +272,8 @@ def astar_kernel(
                 if c < best[l2]:
                     best[l2], parent[l2], pmove[l2], pextra[l2] = c, ls, 0, -1
                     counter += 1
-                    hh = hw * (abs(ix2 - tx) + abs(iy2 - ty)) + _min_turns(
-                        tx - ix2, ty - iy2, d, arrive) * bend_loss
+                    hh = _heuristic(ix2, iy2, d, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
+                                    field[l2 // 4])
                     heapq.heappush(heap, (c + hh, counter, l2))
                 if occ[nxt] > 0 and is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, nxt, d):
                     pj = _run_pen(wall, pen, nx, nxt, d, k_cross, wx0, wx1, wy0, wy1)
@@ -215,8 +284,8 @@ def astar_kernel(
                         if c < best[l3]:
                             best[l3], parent[l3], pmove[l3], pextra[l3] = c, ls, 2, nxt
                             counter += 1
-                            hh = hw * (abs(ix3 - tx) + abs(iy3 - ty)) + _min_turns(
-                                tx - ix3, ty - iy3, d, arrive) * bend_loss
+                            hh = _heuristic(ix3, iy3, d, tx, ty, arrive, hw, bend_loss, k_turn,
+                                            k_start, field[l3 // 4])
                             heapq.heappush(heap, (c + hh, counter, l3))
         # bends with the corner here
         for side in range(2):
@@ -253,8 +322,8 @@ def astar_kernel(
             if c < best[l3]:
                 best[l3], parent[l3], pmove[l3], pextra[l3] = c, ls, 1, node
                 counter += 1
-                hh = hw * (abs(ix3 - tx) + abs(iy3 - ty)) + _min_turns(
-                    tx - ix3, ty - iy3, d2, arrive) * bend_loss
+                hh = _heuristic(ix3, iy3, d2, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
+                                field[l3 // 4])
                 heapq.heappush(heap, (c + hh, counter, l3))
     if goal_parent < 0:
         return inf, expansions, empty, empty

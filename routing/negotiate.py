@@ -127,12 +127,16 @@ def legal_crossing(occ: Occupancy, grid: RoutingGrid, prm: SearchParams, node: i
 
 @dataclass(frozen=True)
 class NegotiationParams:
-    """PathFinder schedule: penalties in dB, growth factor per iteration, window margin."""
+    """PathFinder schedule: penalties in dB, growth factor per iteration, window margin.
+
+    The first present-sharing penalty (1 dB a node) already exceeds a crossing's loss, so
+    nets cross legally rather than share from the first pass; that saves most rip-up passes.
+    """
 
     max_iterations: int = 40
-    present_dB: float = 0.02
+    present_dB: float = 1.0
     present_growth: float = 1.6
-    history_dB: float = 0.01
+    history_dB: float = 0.1
     window_margin_nodes: int | None = None
 
 

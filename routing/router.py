@@ -110,7 +110,7 @@ def route_nets(
     pitch_um: float = 5.0,
     keepout_um: float = 3.0,
     margin_um: float | None = None,
-    heuristic_weight: float = 1.0,
+    heuristic_weight: float = 2.0,
     crossing_lower_bound: int | None = None,
     schedule: NegotiationParams | None = None,
     progress: Callable[[int, int, int], None] | None = None,
@@ -128,7 +128,9 @@ def route_nets(
         keepout_um: clearance kept around every cell's bounding box (beyond the waveguide's
             half width).
         margin_um: routing area beyond the bounding box of the cells (default 4 radii).
-        heuristic_weight: A* weight (1 = optimal per net; larger is faster, greedier).
+        heuristic_weight: weight of the length term of the A* heuristic (1 = optimal per
+            net). Bends, crossings and congestion stay exact; the default 2 trades a few um of
+            length (~1e-5 dB/um) for about twice the speed.
         crossing_lower_bound: a known lower bound on crossings, copied into the report.
         schedule: negotiated-congestion schedule.
         progress: callback ``(iteration, nets_done, nets_in_iteration)``.

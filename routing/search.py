@@ -188,26 +188,6 @@ def clash_offsets(
     return tuple(out)
 
 
-def min_turns(du: int, dv: int, heading: int, arrive: int) -> int:
-    """Fewest 90 deg turns from ``heading`` to a point (du, dv) nodes away entered along
-    ``arrive`` (a lower bound: it ignores bend size).
-
-    Example:
-        >>> min_turns(10, 0, 0, 0), min_turns(10, 5, 0, 1), min_turns(-3, 0, 0, 0)
-        (0, 1, 4)
-    """
-    # rotate so the heading is east: u ahead, v to the left
-    u, v = [(du, dv), (dv, -du), (-du, -dv), (-dv, du)][heading]
-    a = (arrive - heading) % 4
-    if a == 0:
-        return 0 if v == 0 and u > 0 else (2 if u > 0 else 4)
-    if a == 2:
-        return 2 if v != 0 else 4
-    if a == 1:
-        return 1 if u > 0 and v > 0 else 3
-    return 1 if u > 0 and v < 0 else 3
-
-
 @dataclass
 class Found:
     """A path: vertices (start port node, corner nodes, end port node) and crossing centres."""

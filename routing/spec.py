@@ -68,7 +68,7 @@ class RouteSettings(BaseModel):
     pitch_um: float = Field(default=5.0, gt=0)
     keepout_um: float = Field(default=3.0, ge=0)
     margin_um: float | None = Field(default=None, ge=0)
-    heuristic_weight: float = Field(default=1.0, ge=1.0)
+    heuristic_weight: float = Field(default=2.0, ge=1.0)
 
 
 class RouteSpec(BaseModel):
