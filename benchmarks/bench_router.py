@@ -102,30 +102,40 @@ def random_pairs(n: int, seed: int = 2) -> tuple[gf.Component, list[Connection],
     return c, conns, None
 
 
+A2A_PORT_PITCH_UM = 45.0  # a 30 um bend clears a neighbour's crossing (R + crossing arm)
+A2A_RING_RADIUS_UM = 2000.0
+
+
 def all_to_all(nodes: int = 12) -> tuple[gf.Component, list[Connection], None]:
-    """12 nodes on a ring, each with one port per other node: 66 nets."""
+    """12 nodes on a ring, each with a row of ports facing the ring's centre (the Manhattan
+    direction nearest to it), one per other node, ordered along the row as the other nodes
+    lie: 66 nets.
+
+    Ports sit 45 um apart: at the 10 um of a dense bus, every 30 um bend out of the row would
+    sweep over its neighbours, which no single-layer router can cross (a crossing needs
+    straight arms); such rows fan out as an ordered bundle instead."""
     c = gf.Component()  # unnamed: each build gets a unique cell name
     pin = CELLS["straight"](length=5.0)
-    ports: dict[int, list[str]] = {}
-    side = 1200.0
+    centres = []
     for a in range(nodes):
         ang = 2 * math.pi * a / nodes
-        cx = round(side * math.cos(ang) / 5) * 5
-        cy = round(side * math.sin(ang) / 5) * 5
-        names = []
-        for k in range(nodes - 1):
+        centres.append((round(A2A_RING_RADIUS_UM * math.cos(ang) / 5) * 5,
+                        round(A2A_RING_RADIUS_UM * math.sin(ang) / 5) * 5))
+    port_of: dict[tuple[int, int], str] = {}
+    units = [(1, 0), (0, 1), (-1, 0), (0, -1)]
+    for a, (cx, cy) in enumerate(centres):
+        facing = max(range(4), key=lambda f: -(units[f][0] * cx + units[f][1] * cy))
+        ex, ey = -units[facing][1], units[facing][0]  # along the row
+        others = sorted((b for b in range(nodes) if b != a),
+                        key=lambda b: ex * (centres[b][0] - cx) + ey * (centres[b][1] - cy))
+        for k, b in enumerate(others):
             r = c.add_ref(pin, name=f"v{a}_{k}")
-            r.drotate(90)
-            r.dmove((cx + 10.0 * k, cy))
-            names.append(f"v{a}_{k},o2")
-        ports[a] = names
-    conns = []
-    used = {a: 0 for a in range(nodes)}
-    for a in range(nodes):
-        for b in range(a + 1, nodes):
-            conns.append(Connection(ports[a][used[a]], ports[b][used[b]], name=f"{a}-{b}"))
-            used[a] += 1
-            used[b] += 1
+            r.drotate(90 * facing)  # the pin's o2 faces east before rotation
+            off = A2A_PORT_PITCH_UM * (k - (nodes - 2) // 2)
+            r.dmove((cx + ex * off, cy + ey * off))
+            port_of[a, b] = f"v{a}_{k},o2"
+    conns = [Connection(port_of[a, b], port_of[b, a], name=f"{a}-{b}")
+             for a in range(nodes) for b in range(a + 1, nodes)]
     return c, conns, None
 
 

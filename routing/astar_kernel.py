@@ -66,9 +66,9 @@ def _heuristic(ix, iy, d, tx, ty, arrive, hw, bend_loss, k_turn, k_start, field_
 
 
 @njit(cache=True)
-def _run_pen(wall, pen, nx, node, d, k, wx0, wx1, wy0, wy1):
+def _run_pen(wall, pen, occ, hard, nx, node, d, k, wx0, wx1, wy0, wy1):
     """Penalty sum of the nodes 1..k ahead of ``node`` along ``d``; -1 if one is outside the
-    window or a wall."""
+    window or a wall (or, when ``hard``, used by another net)."""
     iy, ix = node // nx, node % nx
     ex, ey = ix + _DX[d] * k, iy + _DY[d] * k
     if ex < wx0 or ex > wx1 or ey < wy0 or ey > wy1:
@@ -78,7 +78,7 @@ def _run_pen(wall, pen, nx, node, d, k, wx0, wx1, wy0, wy1):
     q = node
     for _ in range(k):
         q += step
-        if wall[q]:
+        if wall[q] or (hard and occ[q] > 0):
             return -1.0
         total += pen[q]
     return total
@@ -197,6 +197,7 @@ def astar_kernel(
     k_turn, k_start, k_cross, arm, gap,
     unit, hw, bend_loss, turn_cost, cross_loss,
     source, source_dir, target, target_dir, wx0, wx1, wy0, wy1, max_expansions, radius_nodes,
+    hard,
 ):
     """Cheapest path; returns (cost, expansions, vertices, crossings), cost = inf if none.
 
@@ -204,6 +205,8 @@ def astar_kernel(
     corner, ``arc_delta[b, :arc_count[b]]`` their flat offsets; ``clash[b, node]`` the number
     of committed bends a bend of type ``b`` cornering at ``node`` would come too close to.
     ``radius_nodes`` = R / pitch (a final bend must end at least one radius before the port).
+    ``hard``: other nets' nodes may only be crossed legally (no sharing at any penalty) and
+    no bend may clash; what it finds is legal by construction.
     """
     empty = np.zeros(0, np.int64)
     inf = np.inf
@@ -213,12 +216,12 @@ def astar_kernel(
     # straight into the target within the first radius
     j = _hits_target(nx, source, source_dir, k_start, target, arrive)
     if j:
-        if _run_pen(wall, pen, nx, source, source_dir, j, wx0, wx1, wy0, wy1) < 0:
+        if _run_pen(wall, pen, occ, hard, nx, source, source_dir, j, wx0, wx1, wy0, wy1) < 0:
             return inf, 0, empty, empty
         verts = np.empty(2, np.int64)
         verts[0], verts[1] = source, target
         return unit * j, 0, verts, empty
-    p0 = _run_pen(wall, pen, nx, source, source_dir, k_start, wx0, wx1, wy0, wy1)
+    p0 = _run_pen(wall, pen, occ, hard, nx, source, source_dir, k_start, wx0, wx1, wy0, wy1)
     if p0 < 0:
         return inf, 0, empty, empty
     start_node = source + (_DX[source_dir] + _DY[source_dir] * nx) * k_start
@@ -269,6 +272,8 @@ def astar_kernel(
             else:
                 c = gs + unit + pen[nxt]
                 l2 = ((iy2 - wy0) * ww + (ix2 - wx0)) * 4 + d
+                if hard and occ[nxt] > 0:
+                    c = inf
                 if c < best[l2]:
                     best[l2], parent[l2], pmove[l2], pextra[l2] = c, ls, 0, -1
                     counter += 1
@@ -276,7 +281,7 @@ def astar_kernel(
                                     field[l2 // 4])
                     heapq.heappush(heap, (c + hh, counter, l2))
                 if occ[nxt] > 0 and is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, nxt, d):
-                    pj = _run_pen(wall, pen, nx, nxt, d, k_cross, wx0, wx1, wy0, wy1)
+                    pj = _run_pen(wall, pen, occ, hard, nx, nxt, d, k_cross, wx0, wx1, wy0, wy1)
                     if pj >= 0 and not _on_run(nx, nxt, d, k_cross, target):
                         c = gs + cross_base + pj
                         ix3, iy3 = ix2 + _DX[d] * k_cross, iy2 + _DY[d] * k_cross
@@ -298,22 +303,22 @@ def astar_kernel(
             blocked = False
             for m in range(arc_count[b]):
                 q = node + arc_delta[b, m]
-                if wall[q]:
+                if wall[q] or (hard and occ[q] > 0):
                     blocked = True
                     break
                 arc_pen += pen[q]
-            if blocked:
+            if blocked or (hard and clash[b, node] > 0):
                 continue
             arc_pen += arc_penalty * clash[b, node]
             jt = _hits_target(nx, node, d2, k_turn, target, arrive)
             if jt and jt >= radius_nodes - 1e-9:
-                pj = _run_pen(wall, pen, nx, node, d2, jt - 1, wx0, wx1, wy0, wy1)
+                pj = _run_pen(wall, pen, occ, hard, nx, node, d2, jt - 1, wx0, wx1, wy0, wy1)
                 if pj >= 0 and not wall[target]:
                     c = gs + turn_cost + arc_pen + pj
                     if c < goal_cost:
                         goal_cost, goal_parent, goal_move, goal_extra = c, ls, 1, node
                 continue
-            pj = _run_pen(wall, pen, nx, node, d2, k_turn, wx0, wx1, wy0, wy1)
+            pj = _run_pen(wall, pen, occ, hard, nx, node, d2, k_turn, wx0, wx1, wy0, wy1)
             if pj < 0 or _on_run(nx, node, d2, k_turn, target):
                 continue
             c = gs + turn_cost + arc_pen + pj

@@ -131,9 +131,11 @@ class NegotiationParams:
 
     The first present-sharing penalty (1 dB a node) already exceeds a crossing's loss, so
     nets cross legally rather than share from the first pass; that saves most rip-up passes.
+    Nets still in conflict after ``max_iterations`` are rerouted one by one under hard
+    rules (legal crossings only), so the result is always legal.
     """
 
-    max_iterations: int = 40
+    max_iterations: int = 30
     present_dB: float = 1.0
     present_growth: float = 1.6
     history_dB: float = 0.1
@@ -217,7 +219,67 @@ def negotiate(
             t.name for t in tasks if t.name in res.claims and mask[res.claims[t.name][0]].any()
         ]
     over = _overused(occ, grid, prm, res)
-    if over.size:  # give up on the nets still in conflict, most recently routed first
+    if over.size:
+        # legalise: rip up every net still in conflict, then route each again where it may
+        # only cross legally (no sharing, no clashing bends), so whatever routes is clean
+        mask = np.zeros(grid.size, bool)
+        mask[over] = True
+        stuck = [t for t in tasks if t.name in res.claims and mask[res.claims[t.name][0]].any()]
+        was = {t.name: _conflicting(res, t.name, mask) for t in stuck}
+        for t in stuck:
+            apply(t.name, -1)
+            del res.claims[t.name]
+            del res.paths[t.name]
+        occ.pen[:] = hist  # only history steers the legal reroute
+        queue = list(stuck)
+        kicks: dict[str, int] = {}
+        budget = 4 * len(stuck)
+        done = 0
+        while queue:
+            t = queue.pop(0)
+            found = _route_one(grid, occ, prm, t, margin, hard=True)
+            if found is None and kicks.get(t.name, 0) < 2 and budget > 0:
+                # no legal way: take the cheapest way through others, evict what it breaks
+                budget -= 1
+                kicks[t.name] = kicks.get(t.name, 0) + 1
+                occ.pen[:] = pres * occ.occ + hist
+                found = _route_one(grid, occ, prm, t, margin)
+                occ.pen[:] = hist
+                if found is not None:  # commit, then evict the nets it now overlaps
+                    res.paths[t.name] = found
+                    res.claims[t.name] = path_claims(grid, prm, found)
+                    apply(t.name, +1)
+                    hot = np.zeros(grid.size, bool)
+                    hot[_overused(occ, grid, prm, res)] = True
+                    victims = _conflicting(res, t.name, hot)
+                    apply(t.name, -1)
+                    del res.claims[t.name]
+                    del res.paths[t.name]
+                    if any(v in res.planned for v in victims):
+                        found = None
+                    else:
+                        for v in victims:
+                            apply(v, -1)
+                            del res.claims[v]
+                            del res.paths[v]
+                            queue.append(by_name[v])
+            if found is None:
+                res.unrouted[t.name] = (
+                    f"congestion: no legal path left (it overlapped "
+                    f"{', '.join(was.get(t.name, [])) or 'other nets'} after "
+                    f"{res.iterations} rip-up-and-reroute iterations, and every legal way is "
+                    f"blocked)")
+                continue
+            res.unrouted.pop(t.name, None)
+            res.expansions += found.expansions
+            res.paths[t.name] = found
+            res.claims[t.name] = path_claims(grid, prm, found)
+            apply(t.name, +1)
+            done += 1
+            if progress is not None:
+                progress(res.iterations, done, len(stuck))
+        over = _overused(occ, grid, prm, res)
+    if over.size:  # safety net: give up on nets still in conflict, most recent first
         mask = np.zeros(grid.size, bool)
         mask[over] = True
         for t in reversed(tasks):
@@ -276,7 +338,8 @@ def _bends(grid: RoutingGrid, vertices: list[int]) -> list[tuple[int, int, int]]
 
 
 def _route_one(
-    grid: RoutingGrid, occ: Occupancy, prm: SearchParams, t: NetTask, margin: int
+    grid: RoutingGrid, occ: Occupancy, prm: SearchParams, t: NetTask, margin: int,
+    hard: bool = False,
 ) -> Found | None:
     grid.wall[t.stub_nodes] = False
     try:
@@ -289,7 +352,7 @@ def _route_one(
             min(max(sy, ty) + margin, grid.ny - 1),
         )
         kw = dict(source=t.source, source_dir=t.source_dir, target=t.target,
-                  target_dir=t.target_dir)
+                  target_dir=t.target_dir, hard=hard)
         found = astar(grid, occ, prm, window=window, **kw)
         full = (0, grid.nx - 1, 0, grid.ny - 1)
         if found is None and window != full:

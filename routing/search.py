@@ -292,9 +292,11 @@ def astar(
     target: int,
     target_dir: int,
     window: tuple[int, int, int, int] | None = None,
+    hard: bool = False,
 ) -> Found | None:
     """Cheapest path from port node ``source`` (leaving along ``source_dir``) into port node
     ``target`` (whose port faces ``target_dir``); None if no path exists in ``window``.
+    ``hard``: only legal crossings of committed nets, no shared nodes, no clashing bends.
 
     ``window`` = (ix_lo, ix_hi, iy_lo, iy_hi), inclusive index bounds the path stays inside.
     Walls of ``grid`` must already exclude this net's own reserved port stubs. The loop runs
@@ -312,7 +314,7 @@ def astar(
         unit, prm.heuristic_weight * unit, prm.bend_loss_dB, g.turn_cost, prm.crossing_loss_dB,
         int(source), int(source_dir), int(target), int(target_dir),
         int(wx0), int(wx1), int(wy0), int(wy1), int(prm.max_expansions),
-        prm.radius_um / grid.pitch_um,
+        prm.radius_um / grid.pitch_um, bool(hard),
     )
     if not math.isfinite(cost):
         return None
