@@ -1,0 +1,113 @@
+"""Bundle routing with crossings: the channel plan meets the inversion bound, legally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gdsfactory as gf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from components import CELLS
+from qc_pdk import activate
+from routing.channel import order_tracks
+from routing.router import Connection, route_nets
+from tests.routing.test_router import _connected_pairs, _drc_clean
+
+COLUMN_UM = 120.0
+CHANNEL_UM = 700.0
+
+
+@pytest.fixture(autouse=True)
+def _pdk() -> None:
+    activate()
+
+
+def _inversions(perm: list[int]) -> int:
+    return sum(1 for i in range(len(perm)) for j in range(i + 1, len(perm)) if perm[i] > perm[j])
+
+
+def _rows(name: str, perm: list[int], target_shift_um: float = 0.0) -> tuple[gf.Component,
+                                                                         list[Connection]]:
+    """Pins facing north at x = i * COLUMN_UM, pins facing south across the channel; net i
+    goes to target perm[i]."""
+    c = gf.Component(name)
+    pin = CELLS["straight"](length=20)
+    for i in range(len(perm)):
+        s = c.add_ref(pin, name=f"s{i}")
+        s.drotate(90)
+        s.dmove((i * COLUMN_UM, 0))
+        t = c.add_ref(pin, name=f"t{i}")
+        t.drotate(-90)
+        t.dmove((i * COLUMN_UM + target_shift_um, CHANNEL_UM))
+    conns = [Connection(f"s{i},o2", f"t{p},o2", name=f"n{i}", bundle="bus")
+             for i, p in enumerate(perm)]
+    return c, conns
+
+
+def _check(c: gf.Component, conns: list[Connection], res, tmp_path: Path) -> None:
+    assert res.report.unrouted == []
+    _drc_clean(c, tmp_path)
+    ends = {e for cn in conns for e in (cn.source, cn.target)}
+    assert _connected_pairs(c, ends) == {frozenset({cn.source, cn.target}) for cn in conns}
+
+
+def test_track_order_stacks_each_direction_so_no_extra_crossings() -> None:
+    # rightward nets: larger source lower; leftward: smaller source lower; straights first
+    spans = [(0, 5), (1, 3), (4, 4), (6, 2), (7, 0)]
+    assert order_tracks(spans) == [2, 1, 0, 3, 4]
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(perm=st.permutations(list(range(5))))
+def test_permuted_bus_gets_exactly_the_inversion_count_of_crossings(
+    perm: list[int], tmp_path: Path
+) -> None:
+    name = "perm_" + "".join(map(str, perm))
+    c, conns = _rows(name, list(perm))
+    res = route_nets(c, conns)
+    assert all(n.planner == "channel" for n in res.report.nets), res.report.bundle_notes
+    assert res.report.total_crossings == _inversions(list(perm))
+    _check(c, conns, res, tmp_path)
+    c.delete()
+
+
+def test_swap_on_shared_columns_needs_a_dogleg_and_one_crossing(tmp_path: Path) -> None:
+    # each net's source column is the other's target column: no pair of Z routes fits
+    c, conns = _rows("swap", [1, 0])
+    res = route_nets(c, conns)
+    assert all(n.planner == "channel" for n in res.report.nets)
+    assert res.report.total_crossings == 1
+    assert sorted(n.bends for n in res.report.nets) == [2, 4]  # one Z, one dogleg
+    _check(c, conns, res, tmp_path)
+
+
+def test_parallel_bus_without_inversions_is_evenly_pitched(tmp_path: Path) -> None:
+    c, conns = _rows("even_bus", [0, 1, 2, 3], target_shift_um=300.0)
+    res = route_nets(c, conns)
+    assert res.report.total_crossings == 0
+    assert all(n.planner == "channel" and n.bends == 2 for n in res.report.nets)
+    tracks = sorted({round(i.dcplx_trans.disp.y, 3) for i in c.insts
+                     if i.cell.name.startswith("bend_euler") and i.dcplx_trans.angle == 0})
+    gaps = {round(b - a, 3) for a, b in zip(tracks[:-1], tracks[1:], strict=True)}
+    assert len(tracks) == 4 and len(gaps) == 1, tracks
+    _check(c, conns, res, tmp_path)
+
+
+def test_bundle_that_is_not_a_channel_falls_back_to_search_with_a_reason(
+    tmp_path: Path,
+) -> None:
+    c = gf.Component("not_channel")
+    pin = CELLS["straight"](length=20)
+    for nm, (x, y, rot) in {"a": (0, 0, 0), "b": (400, 200, 90), "p": (0, 400, 0),
+                            "q": (400, 600, 90)}.items():
+        r = c.add_ref(pin, name=nm)
+        r.drotate(rot)
+        r.dmove((x, y))
+    conns = [Connection("a,o2", "b,o1", bundle="x"), Connection("p,o2", "q,o1", bundle="x")]
+    res = route_nets(c, conns)
+    assert all(n.planner == "search" for n in res.report.nets)
+    assert all("do not face each other" in r for r in res.report.bundle_notes.values())
+    _check(c, conns, res, tmp_path)
