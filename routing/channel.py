@@ -192,7 +192,7 @@ def plan_bundle_with_crossings(
     lo_all = max(f[1] for f in frame.values()) + g.k_start
     top = min(f[3] for f in frame.values())
     row = np.arange(umin, umax + 1)
-    while lo_all < top and grid.wall[[node(int(u), lo_all) for u in row[:: max(1, 1)]]].any():
+    while lo_all < top and grid.wall[_frame_nodes(d0, grid, row, lo_all)].any():
         lo_all += 1
     band = g.k_turn  # bottom tracks kept for the first leg of doglegs
     track = lo_all + band
@@ -275,6 +275,13 @@ def plan_bundle_with_crossings(
             plan.left_over[name] = "bundle: no legal track left in the channel; routed by search"
     plan.tracks_used = len(placed) - len(straight)
     return plan
+
+
+def _frame_nodes(d0: int, grid: RoutingGrid, us: np.ndarray, v: int) -> np.ndarray:
+    """Grid nodes of frame points (us, v), vectorised ``_from_frame``."""
+    vs = np.full_like(us, v)
+    ix, iy = [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
+    return iy * grid.nx + ix
 
 
 def _frame_v(d0: int, grid: RoutingGrid, node: int) -> int:

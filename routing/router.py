@@ -77,15 +77,14 @@ class RouteResult:
     report: RouteReport
 
 
-def _port(component: gf.Component, ref: str, field: str) -> tuple[gf.Port, str]:
+def _port(insts: dict, ref: str, field: str) -> tuple[gf.Port, str]:
     inst_name, sep, port_name = ref.partition(",")
     if not sep:
         raise ValueError(f"{field}={ref!r} must be 'instance,port'")
-    try:
-        inst = component.insts[inst_name]
-    except Exception:
-        names = sorted(i.name for i in component.insts)
-        raise ValueError(f"{field}={ref!r}: no instance {inst_name!r}; have {names}") from None
+    inst = insts.get(inst_name)
+    if inst is None:
+        names = sorted(insts)
+        raise ValueError(f"{field}={ref!r}: no instance {inst_name!r}; have {names}")
     try:
         return inst.ports[port_name], inst_name
     except Exception:
@@ -196,7 +195,9 @@ def route_nets(
 
     # routing area and obstacles
     insts = list(component.insts)
+    inst_by_name = {i.name: i for i in insts}  # kfactory looks names up by a linear scan
     boxes = {i.name: i.dbbox() for i in insts}
+    box_index = _BoxIndex(boxes)
     margin = 4 * radius_um if margin_um is None else margin_um
     bb = component.dbbox()
     grid = RoutingGrid.empty(
@@ -214,11 +215,11 @@ def route_nets(
         ends = []
         stubs: list[int] = []
         for ref, field in ((src, "source"), (dst, "target")):
-            port, inst_name = _port(component, ref, f"connections[{wg}].{field}")
+            port, inst_name = _port(inst_by_name, ref, f"connections[{wg}].{field}")
             ports[ref] = port
             x, y = port.center
-            for other, b in boxes.items():
-                if other != inst_name and b.left < x < b.right and b.bottom < y < b.top:
+            for other in box_index.containing(x, y):
+                if other != inst_name:
                     raise ValueError(f"port {ref!r} is buried inside instance {other!r}: "
                                      f"no waveguide can reach it")
             try:
@@ -305,6 +306,25 @@ def route_nets(
         radius_um=radius_um,
     )
     return RouteResult(component=component, report=report)
+
+
+class _BoxIndex:
+    """Instance boxes binned on a coarse grid: which boxes strictly contain a point, without
+    testing every box."""
+
+    def __init__(self, boxes: dict) -> None:
+        self.boxes = boxes
+        self.bin_um = 500.0
+        self.bins: dict[tuple[int, int], list[str]] = {}
+        for name, b in boxes.items():
+            for i in range(int(b.left // self.bin_um), int(b.right // self.bin_um) + 1):
+                for j in range(int(b.bottom // self.bin_um), int(b.top // self.bin_um) + 1):
+                    self.bins.setdefault((i, j), []).append(name)
+
+    def containing(self, x: float, y: float) -> list[str]:
+        names = self.bins.get((int(x // self.bin_um), int(y // self.bin_um)), [])
+        return [n for n in names if self.boxes[n].left < x < self.boxes[n].right
+                and self.boxes[n].bottom < y < self.boxes[n].top]
 
 
 def _hpwl(grid: RoutingGrid, t: NetTask) -> float:

@@ -73,9 +73,18 @@ class Occupancy:
         clash_offsets: tuple[tuple[np.ndarray, ...], ...] = (),
     ) -> Occupancy:
         n = grid.size
+        # int16: a node is never near 32767 committed bends, and the array is 8 x the grid
         return cls(np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.int32),
-                   np.zeros(n, float), np.zeros((8, n), np.int32), grid.nx, grid.ny,
+                   np.zeros(n, float), np.zeros((8, n), np.int16), grid.nx, grid.ny,
                    bucket_nodes=bucket_nodes, clash_offsets=clash_offsets)
+
+    def __post_init__(self) -> None:
+        # per committed bend type: every (candidate type, dx, dy) it clashes with, flat
+        self._clash_flat = []
+        for row in self.clash_offsets:
+            cand = np.concatenate([np.full(len(o), k, np.int64) for k, o in enumerate(row)])
+            offs = np.concatenate(row) if row else np.zeros((0, 2), np.int64)
+            self._clash_flat.append((cand, offs[:, 0], offs[:, 1]))
 
     def arcs_near(self, node: int, nx: int) -> list[tuple[int, int, int, str]]:
         """Committed bends whose corners lie in the 3 x 3 buckets around ``node``."""
@@ -97,10 +106,10 @@ class Occupancy:
             self.arcs[key].remove((node, din, dout, net))
         if not self.clash_offsets:
             return
-        for cand, offs in enumerate(self.clash_offsets[bend_type(din, dout)]):
-            cx, cy = ix - offs[:, 0], iy - offs[:, 1]
-            ok = (cx >= 0) & (cx < self.nx) & (cy >= 0) & (cy < self.ny)
-            self.clash[cand, cy[ok] * self.nx + cx[ok]] += sign  # offsets are distinct
+        cand, dx, dy = self._clash_flat[bend_type(din, dout)]
+        cx, cy = ix - dx, iy - dy
+        ok = (cx >= 0) & (cx < self.nx) & (cy >= 0) & (cy < self.ny)
+        self.clash[cand[ok], cy[ok] * self.nx + cx[ok]] += sign  # pairs are distinct
 
 
 _CLASH_RES_UM = 0.1
