@@ -30,34 +30,12 @@ from components.models.bend import bend_loss_dB_per_90deg
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
 from qc_pdk import activate
 from qc_pdk.drc import run_drc
+from routing.channel import count_inversions
 from routing.router import Connection, route_nets
 
 PITCH_UM = 240.0
 ROW_Y_UM = 45.0
 CHANNEL_UM_PER_NET = 45.0  # the planner needs ~15-40 um of tracks per net (crossing pitch, doglegs)
-
-
-def inversions(perm: list[int]) -> int:
-    """Number of inversions (pairs i < j with perm[i] > perm[j]), by merge sort."""
-
-    def sort(a: list[int]) -> tuple[list[int], int]:
-        if len(a) < 2:
-            return a, 0
-        m = len(a) // 2
-        left, x = sort(a[:m])
-        right, y = sort(a[m:])
-        out, inv, i, j = [], x + y, 0, 0
-        while i < len(left) and j < len(right):
-            if left[i] <= right[j]:
-                out.append(left[i])
-                i += 1
-            else:
-                out.append(right[j])
-                inv += len(left) - i
-                j += 1
-        return out + left[i:] + right[j:], inv
-
-    return sort(list(perm))[1]
 
 
 def row_to_bank(n: int, seed: int = 1) -> tuple[gf.Component, list[Connection], int]:
@@ -76,7 +54,7 @@ def row_to_bank(n: int, seed: int = 1) -> tuple[gf.Component, list[Connection], 
         s.dmove((i * PITCH_UM, height + 33))
     conns = [Connection(f"q{i},o1", f"s{perm[i]},o1", name=f"n{i}", bundle="bank")
              for i in range(n)]
-    return c, conns, inversions(perm)
+    return c, conns, count_inversions(list(enumerate(perm)))
 
 
 def _pin_cell() -> gf.Component:
@@ -108,8 +86,8 @@ A2A_RING_RADIUS_UM = 2000.0
 
 def all_to_all(nodes: int = 12) -> tuple[gf.Component, list[Connection], None]:
     """12 nodes on a ring, each with a row of ports facing the ring's centre (the Manhattan
-    direction nearest to it), one per other node, ordered along the row as the other nodes
-    lie: 66 nets.
+    direction nearest to it), one per other node, ordered along the row by the bearing of
+    the other node: 66 nets.
 
     Ports sit 45 um apart: at the 10 um of a dense bus, every 30 um bend out of the row would
     sweep over its neighbours, which no single-layer router can cross (a crossing needs
@@ -126,8 +104,15 @@ def all_to_all(nodes: int = 12) -> tuple[gf.Component, list[Connection], None]:
     for a, (cx, cy) in enumerate(centres):
         facing = max(range(4), key=lambda f: -(units[f][0] * cx + units[f][1] * cy))
         ex, ey = -units[facing][1], units[facing][0]  # along the row
-        others = sorted((b for b in range(nodes) if b != a),
-                        key=lambda b: ex * (centres[b][0] - cx) + ey * (centres[b][1] - cy))
+        fx, fy = units[facing]
+
+        def bearing(b: int, cx: float = cx, cy: float = cy, fx: int = fx, fy: int = fy) -> float:
+            """Angle of node b seen from here, from the facing direction, left positive:
+            nodes behind the row come out at its ends, so their U-turns go outward."""
+            dx, dy = centres[b][0] - cx, centres[b][1] - cy
+            return math.atan2(fx * dy - fy * dx, fx * dx + fy * dy)
+
+        others = sorted((b for b in range(nodes) if b != a), key=bearing)
         for k, b in enumerate(others):
             r = c.add_ref(pin, name=f"v{a}_{k}")
             r.drotate(90 * facing)  # the pin's o2 faces east before rotation

@@ -50,6 +50,36 @@ def order_tracks(spans: Sequence[tuple[int, int]]) -> list[int]:
     return straight + right + left
 
 
+def count_inversions(spans: Sequence[tuple[int, int]]) -> int:
+    """Pairs of nets whose order along the target row is the reverse of their order along the
+    source row (each pair must cross once inside the channel), in O(n log n).
+
+    Example:
+        >>> count_inversions([(0, 2), (1, 0), (2, 1)])
+        2
+    """
+    order = [w for _u, w in sorted(spans)]
+
+    def sort(a: list[int]) -> tuple[list[int], int]:
+        if len(a) < 2:
+            return a, 0
+        m = len(a) // 2
+        left, x = sort(a[:m])
+        right, y = sort(a[m:])
+        out, inv, i, j = [], x + y, 0, 0
+        while i < len(left) and j < len(right):
+            if left[i] <= right[j]:
+                out.append(left[i])
+                i += 1
+            else:
+                out.append(right[j])
+                inv += len(left) - i
+                j += 1
+        return out + left[i:] + right[j:], inv
+
+    return sort(order)[1]
+
+
 @dataclass
 class ChannelPlan:
     """Planned paths (grid vertices) and the nets left to the general router, with reasons."""
@@ -57,6 +87,7 @@ class ChannelPlan:
     paths: dict[str, Found] = field(default_factory=dict)
     left_over: dict[str, str] = field(default_factory=dict)
     tracks_used: int = 0
+    inversions: int = 0  # pairs in crossed order: no route inside the channel avoids them
 
 
 # frame maps: port-facing direction of the sources -> (node (ix, iy) -> (u, v)) and back
@@ -197,8 +228,8 @@ def plan_bundle_with_crossings(
     band = g.k_turn  # bottom tracks kept for the first leg of doglegs
     track = lo_all + band
     # tracks that later nets may have to cross sit a crossing cell apart
-    crossing = any((spans[a][0] - spans[b][0]) * (spans[a][1] - spans[b][1]) < 0
-                   for a in names for b in names)
+    plan.inversions = count_inversions([spans[n] for n in names])
+    crossing = plan.inversions > 0
     track_pitch = g.gap + 1 if crossing else 1
     placed: set[str] = set()
 

@@ -54,6 +54,7 @@ class NegotiationResult:
     expansions: int = 0
     planned: dict[str, Found] = field(default_factory=dict)  # fixed by the channel planner
     bundle_notes: dict[str, str] = field(default_factory=dict)  # bundled nets left to search
+    bundle_inversions: int = 0  # crossings no channel route of the bundles can avoid
 
 
 def path_claims(
@@ -185,6 +186,7 @@ def negotiate(
             res.claims[name] = path_claims(grid, prm, found)
         res.planned.update(plan.paths)
         res.bundle_notes.update(plan.left_over)
+        res.bundle_inversions += plan.inversions
     tasks = [t for t in tasks if t.name not in res.planned]  # planned nets stay fixed
     todo = [t.name for t in tasks]
     for it in range(schedule.max_iterations):

@@ -130,7 +130,9 @@ def route_nets(
         heuristic_weight: weight of the length term of the A* heuristic (1 = optimal per
             net). Bends, crossings and congestion stay exact; the default 2 trades a few um of
             length (~1e-5 dB/um) for about twice the speed.
-        crossing_lower_bound: a known lower bound on crossings, copied into the report.
+        crossing_lower_bound: a known lower bound on crossings for the report; by default the
+            inversions of the port order within each bundle (each inverted pair must cross
+            once inside its channel), or None when there are no bundles.
         schedule: negotiated-congestion schedule.
         progress: callback ``(iteration, nets_done, nets_in_iteration)``.
 
@@ -294,7 +296,8 @@ def route_nets(
         total_length_um=round(sum(w["length_um"] for w in wg_report.values()), 3),
         total_bends=sum(w["bends"] for w in wg_report.values()),
         total_crossings=len(res.crossing_nodes),
-        crossing_lower_bound=crossing_lower_bound,
+        crossing_lower_bound=(crossing_lower_bound if crossing_lower_bound is not None
+                              else res.bundle_inversions if bundles else None),
         total_insertion_loss_dB=round(sum(w["insertion_loss_dB"] for w in wg_report.values()), 6),
         max_insertion_loss_dB=worst.insertion_loss_dB if worst else 0.0,
         worst_net=worst.name if worst else None,

@@ -70,6 +70,7 @@ def test_permuted_bus_gets_exactly_the_inversion_count_of_crossings(
     res = route_nets(c, conns)
     assert all(n.planner == "channel" for n in res.report.nets), res.report.bundle_notes
     assert res.report.total_crossings == _inversions(list(perm))
+    assert res.report.crossing_lower_bound == _inversions(list(perm))  # reported by itself
     _check(c, conns, res, tmp_path)
     c.delete()
 
