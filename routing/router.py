@@ -43,6 +43,7 @@ from routing.negotiate import (
     manhattan_um,
     negotiate,
 )
+from routing.port_jog import PortSnap, jog_cell, snap_port
 from routing.report import NetReport, RouteReport
 from routing.search import SearchParams
 from routing.wdm import assign_channels
@@ -122,8 +123,9 @@ def route_nets(
         connections: logical connections; those sharing a port pair share one waveguide.
         cross_section: SiN cross-section of the routes ("strip", "strip_wg1", "strip_wg2").
         radius_um: effective Euler bend radius (its smallest curvature must meet the PDK).
-        pitch_um: track pitch; ports must lie on multiples of it. Must exceed waveguide width
-            plus minimum space, and the crossing's 2 um centre plus space.
+        pitch_um: track pitch. Ports off it join through an S-bend jog (``port_jog``). Must
+            exceed waveguide width plus minimum space, and the crossing's 2 um centre plus
+            space.
         keepout_um: clearance kept around every cell's bounding box (beyond the waveguide's
             half width).
         margin_um: routing area beyond the bounding box of the cells (default 4 radii).
@@ -140,8 +142,8 @@ def route_nets(
         ``RouteResult``; unroutable nets are listed in ``report.unrouted`` with reasons.
 
     Raises:
-        ValueError: bad port reference, port reused by different waveguides, port off the grid
-            or buried inside another cell, pitch or radius outside the PDK rules.
+        ValueError: bad port reference, port reused by different waveguides, ports closer than
+            the pitch, port buried inside another cell, pitch or radius outside the PDK rules.
     """
     t0 = time.perf_counter()
     from components import CELLS
@@ -213,6 +215,8 @@ def route_nets(
     # tasks: port nodes, directions and the reserved stubs through each port's own keep-out
     tasks: list[NetTask] = []
     ports: dict[str, gf.Port] = {}
+    snaps: dict[str, PortSnap] = {}
+    node_owner: dict[int, str] = {}
     for wg, (src, dst) in pairs.items():
         ends = []
         stubs: list[int] = []
@@ -224,15 +228,27 @@ def route_nets(
                 if other != inst_name:
                     raise ValueError(f"port {ref!r} is buried inside instance {other!r}: "
                                      f"no waveguide can reach it")
-            try:
-                node = grid.node_at(x, y)
-            except ValueError as e:
-                raise ValueError(f"port {ref!r}: {e}") from None
             if tuple(gf.get_layer(port.layer)) != tuple(gf.get_layer(xs.layer)):
                 raise ValueError(f"port {ref!r} is on layer {port.layer_info} but "
                                  f"cross_section={cross_section!r} draws on another layer")
             d = _dir_of(port, ref)
-            stubs.extend(_stub(grid, node, d, boxes[inst_name], clear, ref))
+            snap = snap_port(x_um=x, y_um=y, direction=d, pitch_um=pitch_um,
+                             radius_um=radius_um, cross_section=cross_section)
+            snaps[ref] = snap
+            try:
+                node = grid.node_at(*snap.node_xy_um)
+            except ValueError as e:
+                raise ValueError(f"port {ref!r}: {e}") from None
+            own = ([node] + _jog_nodes(grid, (x, y), node, d, boxes[inst_name], clear, ref)
+                   + _stub(grid, node, d, boxes[inst_name], clear, ref))
+            for q in own:  # each port's way onto the grid is its own
+                other = node_owner.setdefault(q, ref)
+                if other != ref:
+                    raise ValueError(
+                        f"ports {other!r} and {ref!r} join the routing grid through the same "
+                        f"node {grid.xy(q)} um: they are closer than pitch_um={pitch_um}; use "
+                        f"a finer pitch or move the cells")
+            stubs.extend(own[1:])
             ends.append((node, d))
         tasks.append(NetTask(wg, ends[0][0], ends[0][1], ends[1][0], ends[1][1],
                              np.array(stubs, np.int64)))
@@ -267,12 +283,16 @@ def route_nets(
         found = res.paths[t.name]
         src, dst = pairs[t.name]
         xnodes = set(per_net_x.get(t.name, []))
-        points = ([tuple(ports[src].center)] + [grid.xy(v) for v in found.vertices[1:-1]]
-                  + [tuple(ports[dst].center)])
+        for ref in (src, dst):  # S-bend jogs of off-grid ports
+            if snaps[ref].jog_length_um:
+                _place_jog(component, ports[ref], snaps[ref], cross_section)
+        points = ([snaps[src].start_xy_um] + [grid.xy(v) for v in found.vertices[1:-1]]
+                  + [snaps[dst].start_xy_um])
         drawer.draw(points, [grid.xy(n) for n in xnodes])
         nb = len(found.vertices) - 2
         nxing = len(xnodes)
         length = manhattan_um(grid, found.vertices) - nb * (2 * radius_um - arc_len)
+        length += snaps[src].extra_length_um + snaps[dst].extra_length_um
         length -= nxing * 2 * cross_half
         il = length * loss_um + nb * bend_dB + nxing * DEFAULT_CROSSING_LOSS_DB
         wg_report[t.name] = dict(length_um=round(length, 3), bends=nb, crossings=nxing,
@@ -333,6 +353,44 @@ class _BoxIndex:
 def _hpwl(grid: RoutingGrid, t: NetTask) -> float:
     (ax, ay), (bx, by) = grid.xy(t.source), grid.xy(t.target)
     return abs(ax - bx) + abs(ay - by)
+
+
+def _jog_nodes(grid: RoutingGrid, port_xy: tuple[float, float], node: int, d: int, box,
+               clear: float, ref: str) -> list[int]:
+    """Nodes between an off-grid port and its grid node, where the jog runs (reserved for
+    its net); outside the port's own cell they must be clear of other cells."""
+    back = (d + 2) % 4
+    out = []
+    q = node
+    while True:
+        iy, ix = divmod(q, grid.nx)
+        ix, iy = ix + DIRS[back][0], iy + DIRS[back][1]
+        if not (0 <= ix < grid.nx and 0 <= iy < grid.ny):
+            break
+        q = iy * grid.nx + ix
+        qx, qy = grid.xy(q)
+        if (qx - port_xy[0]) * DIRS[d][0] + (qy - port_xy[1]) * DIRS[d][1] < -1e-6:
+            break  # behind the port
+        own = (box.left - clear <= qx <= box.right + clear
+               and box.bottom - clear <= qy <= box.top + clear)
+        if grid.wall[q] and not own:
+            raise ValueError(f"port {ref!r} is off the routing grid and its S-bend jog onto "
+                             f"the grid would run into another cell: move the cells apart")
+        out.append(q)
+    return out
+
+
+def _place_jog(component: gf.Component, port: gf.Port, snap: PortSnap,
+               cross_section: str) -> None:
+    """The S-bend from an off-grid port onto its track, o1 on the port."""
+    import klayout.db as kdb
+
+    cell = jog_cell(snap.jog_offset_um, snap.jog_length_um, cross_section)
+    ref = component.add_ref(cell)
+    d = ORIENTATION_TO_DIR[round(port.orientation) % 360]
+    x, y = port.center
+    dbu = component.kcl.dbu
+    ref.trans = kdb.Trans(d, False, round(x / dbu), round(y / dbu))
 
 
 def _stub(grid: RoutingGrid, node: int, d: int, box, clear: float, ref: str) -> list[int]:

@@ -177,3 +177,21 @@ def test_spec_errors_name_the_field(tmp_path: Path, edit: tuple[str, str], field
     with pytest.raises(ValueError, match=field.replace(".", r"\.")):
         load_spec(spec)
     assert not (tmp_path / "out").exists()
+
+
+def test_off_grid_ports_join_the_grid_with_s_bend_jogs(tmp_path: Path) -> None:
+    # a: 2.3 um off its track sideways and 1.7 um along; b: off along its axis only
+    c = _pins("off_grid", {"a": (1.7, 2.3, 0), "b": (401.2, 150.0, 0)})
+    res = route_nets(c, [Connection("a,o2", "b,o1")])
+    net = res.report.nets[0]
+    assert net.routed and net.bends == 2
+    assert sum(i.cell.name.startswith("bend_s") for i in c.insts) == 1
+    _drc_clean(c, tmp_path)
+    assert _connected_pairs(c, {"a,o2", "b,o1"}) == {frozenset({"a,o2", "b,o1"})}
+
+
+def test_ports_closer_than_the_pitch_are_rejected_by_name() -> None:
+    c = _pins("too_close", {"a": (0, 0, 0), "b": (0, 1.5, 0), "c": (300, 0, 0),
+                            "d": (300, 100, 0)})
+    with pytest.raises(ValueError, match="'a,o2' and 'b,o2' join the routing grid"):
+        route_nets(c, [Connection("a,o2", "c,o1"), Connection("b,o2", "d,o1")])
