@@ -25,7 +25,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -167,6 +167,7 @@ def plan_bundle_with_crossings(
     prm: SearchParams,
     occ: Occupancy,
     nets: Sequence[tuple[str, int, int, int, int, np.ndarray]],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ChannelPlan:
     """Plan one bundle as Z routes on stacked tracks (see the module docstring).
 
@@ -176,6 +177,7 @@ def plan_bundle_with_crossings(
         occ: occupancy the planned paths are committed into (and checked against).
         nets: (name, source node, source facing dir, target node, target facing dir,
             reserved stub nodes of this net).
+        progress: called as ``progress(nets_done, nets)`` after each net.
 
     Returns:
         ``ChannelPlan``: committed paths and the nets handed back with reasons.
@@ -304,6 +306,8 @@ def plan_bundle_with_crossings(
             placed.add(name)
         else:
             plan.left_over[name] = "bundle: no legal track left in the channel; routed by search"
+        if progress is not None:
+            progress(len(placed) + len(plan.left_over), len(names))
     plan.tracks_used = len(placed) - len(straight)
     return plan
 

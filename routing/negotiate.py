@@ -180,7 +180,8 @@ def negotiate(
     for names in bundles:
         plan = plan_bundle_with_crossings(grid, prm, occ, [
             (n, by_name[n].source, by_name[n].source_dir, by_name[n].target,
-             by_name[n].target_dir, by_name[n].stub_nodes) for n in names])
+             by_name[n].target_dir, by_name[n].stub_nodes) for n in names],
+            progress=None if progress is None else (lambda done, n: progress(0, done, n)))
         for name, found in plan.paths.items():
             res.paths[name] = found
             res.claims[name] = path_claims(grid, prm, found)
