@@ -216,8 +216,11 @@ class _Geometry:
         self.step = (1, grid.nx, -1, -grid.nx)
         self.k_turn = math.ceil(2 * prm.radius_um / p - 1e-9)
         self.k_start = math.ceil(prm.radius_um / p - 1e-9)
-        self.k_cross = math.ceil((prm.radius_um + prm.crossing_half_um) / p - 1e-9)
         self.arm = math.ceil((prm.crossing_half_um + prm.space_um) / p - 1e-9)
+        # after a crossing, the next bend's nodes (one radius before its corner) must stay
+        # off the crossing's arm nodes, or the crossing is not legal
+        self.k_cross = max(math.ceil((prm.radius_um + prm.crossing_half_um) / p - 1e-9),
+                           self.k_start + self.arm + 1)
         self.gap = max(math.ceil((2 * prm.crossing_half_um + prm.space_um) / p - 1e-9) - 1, 0)
         arc_len = euler_length_um(prm.radius_um)
         self.turn_cost = prm.loss_dB_per_um * (self.k_turn * p + arc_len - 2 * prm.radius_um)
