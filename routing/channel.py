@@ -14,6 +14,9 @@ routes, one horizontal track each, instead of net-by-net search:
 * Tracks are packed bottom-up: each net takes the lowest track at or above the last one where
   its route is legal against what is already placed (walls, spacing, bend clashes, crossings
   only between perpendicular straights with clean arms, as the search demands).
+* Where the source and target rows share columns, a net may not climb a column that another
+  net already comes down into; along a cycle of such nets one takes a dogleg: a first leg on
+  a bottom track to a free column beside its source, then its Z from there.
 
 Nets that cannot be planned (lateral offset below two bend radii, no legal track left) are
 handed back, with the reason, to the general negotiated search.
@@ -107,14 +110,16 @@ class _Placer:
 
         self.grid, self.prm, self.occ = grid, prm, occ
         self._claims, self._legal = path_claims, legal_crossing
+        self.why = ""  # why the last try_place failed, for the report
 
     def try_place(self, name: str, found: Found, own: np.ndarray) -> bool:
         """Commit ``found`` if it is legal against everything placed; else leave no trace."""
         grid, occ = self.grid, self.occ
+        self.why = "leaves the routing area"
+        if min(found.vertices) < 0:
+            return False
         nodes, kinds = self._claims(grid, self.prm, found)
-        self.why = ""
         if nodes.size and (nodes.min() < 0 or nodes.max() >= grid.size):
-            self.why = "leaves the routing area"
             return False
         walled = grid.wall[nodes]
         if walled.any() and not np.isin(nodes[walled], own).all():
@@ -132,6 +137,7 @@ class _Placer:
         if any(occ.clash[bend_type(din, dout), c] for c, din, dout in bends):
             self.why = "a bend comes too close to another bend"
             return False
+        self.why = ""
         self._apply(name, found, nodes, kinds, bends, +1)
         if used.any() and not all(self._legal(occ, grid, self.prm, int(q)) for q in nodes[used]):
             self._apply(name, found, nodes, kinds, bends, -1)
@@ -211,6 +217,8 @@ def plan_bundle_with_crossings(
 
     def node(u: int, v: int) -> int:
         ix, iy = _from_frame(d0, u, v)
+        if not (0 <= ix < grid.nx and 0 <= iy < grid.ny):
+            return -1  # off the grid: try_place rejects it
         return iy * grid.nx + ix
 
     names = sorted(ends)
@@ -302,10 +310,11 @@ def plan_bundle_with_crossings(
         # a placed net already comes down this net's source column: only a dogleg can leave
         column_taken = any(waits_for[j] == name for j in placed if j != name)
         if (not column_taken and place_z(name, track)) or place_dogleg(name, track):
-            track = _frame_v(d0, grid, plan.paths[name].vertices[-2]) + track_pitch
+            track = max(track, _frame_v(d0, grid, plan.paths[name].vertices[-2]) + track_pitch)
             placed.add(name)
         else:
-            plan.left_over[name] = "bundle: no legal track left in the channel; routed by search"
+            plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "
+                                    f"{placer.why}); routed by search")
         if progress is not None:
             progress(len(placed) + len(plan.left_over), len(names))
     plan.tracks_used = len(placed) - len(straight)
