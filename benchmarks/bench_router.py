@@ -245,7 +245,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="16,64,256")
     ap.add_argument("--astar-cap-s", type=float, default=180.0)
-    ap.add_argument("--skip-peers-above", type=int, default=64)
+    ap.add_argument("--skip-peers-above", type=int, default=66)
     ap.add_argument("--rows-only", action="store_true", help="only the row-to-bank problems")
     ap.add_argument("--only", default="", help="only problems whose name contains this")
     args = ap.parse_args()
