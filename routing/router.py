@@ -1,10 +1,11 @@
 """Route many waveguide nets at once: the Python API of the QuantaCore router.
 
 ``route_nets(component, connections)`` takes a component with placed instances and a list of
-port pairs, routes them together on a track grid (loss-aware A*, negotiated congestion,
-crossing cells where nets must cross), assigns WDM channels, draws the routes as library
-``straight`` / ``bend_euler`` / ``crossing`` instances into the same component and returns a
-``RouteResult`` with the component and a ``RouteReport``.
+port pairs, routes them together on a track grid (bundles planned as channels with the fewest
+crossings, the rest by loss-aware A* with negotiated congestion, crossing cells where nets
+must cross, S-bend jogs for off-grid ports), assigns WDM channels, draws the routes as
+library ``straight`` / ``bend_euler`` / ``crossing`` instances into the same component and
+returns a ``RouteResult`` with the component and a ``RouteReport``.
 
 Example:
     >>> import gdsfactory as gf

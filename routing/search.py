@@ -13,8 +13,11 @@ least two bend radii behind, so a bend may start here. Moves:
 
 Costs are insertion loss in dB (length x propagation loss, bend loss, crossing loss) plus the
 negotiated-congestion penalty ``pen`` of every occupied node (PathFinder present + history).
-The heuristic is the Manhattan distance times the propagation loss (admissible), times
-``heuristic_weight``.
+The heuristic adds three lower bounds: Manhattan distance x propagation loss (weighted by
+``heuristic_weight``), the fewest turns the bend geometry allows x bend loss, and the
+penalties any path must still pay (``astar_kernel.penalty_field``). In ``hard`` mode other
+nets' nodes may only be crossed legally. The loop itself runs compiled
+(``routing.astar_kernel``).
 """
 
 from __future__ import annotations
