@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from routing.astar_kernel import bend_type
+from routing.claims import bends_of, legal_crossing, path_claims
 from routing.grid import RoutingGrid
 from routing.search import BEND_KIND, H_KIND, V_KIND, Found, Occupancy, SearchParams, _geometry
 
@@ -106,24 +107,14 @@ class _Placer:
     """Tentative commits against an occupancy: legal-or-undo, one path at a time."""
 
     def __init__(self, grid: RoutingGrid, prm: SearchParams, occ: Occupancy) -> None:
-        from routing.negotiate import legal_crossing, path_claims
-
         self.grid, self.prm, self.occ = grid, prm, occ
-        self._claims, self._legal = path_claims, legal_crossing
         self.why = ""  # why the last try_place failed, for the report
 
     def try_place(self, name: str, found: Found, own: np.ndarray) -> bool:
         """Commit ``found`` if it is legal against everything placed; else leave no trace."""
         grid, occ = self.grid, self.occ
-        self.why = "leaves the routing area"
-        if min(found.vertices) < 0:
-            return False
-        nodes, kinds = self._claims(grid, self.prm, found)
-        if nodes.size and (nodes.min() < 0 or nodes.max() >= grid.size):
-            return False
-        walled = grid.wall[nodes]
-        if walled.any() and not np.isin(nodes[walled], own).all():
-            self.why = "runs into a cell"
+        self.why, nodes, kinds = self._off_limits(found, own)
+        if self.why:
             return False
         used = occ.occ[nodes] > 0
         if used.any():
@@ -133,39 +124,34 @@ class _Placer:
                     or ((uk == V_KIND) & (occ.occ_h[un] != 1)).any()):
                 self.why = "overlaps another route"
                 return False
-        bends = _bends(grid, found.vertices)
+        bends = bends_of(grid, found.vertices)
         if any(occ.clash[bend_type(din, dout), c] for c, din, dout in bends):
             self.why = "a bend comes too close to another bend"
             return False
         self.why = ""
-        self._apply(name, found, nodes, kinds, bends, +1)
-        if used.any() and not all(self._legal(occ, grid, self.prm, int(q)) for q in nodes[used]):
-            self._apply(name, found, nodes, kinds, bends, -1)
+        occ.commit(name, nodes, kinds, bends, +1)
+        if used.any() and not all(legal_crossing(occ, grid, self.prm, int(q)) for q in nodes[used]):
+            occ.commit(name, nodes, kinds, bends, -1)
             self.why = "a crossing would sit on a bend or too close to another crossing"
             return False
         return True
 
     def clear_of_cells(self, found: Found, own: np.ndarray) -> bool:
         """True if ``found`` (possibly a partial path) touches no wall but its own stubs."""
-        nodes, _ = self._claims(self.grid, self.prm, found)
+        return not self._off_limits(found, own)[0]
+
+    def _off_limits(self, found: Found, own: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+        """Why ``found`` may not go where it goes ("" if it may), with its claimed nodes."""
+        empty = np.zeros(0, np.int64)
+        if min(found.vertices) < 0:
+            return "leaves the routing area", empty, empty
+        nodes, kinds = path_claims(self.grid, self.prm, found)
         if nodes.size and (nodes.min() < 0 or nodes.max() >= self.grid.size):
-            return False
+            return "leaves the routing area", nodes, kinds
         walled = self.grid.wall[nodes]
-        return not walled.any() or bool(np.isin(nodes[walled], own).all())
-
-    def _apply(self, name, found, nodes, kinds, bends, sign) -> None:
-        occ = self.occ
-        occ.occ[nodes] += sign
-        occ.occ_h[nodes[kinds == H_KIND]] += sign
-        occ.occ_v[nodes[kinds == V_KIND]] += sign
-        for c, din, dout in bends:
-            occ.add_arc(c, din, dout, name, self.grid.nx, sign)
-
-
-def _bends(grid: RoutingGrid, verts: list[int]) -> list[tuple[int, int, int]]:
-    from routing.negotiate import _bends as bends_of
-
-    return bends_of(grid, verts)
+        if walled.any() and not np.isin(nodes[walled], own).all():
+            return "runs into a cell", nodes, kinds
+        return "", nodes, kinds
 
 
 def plan_bundle_with_crossings(

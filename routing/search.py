@@ -89,6 +89,17 @@ class Occupancy:
             offs = np.concatenate(row) if row else np.zeros((0, 2), np.int64)
             self._clash_flat.append((cand, offs[:, 0], offs[:, 1]))
 
+    def commit(
+        self, net: str, nodes: np.ndarray, kinds: np.ndarray,
+        bends: list[tuple[int, int, int]], sign: int,
+    ) -> None:
+        """Add (``sign`` +1) or remove (-1) a path's claimed nodes and its bends."""
+        np.add.at(self.occ, nodes, sign)
+        np.add.at(self.occ_h, nodes[kinds == H_KIND], sign)
+        np.add.at(self.occ_v, nodes[kinds == V_KIND], sign)
+        for corner, din, dout in bends:
+            self.add_arc(corner, din, dout, net, self.nx, sign)
+
     def arcs_near(self, node: int, nx: int) -> list[tuple[int, int, int, str]]:
         """Committed bends whose corners lie in the 3 x 3 buckets around ``node``."""
         iy, ix = divmod(node, nx)
@@ -118,24 +129,23 @@ class Occupancy:
 _CLASH_RES_UM = 0.1
 
 
-@lru_cache(maxsize=200_000)
 def arcs_clash(
     dx: int, dy: int, oa: tuple[int, int], ob: tuple[int, int], radius_um: float,
     pitch_um: float, min_sep_um: float,
 ) -> bool:
     """True if bend ``ob`` cornering (dx, dy) nodes from bend ``oa`` comes within
     ``min_sep_um`` of it (centreline to centreline): clashes the node claims may miss.
+    A look-up in ``clash_offsets``."""
+    sets = _clash_sets(radius_um, pitch_um, min_sep_um)
+    return (dx, dy) in sets[bend_type(*ob)][bend_type(*oa)]
 
-    Looks the shifted points of ``ob`` up in a distance bitmap of ``oa`` (0.1 um pixels).
-    """
-    if abs(dx) * pitch_um > 2.2 * radius_um or abs(dy) * pitch_um > 2.2 * radius_um:
-        return False
-    near, x0, y0 = _clash_bitmap(radius_um, min_sep_um, *oa)
-    b = _arc_polyline(radius_um, *ob) + np.array([dx * pitch_um, dy * pitch_um])
-    ix = np.floor((b[:, 0] - x0) / _CLASH_RES_UM).astype(int)
-    iy = np.floor((b[:, 1] - y0) / _CLASH_RES_UM).astype(int)
-    ok = (ix >= 0) & (iy >= 0) & (ix < near.shape[1]) & (iy < near.shape[0])
-    return bool(near[iy[ok], ix[ok]].any())
+
+@lru_cache(maxsize=16)
+def _clash_sets(
+    radius_um: float, pitch_um: float, min_sep_um: float
+) -> tuple[tuple[frozenset[tuple[int, int]], ...], ...]:
+    return tuple(tuple(frozenset(map(tuple, o.tolist())) for o in row)
+                 for row in clash_offsets(radius_um, pitch_um, min_sep_um))
 
 
 @lru_cache(maxsize=64)
@@ -169,8 +179,10 @@ def clash_offsets(
     radius_um: float, pitch_um: float, min_sep_um: float
 ) -> tuple[tuple[np.ndarray, ...], ...]:
     """For each committed bend type and each candidate bend type, the corner offsets (dx, dy)
-    in nodes (committed corner minus candidate corner) at which the two bends clash
-    (``arcs_clash``), as int arrays of shape (k, 2). Vectorised over all offsets at once.
+    in nodes (committed corner minus candidate corner) at which the committed bend comes
+    within ``min_sep_um`` of the candidate, as int arrays of shape (k, 2): the committed
+    bend's points, shifted, looked up in a distance bitmap of the candidate (0.1 um pixels),
+    vectorised over all offsets within 2.2 radii at once.
 
     Example:
         >>> offs = clash_offsets(30.0, 5.0, 1.15)
