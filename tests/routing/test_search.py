@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qc_pdk import activate
+from routing.claims import legal_crossing, path_claims
 from routing.grid import RoutingGrid
-from routing.negotiate import legal_crossing, path_claims
 from routing.search import (
-    H_KIND,
     Found,
     Occupancy,
     SearchParams,
@@ -32,8 +31,7 @@ def _board(rows_um: list[float]) -> tuple[RoutingGrid, Occupancy]:
     for y in rows_um:
         nodes, kinds = path_claims(grid, PRM, Found([grid.node_at(0, y), grid.node_at(400, y)],
                                                     [], 0.0, 0))
-        occ.occ[nodes] += 1
-        occ.occ_h[nodes[kinds == H_KIND]] += 1
+        occ.commit(f"row{y:g}", nodes, kinds, [], +1)
     return grid, occ
 
 
@@ -47,9 +45,7 @@ def test_crossing_a_committed_straight_is_one_legal_crossing() -> None:
     found = _vertical(grid, occ, hard=True)
     assert found is not None and found.vertices == [grid.node_at(200, 0), grid.node_at(200, 400)]
     assert found.crossings == [grid.node_at(200, 200)]
-    nodes, _ = path_claims(grid, PRM, found)
-    occ.occ[nodes] += 1
-    occ.occ_v[nodes] += 1
+    occ.commit("vertical", *path_claims(grid, PRM, found), [], +1)
     assert legal_crossing(occ, grid, PRM, grid.node_at(200, 200))
 
 
