@@ -46,7 +46,8 @@ def main() -> None:
             print(f"  {'stage':32s} {'seconds':>9s} {'peak RSS MiB':>13s}")
             for s in report["stages"]:
                 print(f"  {s['stage']:32s} {s['seconds']:9.2f} {s['peak_rss_mib']:13.0f}")
-            rows.append((n * n, report["total_seconds"], max(s["peak_rss_mib"] for s in report["stages"])))
+            peak = max(s["peak_rss_mib"] for s in report["stages"])
+            rows.append((n * n, report["total_seconds"], peak))
     print("\nqubitrons   build+DRC+loss+report (s)   peak RSS (MiB)")
     for q, t, m in rows:
         print(f"{q:9d}   {t:26.2f}   {m:14.0f}")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import gdsfactory as gf
 
-from qc_pdk import activate
 from qc_pdk.drc import check_layout
 from qc_pdk.rules import RULES
+from quantacore import activate
 
 PITCH_UM = 120.0
 

@@ -15,8 +15,7 @@ import time
 
 import numpy as np
 
-from components._common import ensure_pdk
-from components.models import MODELS
+import quantacore
 from simulation.fdtd.cache import FdtdCache
 from simulation.fdtd.calibrate import (
     BEND_RADII_UM,
@@ -30,7 +29,7 @@ def main() -> None:
     ap.add_argument("--resolution", type=float, default=CALIBRATION_RESOLUTION_PX_PER_UM)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
-    ensure_pdk()
+    pdk = quantacore.activate()
     from simulation.fdtd.sparams import run_jobs
 
     jobs = [j for _, j in calibration_jobs(resolution_px_per_um=args.resolution)["bend_euler"]]
@@ -49,7 +48,7 @@ def main() -> None:
     for r, res in zip(BEND_RADII_UM, serial, strict=True):
         i = int(np.argmin(np.abs(res.wl_um - 1.55)))
         fd = 10 * np.log10(res.power("o1", "o2")[i])
-        s = MODELS["bend_euler"](wl=1.55, radius_um=r, loss_dB_per_cm=0.0)
+        s = pdk.models["bend_euler"](wl=1.55, radius_um=r, loss_dB_per_cm=0.0)
         md = 10 * np.log10(abs(s[("o1", "o2")]) ** 2)
         devs.append(float(md - fd))
         print(f"radius {r:5.1f} um: FDTD {fd:8.4f} dB  model {md:8.4f} dB  dev {md - fd:+.4f} dB")

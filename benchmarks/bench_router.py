@@ -28,8 +28,8 @@ import klayout.db as kdb
 from components import CELLS
 from components.models.bend import bend_loss_dB_per_90deg
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
-from qc_pdk import activate
 from qc_pdk.drc import run_drc
+from quantacore import activate
 from routing.channel import count_inversions
 from routing.router import Connection, route_nets
 

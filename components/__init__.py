@@ -1,55 +1,43 @@
 """QuantaCore parametric cells and their compact models.
 
-``CELLS`` maps cell names to gdsfactory cell functions; the PDK registers them on top of
-gdsfactory's primitives (so ``"bend_euler"``, ``"straight"``, ``"taper"`` specs resolve to the
-QuantaCore wrappers, which draw gdsfactory's geometry after checking the design rules).
+Every public module of this package is imported here, and each cell module declares its cell
+with ``@library_cell`` (``components.registry``): the registry is the one table of cells,
+ports and models, so adding a cell is adding one module. ``CELLS`` maps cell names to cell
+functions and ``MODELS`` model names to compact models (uncalibrated; the PDK binds the
+calibration, see ``quantacore.pdk``). Calling a cell needs an active PDK (``quantacore.activate()``,
+done by the command line and the test fixture); no cell activates one itself.
 
 Example:
-    >>> from components import CELLS
+    >>> from components import CELLS, MODELS
     >>> "qubitron" in CELLS and "bend_euler" in CELLS
     True
+    >>> sorted(MODELS["straight"](wl=1.55, length_um=100.0))
+    [('o1', 'o2'), ('o2', 'o1')]
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 import gdsfactory as gf
 
-from components.bend_euler import bend_euler
-from components.bond_pad import bond_pad
-from components.crossing import crossing
-from components.edge_coupler import edge_coupler
-from components.emitter_site import emitter_site
-from components.grating_coupler import grating_coupler
-from components.interlayer_coupler import interlayer_coupler
-from components.qubitron import qubitron
-from components.ring_adddrop import ring_adddrop
-from components.ring_allpass import ring_allpass
-from components.ring_switch import ring_switch
-from components.snspd import snspd
-from components.straight import straight
-from components.taper import taper
-from components.wdm_demux import wdm_demux
-from components.wdm_mux import wdm_mux
+from components.models.sdict import SDict
+from components.registry import REGISTRY, CellEntry
 
+for _module in pkgutil.iter_modules(__path__):
+    if not _module.name.startswith("_") and not _module.ispkg:
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+#: library cells by name (the cells the PDK registers)
 CELLS: dict[str, Callable[..., gf.Component]] = {
-    "straight": straight,
-    "bend_euler": bend_euler,
-    "taper": taper,
-    "crossing": crossing,
-    "interlayer_coupler": interlayer_coupler,
-    "ring_allpass": ring_allpass,
-    "ring_adddrop": ring_adddrop,
-    "ring_switch": ring_switch,
-    "wdm_demux": wdm_demux,
-    "wdm_mux": wdm_mux,
-    "snspd": snspd,
-    "emitter_site": emitter_site,
-    "edge_coupler": edge_coupler,
-    "grating_coupler": grating_coupler,
-    "bond_pad": bond_pad,
-    "qubitron": qubitron,
+    name: entry.cell for name, entry in sorted(REGISTRY.items()) if entry.cell is not None
 }
+#: compact models by model name, with their published defaults
+MODELS: dict[str, Callable[..., SDict]] = {
+    name: entry.model for name, entry in sorted(REGISTRY.items()) if entry.model is not None
+}
+globals().update(CELLS)
 
-__all__ = ["CELLS", *CELLS]
+__all__ = ["CELLS", "MODELS", "REGISTRY", "CellEntry", *CELLS]

@@ -6,31 +6,20 @@ design-rule table (``qc_pdk.rules``), so a bad parameter never reaches the mask.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import gdsfactory as gf
 import numpy as np
 
-from qc_pdk import activate
 from qc_pdk.layers import LAYER
 from qc_pdk.rules import min_bend_radius_um, min_space_um, min_width_um
 
-# Heater-to-WG2 clearance from HEATER.WG2.1 plus a margin for polygon snapping (um).
-HEATER_WG_CLEARANCE_UM = 1.0
 # Size of a heater contact via stack (HEATER/M1/M2 squares, um) and of its vias.
 VIA_STACK_SIZE_UM = 12.0
 VIAC_SIZE_UM = 6.0
 VIA1_SIZE_UM = 4.0
 
 
-def ensure_pdk() -> None:
-    """Activate the QuantaCore PDK (cells resolve specs such as ``"strip_wg2"`` through it)."""
-    activate()
-
-
 def layer_name(cross_section: gf.typings.CrossSectionSpec) -> str:
     """PDK layer name (``"WG1"``, ``"WG2"``, ``"M1"`` ...) of a cross-section's core layer."""
-    ensure_pdk()
     xs = gf.get_cross_section(cross_section)
     core = gf.get_layer(xs.layer)
     for name in LAYER.__members__:
@@ -53,7 +42,6 @@ def waveguide_layer(
 
 
 def xs_width(cross_section: gf.typings.CrossSectionSpec) -> float:
-    ensure_pdk()
     return float(gf.get_cross_section(cross_section).width)
 
 
@@ -93,32 +81,6 @@ def rect(c: gf.Component, x0: float, y0: float, x1: float, y1: float, layer: obj
     xa, xb = sorted((x0, x1))
     ya, yb = sorted((y0, y1))
     c.add_polygon([(xa, ya), (xb, ya), (xb, yb), (xa, yb)], layer=layer)
-
-
-def annulus_sector(
-    radius: float, width: float, angle0_deg: float, angle1_deg: float, step_deg: float = 1.0
-) -> np.ndarray:
-    """Polygon points of an annular sector centred on the origin (radius = centreline, um)."""
-    n = max(int(np.ceil(abs(angle1_deg - angle0_deg) / step_deg)), 2) + 1
-    t = np.radians(np.linspace(angle0_deg, angle1_deg, n))
-    ro, ri = radius + width / 2, radius - width / 2
-    outer = np.c_[ro * np.cos(t), ro * np.sin(t)]
-    inner = np.c_[ri * np.cos(t), ri * np.sin(t)][::-1]
-    return np.r_[outer, inner]
-
-
-def snap(value: float) -> float:
-    """Snap a coordinate to the 1 nm grid."""
-    return float(np.round(value, 3))
-
-
-def port_names(c: gf.Component) -> list[str]:
-    return [p.name for p in c.ports if p.name]
-
-
-def add_ports_renamed(c: gf.Component, ports: Sequence[gf.Port], names: Sequence[str]) -> None:
-    for name, port in zip(names, ports, strict=True):
-        c.add_port(name, port=port)
 
 
 # Extra gap (um) a pulley coupler needs over the space rule: both coupled edges are polygonised

@@ -29,7 +29,6 @@ from components._common import (
     VIA_STACK_SIZE_UM,
     VIAC_SIZE_UM,
     check_at_least,
-    ensure_pdk,
     rect,
 )
 from components.bond_pad import PAD_SIZE_UM, bond_pad
@@ -57,7 +56,6 @@ def min_heated_straight_um() -> float:
 @gf.cell
 def qc_via_stack_heater(size: float = VIA_STACK_SIZE_UM) -> gf.Component:
     """Heater contact: HEATER, M1, M2 squares with VIAC and VIA1 centred (enclosures >= 2 um)."""
-    ensure_pdk()
     c = gf.Component()
     h = size / 2
     for layer in (LAYER.HEATER, LAYER.M1, LAYER.M2):
@@ -81,7 +79,6 @@ def qc_straight_heater(
 
     Ports: e1, e2 (electrical, pad centres).
     """
-    ensure_pdk()
     check_at_least("heater_width", heater_width, min_width_um("HEATER"), "rule HEATER.W.1")
     check_at_least(
         "length_y", length, min_heated_straight_um(), "heater straight with two contacts"

@@ -20,8 +20,6 @@ import gdsfactory as gf
 import numpy as np
 from gdsfactory.typings import ComponentSpec, CrossSectionSpec
 
-from components._common import ensure_pdk
-
 # Radius of the S-bends that bring the bus in and out of the wrap (um): the routing radius.
 PULLEY_ESCAPE_RADIUS_UM = 30.0
 
@@ -72,7 +70,6 @@ def coupler_ring_pulley(
         length_extension: straight bus length beyond the escape bends in um (default 3).
         pulley_angle: angle in degrees over which the bus wraps the ring (0 < angle < 180).
     """
-    ensure_pdk()
     xs = gf.get_cross_section(cross_section)
     r = float(radius if radius is not None else xs.radius)
     w = float(xs.width)

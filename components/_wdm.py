@@ -6,7 +6,7 @@ import gdsfactory as gf
 import numpy as np
 from gdsfactory.typings import CrossSectionSpec
 
-from components._common import check_positive, check_ring, ensure_pdk
+from components._common import check_positive, check_ring
 from components.bend_euler import bend_euler
 from components.resonance import ring_resonances_nm, wdm_grid_nm, wdm_ring_radii_um
 from components.ring_adddrop import ring_adddrop
@@ -26,7 +26,6 @@ def wdm_bank(
     cross_section: CrossSectionSpec,
 ) -> gf.Component:
     """N add-drop rings on one bus; channel ports (drop for demux, add for mux) bent north."""
-    ensure_pdk()
     if isinstance(channels, bool) or int(channels) != channels or channels < 1:
         raise ValueError(f"channels={channels!r} must be an integer >= 1")
     check_positive("spacing_nm", spacing_nm)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec, LayerSpec
 
-from components._common import ensure_pdk, layer_name
+from components._common import layer_name
+from components._model_kwargs import bend_kwargs
+from components.models.bend import bend_euler as bend_euler_model
+from components.registry import OPTICAL, bind_foreign_cell, library_cell
 from qc_pdk.rules import min_bend_radius_um
 
 
@@ -18,6 +21,12 @@ def euler_min_radius(
     return float(gf.path.euler(radius=radius, angle=angle, p=p, use_eff=True).info["Rmin"])
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL},
+    model=bend_euler_model,
+    model_kwargs=bend_kwargs,
+    category="bend",
+)
 @gf.cell
 def bend_euler(
     radius: float | None = None,
@@ -61,7 +70,6 @@ def bend_euler(
     Raises:
         ValueError: the bend's smallest radius of curvature is under the layer's rule.
     """
-    ensure_pdk()
     xs = gf.get_cross_section(cross_section)
     r = float(radius if radius is not None else xs.radius)
     if r <= 0:
@@ -93,3 +101,9 @@ def bend_euler(
     c.add_ports(ref.ports)
     c.info.update(inner.info.model_dump())
     return c
+
+
+# gdsfactory's routers draw circular bends with the same model
+bind_foreign_cell(
+    "bend_circular", model_name="bend_euler", model_kwargs=bend_kwargs, category="bend"
+)

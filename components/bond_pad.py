@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gdsfactory as gf
 
-from components._common import check_at_least, ensure_pdk
+from components._common import check_at_least
+from components.registry import ELECTRICAL, library_cell
 from qc_pdk.layers import LAYER
 from qc_pdk.rules import min_width_um, rule
 
@@ -12,6 +13,9 @@ PAD_SIZE_UM = 80.0
 PAD_MARGIN_UM = 5.0
 
 
+@library_cell(
+    ports={"e1": ELECTRICAL},
+)
 @gf.cell
 def bond_pad(size: float = PAD_SIZE_UM, opening_margin: float = PAD_MARGIN_UM) -> gf.Component:
     """Square M2 bond pad with a PAD opening inset by ``opening_margin`` (gdsfactory ``pad``).
@@ -32,7 +36,6 @@ def bond_pad(size: float = PAD_SIZE_UM, opening_margin: float = PAD_MARGIN_UM) -
     Raises:
         ValueError: opening_margin under PAD.EN.1 or an opening narrower than PAD.W.1.
     """
-    ensure_pdk()
     en = rule("PAD.EN.1").value
     check_at_least("opening_margin", opening_margin, en, "M2 enclosure of PAD, rule PAD.EN.1")
     opening_min = min_width_um("PAD")

@@ -5,10 +5,17 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec
 
-from components._common import check_positive, check_width, ensure_pdk, rect, waveguide_layer
+from components._common import check_positive, check_width, rect, waveguide_layer
+from components.models.crossing import crossing as crossing_model
+from components.registry import OPTICAL, library_cell
 from qc_pdk.layers import LAYER
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL, "o3": OPTICAL, "o4": OPTICAL},
+    model=crossing_model,
+    category="crossing",
+)
 @gf.cell
 def crossing(
     width_mmi: float = 2.0,
@@ -38,7 +45,6 @@ def crossing(
     Raises:
         ValueError: non-positive length or a width under the layer's minimum.
     """
-    ensure_pdk()
     layer = waveguide_layer(cross_section)
     check_positive("length", length)
     check_width("width_mmi", width_mmi, layer)

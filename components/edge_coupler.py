@@ -5,12 +5,19 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec
 
-from components._common import check_positive, check_width, ensure_pdk, rect, waveguide_layer
+from components._common import check_positive, check_width, rect, waveguide_layer
+from components.models.couplers import edge_coupler as edge_coupler_model
+from components.registry import OPTICAL, library_cell
 from components.straight import straight
 from components.taper import taper
 from qc_pdk.layers import LAYER
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL},
+    model=edge_coupler_model,
+    category="coupler",
+)
 @gf.cell
 def edge_coupler(
     length: float = 150.0,
@@ -41,7 +48,6 @@ def edge_coupler(
         ValueError: non-positive length or lead_length, negative facet_length, tip under the
             minimum width.
     """
-    ensure_pdk()
     layer = waveguide_layer(cross_section)
     check_positive("length", length)
     check_positive("facet_length", facet_length, allow_zero=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec
 
-from components._common import check_positive, ensure_pdk, rect, waveguide_layer, xs_width
+from components._common import check_positive, rect, waveguide_layer, xs_width
+from components.registry import OPTICAL, library_cell
 from components.straight import straight
 from qc_pdk.layers import LAYER
 
@@ -13,12 +14,14 @@ from qc_pdk.layers import LAYER
 @gf.cell
 def emitter_marker(size: float = 0.2) -> gf.Component:
     """The bare EMITTER marker square (um), centred on the origin; place it inside a core."""
-    ensure_pdk()
     c = gf.Component()
     rect(c, -size / 2, -size / 2, size / 2, size / 2, LAYER.EMITTER)
     return c
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL},
+)
 @gf.cell
 def emitter_site(
     length: float = 10.0,
@@ -39,7 +42,6 @@ def emitter_site(
     Raises:
         ValueError: marker not inside the core, non-positive length.
     """
-    ensure_pdk()
     waveguide_layer(cross_section)
     check_positive("length", length)
     check_positive("marker_size", marker_size)

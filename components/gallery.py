@@ -15,24 +15,29 @@ from pathlib import Path
 
 import gdsfactory as gf
 
-from components import CELLS
-from components._common import ensure_pdk
+from components.registry import REGISTRY
+from qc_pdk.errors import InputError
 from qc_pdk.layers import LAYER
+
+
+class CellInputError(InputError):
+    """A cell name or parameter from the user that cannot be built (named in the message)."""
+
 
 _TRUE = {"1", "true", "yes", "on", "y", "t"}
 _FALSE = {"0", "false", "no", "off", "n", "f"}
 
 
 def list_cells() -> list[str]:
-    """Names of the registered QuantaCore cells, sorted."""
-    return sorted(CELLS)
+    """Names of the library's cells, sorted."""
+    return sorted(name for name, entry in REGISTRY.items() if entry.cell is not None)
 
 
 def _cell(name: str):  # noqa: ANN202 - returns the registered cell function
-    try:
-        return CELLS[name]
-    except KeyError:
-        raise ValueError(f"unknown cell {name!r}; valid cells: {', '.join(list_cells())}") from None
+    entry = REGISTRY.get(name)
+    if entry is not None and entry.cell is not None:
+        return entry.cell
+    raise CellInputError(f"unknown cell {name!r}; valid cells: {', '.join(list_cells())}")
 
 
 def cell_parameters(name: str) -> dict[str, object]:
@@ -52,11 +57,11 @@ def _parse_scalar(text: str, kind: str) -> object:
             return True
         if t.lower() in _FALSE:
             return False
-        raise ValueError(f"expected a boolean (true/false), got {text!r}")
+        raise CellInputError(f"expected a boolean (true/false), got {text!r}")
     if kind == "int":
         f = float(t)
         if not f.is_integer():
-            raise ValueError(f"expected an integer, got {text!r}")
+            raise CellInputError(f"expected an integer, got {text!r}")
         return int(f)
     if kind == "float":
         return float(t)
@@ -98,17 +103,18 @@ def build_cell(name: str, params: dict[str, str] | None = None) -> gf.Component:
     """Build cell ``name`` with parameters given as strings (``{"radius": "25"}``).
 
     Raises:
-        ValueError: unknown cell or parameter (listing the valid ones), unparsable value, or
-            a value the cell rejects (its message names the parameter).
+        CellInputError: unknown cell or parameter (listing the valid ones), unparsable value,
+            or a value the cell rejects (its message names the parameter).
     """
-    ensure_pdk()
     func = _cell(name)
     sig = inspect.signature(func)
     kwargs: dict[str, object] = {}
     for key, text in (params or {}).items():
         if key not in sig.parameters:
             valid = ", ".join(sig.parameters)
-            raise ValueError(f"cell {name!r} has no parameter {key!r}; valid parameters: {valid}")
+            raise CellInputError(
+                f"cell {name!r} has no parameter {key!r}; valid parameters: {valid}"
+            )
         p = sig.parameters[key]
         default = None if p.default is inspect.Parameter.empty else p.default
         try:
@@ -116,8 +122,13 @@ def build_cell(name: str, params: dict[str, str] | None = None) -> gf.Component:
                 parse_value(str(text), p.annotation, default) if isinstance(text, str) else text
             )
         except ValueError as e:
-            raise ValueError(f"cell {name!r}: bad value for {key!r}: {e}") from None
-    return func(**kwargs)
+            raise CellInputError(f"cell {name!r}: bad value for {key!r}: {e}") from None
+    try:
+        return func(**kwargs)
+    except CellInputError:
+        raise
+    except ValueError as e:  # the cell's own parameter checks name the parameter
+        raise CellInputError(f"cell {name!r}: {e}") from None
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:
@@ -125,7 +136,7 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
         if "=" not in item:
-            raise ValueError(f"parameter {item!r} must be written key=value")
+            raise CellInputError(f"parameter {item!r} must be written key=value")
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -140,14 +151,13 @@ def gallery(columns: int = 4, spacing: float = 60.0, label_size: float = 10.0) -
         spacing: clear space between neighbouring cells' bounding boxes in um (>= 10).
         label_size: height of the label text in um (labels are TEXT-layer text objects).
     """
-    ensure_pdk()
     if int(columns) != columns or columns < 1:
-        raise ValueError(f"columns={columns} must be an integer >= 1")
+        raise CellInputError(f"columns={columns} must be an integer >= 1")
     if spacing < 10:
-        raise ValueError(f"spacing={spacing} must be >= 10 um (cells must not interact)")
+        raise CellInputError(f"spacing={spacing} must be >= 10 um (cells must not interact)")
     c = gf.Component()
     names = list_cells()
-    comps = [CELLS[n]() for n in names]
+    comps = [_cell(n)() for n in names]
     rows = [comps[i : i + int(columns)] for i in range(0, len(comps), int(columns))]
     row_names = [names[i : i + int(columns)] for i in range(0, len(names), int(columns))]
     y_top = 0.0

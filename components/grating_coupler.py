@@ -8,14 +8,20 @@ from gdsfactory.typings import CrossSectionSpec
 from components._common import (
     check_at_least,
     check_positive,
-    ensure_pdk,
     rect,
     waveguide_layer,
 )
+from components.models.couplers import grating_coupler as grating_coupler_model
+from components.registry import OPTICAL, library_cell
 from qc_pdk.layers import LAYER
 from qc_pdk.rules import min_space_um, min_width_um
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": "vertical_te"},
+    model=grating_coupler_model,
+    category="coupler",
+)
 @gf.cell
 def grating_coupler(
     period: float = 1.1,
@@ -51,7 +57,6 @@ def grating_coupler(
     Raises:
         ValueError: teeth or trenches under the width / space rules, bad counts or lengths.
     """
-    ensure_pdk()
     layer = waveguide_layer(cross_section)
     check_positive("period", period)
     check_positive("length_taper", length_taper)

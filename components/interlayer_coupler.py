@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import gdsfactory as gf
 
-from components._common import check_positive, check_width, ensure_pdk, rect, xs_width
+from components._common import check_positive, check_width, rect, xs_width
+from components._model_kwargs import info_length_kwargs
+from components.models.interlayer import interlayer_coupler as interlayer_coupler_model
+from components.registry import OPTICAL, library_cell
 from components.straight import straight
 from components.taper import taper
 from qc_pdk.layers import LAYER
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL},
+    model=interlayer_coupler_model,
+    model_kwargs=info_length_kwargs,
+    category="interlayer",
+)
 @gf.cell
 def interlayer_coupler(
     length: float = 60.0,
@@ -37,7 +46,6 @@ def interlayer_coupler(
     Raises:
         ValueError: non-positive length or lead_length or a tip under the minimum width.
     """
-    ensure_pdk()
     check_positive("length", length)
     check_positive("lead_length", lead_length)
     check_width("tip_width", tip_width, "WG1")

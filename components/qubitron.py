@@ -8,38 +8,44 @@ import gdsfactory as gf
 import numpy as np
 from gdsfactory.typings import CrossSectionSpec
 
-from components._common import check_at_least, check_positive, ensure_pdk, waveguide_layer
+from components._common import check_at_least, check_positive, waveguide_layer
 from components._heater import min_heated_straight_um, qc_straight_heater
+from components._model_kwargs import qubitron_kwargs
 from components.emitter_site import emitter_marker
 from components.interlayer_coupler import interlayer_coupler
+from components.models.qubitron import qubitron as qubitron_model
+from components.models.ring import ring_loaded_q
+from components.registry import ELECTRICAL, OPTICAL, library_cell
 from components.resonance import ring_fsr_nm, ring_resonances_nm
 from components.ring_adddrop import ring_adddrop
 from components.snspd import snspd
 from components.straight import straight
 
 DESIGN_WL_NM = 1550.0
-# Intrinsic propagation loss assumed for the loaded-Q estimate (dB/cm), a low-loss SiN figure.
-INTRINSIC_LOSS_DB_PER_CM = 0.1
-# Power coupling per bus at gap = 0.2 um; falls as exp(-(gap - 0.2) / decay) (coupled-mode theory).
-KAPPA2_AT_200NM = 0.03
 PAD_CLEARANCE_UM = 25.0
 DETECTOR_CLEARANCE_UM = 10.0
 
 
 def loaded_q_estimate(round_trip_um: float, gap_um: float, wl_nm: float = DESIGN_WL_NM) -> float:
-    """Loaded Q of a symmetric add-drop ring: intrinsic loss plus two identical couplers."""
-    from components.models.waveguide_modes import evanescent_decay_um, group_index
+    """Loaded Q of the qubitron's symmetric add-drop ring from its compact model's coupling law
+    and round-trip loss (``components.models.ring.ring_loaded_q``), an estimate.
 
-    wl_um = wl_nm * 1e-3
-    ng = float(group_index(wl_um))
-    decay = float(evanescent_decay_um(wl_um))
-    kappa2 = min(0.5, KAPPA2_AT_200NM * math.exp(-(gap_um - 0.2) / decay))
-    alpha_per_um = INTRINSIC_LOSS_DB_PER_CM / (10 * math.log10(math.e)) * 1e-4
-    q_i = 2 * math.pi * ng / (wl_um * alpha_per_um)
-    q_c = 2 * math.pi * ng * round_trip_um / (wl_um * kappa2)
-    return 1.0 / (1.0 / q_i + 2.0 / q_c)
+    Example:
+        >>> 1e3 < loaded_q_estimate(2 * math.pi * 40 + 60, 0.3) < 1e7
+        True
+    """
+    return ring_loaded_q(
+        wl_um=wl_nm * 1e-3, radius_um=round_trip_um / (2 * math.pi), gap_um=gap_um
+    )
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL, "o3": OPTICAL}
+    | {f"e{i}": ELECTRICAL for i in range(1, 5)},
+    model=qubitron_model,
+    model_kwargs=qubitron_kwargs,
+    category="qubitron",
+)
 @gf.cell
 def qubitron(
     radius: float = 40.0,
@@ -81,7 +87,6 @@ def qubitron(
     Raises:
         ValueError: radius / gap under the rules, length_y too short for the heater, etc.
     """
-    ensure_pdk()
     layer = waveguide_layer(cross_section)
     check_positive("length_y", length_y)
     check_at_least(

@@ -7,7 +7,7 @@ n_eff and n_g come from the effective-index mode solver
 
 Heater tuning: a round-trip phase of pi moves a resonance by half an FSR; published ring
 heaters need up to 25 mW per pi [ref: Ring heaters, conventional], so the default tuning
-efficiency is FSR_nm / 2 / 25 nm per mW (override ``p_pi_mW`` or the calibration file).
+efficiency is FSR_nm / 2 / 25 nm per mW (override ``p_pi_mW``).
 
 Every function checks its inputs and raises ``ValueError`` naming the parameter and the limit.
 
@@ -222,8 +222,7 @@ def heater_tuning_nm_per_mW(
 ) -> float:
     """Thermal tuning efficiency of a ring heater, FSR / 2 / P_pi (nm of red shift per mW).
 
-    A pi change of round-trip phase moves a resonance by FSR / 2. P_pi defaults to the
-    calibration file's ``ring_heater.p_pi_mW`` if present, else 25 mW
+    A pi change of round-trip phase moves a resonance by FSR / 2. P_pi defaults to 25 mW
     [ref: Ring heaters, conventional].
 
     Args:
@@ -243,23 +242,17 @@ def heater_tuning_nm_per_mW(
 
 
 def heater_p_pi_mW(p_pi_mW: float | None = None) -> float:
-    """Heater power (mW) for a pi round-trip phase: the argument, else calibration, else 25 mW.
+    """Heater power (mW) for a pi round-trip phase: the argument, else 25 mW.
 
     Args:
         p_pi_mW: explicit value in mW (> 0) or None.
 
     Returns:
-        P_pi in mW. Default 25 mW [ref: Ring heaters, conventional], overridden by
-        ``ring_heater.p_pi_mW`` in ``qc_pdk/data/calibration.json`` when that file exists.
+        P_pi in mW. Default 25 mW [ref: Ring heaters, conventional] (a calibration's
+        ``ring_heater.p_pi_mW`` is bound into the models by the PDK).
 
     Example:
         >>> heater_p_pi_mW(10.0)
         10.0
     """
-    if p_pi_mW is not None:
-        return _positive("p_pi_mW", p_pi_mW, "mW")
-    from components.models.calibration import calibrated
-
-    return _positive(
-        "ring_heater.p_pi_mW", calibrated("ring_heater", "p_pi_mW", DEFAULT_HEATER_P_PI_MW), "mW"
-    )
+    return _positive("p_pi_mW", DEFAULT_HEATER_P_PI_MW if p_pi_mW is None else p_pi_mW, "mW")

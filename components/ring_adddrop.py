@@ -7,8 +7,11 @@ from functools import partial
 import gdsfactory as gf
 from gdsfactory.typings import ComponentSpec, CrossSectionSpec
 
-from components._common import check_positive, check_ring, ensure_pdk
+from components._common import check_positive, check_ring
+from components._model_kwargs import ring_kwargs
 from components._pulley import coupler_ring_pulley
+from components.models.ring import ring_adddrop as ring_adddrop_model
+from components.registry import OPTICAL, library_cell
 
 
 def coupler_ring_centre(
@@ -33,6 +36,12 @@ def coupler_ring_centre(
     return float(x), float(cp.ports["o2"].center[1]) + length_y / 2
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL, "o3": OPTICAL, "o4": OPTICAL},
+    model=ring_adddrop_model,
+    model_kwargs=ring_kwargs,
+    category="ring",
+)
 @gf.cell
 def ring_adddrop(
     radius: float = 30.0,
@@ -73,7 +82,6 @@ def ring_adddrop(
         ValueError: radius under the bend-radius rule, a gap under the space rule, negative
             length_x, unknown coupling.
     """
-    ensure_pdk()
     check_ring(radius, gap, length_x, cross_section, coupling, pulley_angle)
     check_positive("length_y", length_y, allow_zero=True)
     gap_top = gap if gap_drop is None else gap_drop

@@ -7,11 +7,20 @@ from functools import partial
 import gdsfactory as gf
 from gdsfactory.typings import ComponentSpec, CrossSectionSpec
 
-from components._common import check_ring, ensure_pdk
+from components._common import check_ring
+from components._model_kwargs import ring_kwargs
 from components._pulley import coupler_ring_pulley
+from components.models.ring import ring_allpass as ring_allpass_model
+from components.registry import OPTICAL, library_cell
 from components.ring_adddrop import coupler_ring_centre
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL},
+    model=ring_allpass_model,
+    model_kwargs=ring_kwargs,
+    category="ring",
+)
 @gf.cell
 def ring_allpass(
     radius: float = 30.0,
@@ -47,7 +56,6 @@ def ring_allpass(
         ValueError: radius under the bend-radius rule, gap under the space rule, negative
             length_x, unknown coupling.
     """
-    ensure_pdk()
     check_ring(radius, gap, length_x, cross_section, coupling, pulley_angle)
     coupler: ComponentSpec = "coupler_ring"
     if coupling == "pulley":

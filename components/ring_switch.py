@@ -5,13 +5,22 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec
 
-from components._common import check_at_least, ensure_pdk
+from components._common import check_at_least
 from components._heater import min_heated_straight_um, qc_straight_heater
+from components._model_kwargs import ring_kwargs
+from components.models.switch import ring_switch as ring_switch_model
+from components.registry import ELECTRICAL, OPTICAL, library_cell
 from components.ring_adddrop import ring_adddrop
 
 PAD_CLEARANCE_UM = 25.0  # bond pads' bottom edge above the top bus
 
 
+@library_cell(
+    ports={f"o{i}": OPTICAL for i in range(1, 5)} | {"e1": ELECTRICAL, "e2": ELECTRICAL},
+    model=ring_switch_model,
+    model_kwargs=ring_kwargs,
+    category="switch",
+)
 @gf.cell
 def ring_switch(
     radius: float = 30.0,
@@ -52,7 +61,6 @@ def ring_switch(
     Raises:
         ValueError: as ``ring_adddrop``, or length_y / heater_width under their minimum.
     """
-    ensure_pdk()
     check_at_least(
         "length_y", length_y, min_heated_straight_um(), "heater straight holding two contacts"
     )

@@ -9,11 +9,12 @@ from components._common import (
     VIA1_SIZE_UM,
     check_at_least,
     check_positive,
-    ensure_pdk,
     rect,
     waveguide_layer,
 )
 from components.bond_pad import PAD_SIZE_UM, bond_pad
+from components.models.detector import snspd as snspd_model
+from components.registry import ELECTRICAL, OPTICAL, library_cell
 from components.straight import straight
 from qc_pdk.layers import LAYER
 from qc_pdk.rules import min_space_um, min_width_um
@@ -30,7 +31,6 @@ TAIL_LENGTH_UM = 5.0  # waveguide beyond the meander
 @gf.cell
 def qc_nw_contact() -> gf.Component:
     """NbN contact square overlapped by M1, VIA1 to an M2 square (enclosures 3 um)."""
-    ensure_pdk()
     c = gf.Component()
     h, m, v = NW_CONTACT_UM / 2, CONTACT_METAL_UM / 2, VIA1_SIZE_UM / 2
     rect(c, -h, -h, h, h, LAYER.NW)
@@ -40,6 +40,11 @@ def qc_nw_contact() -> gf.Component:
     return c
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "e1": ELECTRICAL, "e2": ELECTRICAL},
+    model=snspd_model,
+    category="detector",
+)
 @gf.cell
 def snspd(
     wire_width: float = 0.1,
@@ -74,7 +79,6 @@ def snspd(
     Raises:
         ValueError: wire width / spacing under the NW rules, bad lengths or counts.
     """
-    ensure_pdk()
     waveguide_layer(cross_section)
     check_at_least("wire_width", wire_width, min_width_um("NW"), "rule NW.W.1")
     check_at_least(

@@ -5,10 +5,19 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec
 
-from components._common import check_positive, check_width, ensure_pdk, layer_name
+from components._common import check_positive, check_width, layer_name
+from components._model_kwargs import length_kwargs
+from components.models.waveguide import straight as straight_model
+from components.registry import OPTICAL, library_cell
 from qc_pdk.rules import min_width_um
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL},
+    model=straight_model,
+    model_kwargs=length_kwargs,
+    category="propagation",
+)
 @gf.cell
 def straight(
     length: float = 10.0,
@@ -33,7 +42,6 @@ def straight(
     Raises:
         ValueError: negative ``length`` or ``width`` under the layer's minimum width rule.
     """
-    ensure_pdk()
     check_positive("length", length, allow_zero=True)
     layer = layer_name(cross_section)
     if width is not None and min_width_um(layer) > 0:

@@ -5,12 +5,21 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec, LayerSpec, Port
 
-from components._common import check_positive, check_width, ensure_pdk, layer_name
+from components._common import check_positive, check_width, layer_name
+from components._model_kwargs import taper_kwargs
+from components.models.waveguide import taper as taper_model
+from components.registry import OPTICAL, library_cell
 from qc_pdk.rules import min_width_um
 
 END_STUB_UM = 0.01  # shortest straight stub squaring each end of a taper (um)
 
 
+@library_cell(
+    ports={"o1": OPTICAL, "o2": OPTICAL},
+    model=taper_model,
+    model_kwargs=taper_kwargs,
+    category="taper",
+)
 @gf.cell
 def taper(
     length: float = 10.0,
@@ -49,7 +58,6 @@ def taper(
     Raises:
         ValueError: ``length`` <= 0 or a width under the layer's minimum width rule.
     """
-    ensure_pdk()
     check_positive("length", length)
     lname = layer_name(cross_section)
     if min_width_um(lname) > 0:

@@ -5,9 +5,18 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec
 
+from components._model_kwargs import wdm_kwargs
 from components._wdm import wdm_bank
+from components.models.wdm import wdm_mux as wdm_mux_model
+from components.registry import OPTICAL, library_cell
 
 
+@library_cell(
+    ports={f"o{i}": OPTICAL for i in range(1, 7)},  # the default 4 channels
+    model=wdm_mux_model,
+    model_kwargs=wdm_kwargs,
+    category="wdm",
+)
 @gf.cell
 def wdm_mux(
     centre_wl_nm: float = 1550.0,

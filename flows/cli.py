@@ -1,19 +1,25 @@
 """The ``quantacore`` command line (see ARCHITECTURE.md, "Command-line contract").
 
 Exit codes: 0 success / clean, 1 checks failed (e.g. DRC violations), 2 bad input.
-Bad input never leaves a half-written output folder.
+Bad input never leaves a half-written output folder. Every command is wrapped by
+:func:`_reports_bad_input`, the one place where an ``InputError`` becomes exit code 2; the
+QuantaCore PDK is activated once, in the app callback.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from qc_pdk.errors import InputError
 
 app = typer.Typer(
     name="quantacore",
@@ -26,13 +32,38 @@ console = Console(stderr=True)
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 def fail_bad_input(message: str) -> typer.Exit:
     """Print one clear error line and return the exit-2 exception to raise."""
     console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
+def _reports_bad_input(command: F) -> F:
+    """Run ``command``; an ``InputError`` from anywhere below is one line and exit 2."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as e:
+            raise fail_bad_input(str(e)) from None
+
+    return run  # type: ignore[return-value]
+
+
+@app.callback()
+def _activate_pdk() -> None:
+    """QuantaCore EDA: photonic masks, design-rule and loss reports for qubitron arrays."""
+    import quantacore
+
+    quantacore.activate()
+
+
 @app.command()
+@_reports_bad_input
 def pdk(
     as_json: Annotated[bool, typer.Option("--json", help="Print the PDK as JSON.")] = False,
     lyp: Annotated[
@@ -97,6 +128,7 @@ def _print_drc_summary(report: object) -> None:
 
 
 @app.command()
+@_reports_bad_input
 def drc(
     file: Annotated[Path, typer.Argument(help="GDSII or OASIS file to check.")],
     out: Annotated[
@@ -112,16 +144,13 @@ def drc(
 
     Exit 0 clean, 1 violations, 2 bad input.
     """
-    from qc_pdk.drc import DrcInputError, check_layout, write_drc_outputs
+    from qc_pdk.drc import check_layout, write_drc_outputs
 
     out_dir = out if out is not None else file.parent / f"{file.stem}_drc"
-    try:
-        with console.status(f"DRC of {file} ..."):
-            run = check_layout(
-                file, top_cell=top, deep=not flat, allow_unknown_layers=allow_unknown_layers
-            )
-    except DrcInputError as e:
-        raise fail_bad_input(str(e)) from None
+    with console.status(f"DRC of {file} ..."):
+        run = check_layout(
+            file, top_cell=top, deep=not flat, allow_unknown_layers=allow_unknown_layers
+        )
     json_path, rdb_path = write_drc_outputs(run, out_dir)
     _print_drc_summary(run.report)
     console.print(f"wrote {json_path} and {rdb_path}")
@@ -129,6 +158,7 @@ def drc(
 
 
 @app.command()
+@_reports_bad_input
 def cells(
     gallery: Annotated[
         Path | None, typer.Option(help="Write every cell into this GDS (plus a PNG next to it).")
@@ -147,9 +177,7 @@ def cells(
     if gallery is not None:
         from components.gallery import gallery as build_gallery
         from components.gallery import write_png
-        from qc_pdk import activate
 
-        activate()
         with console.status("building gallery ..."):
             component = build_gallery()
             _write_gds_atomically(component, gallery)
@@ -157,18 +185,15 @@ def cells(
         console.print(f"wrote {gallery} and {png}")
 
 
-def _write_gds_atomically(component: object, path: Path) -> Path:
+def _write_gds_atomically(component: Any, path: Path) -> Path:
     """GDS (with gdsfactory metadata) written under a temporary name, then renamed."""
-    import os
+    from flows.output import atomic_file
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.gds")
-    component.write_gds(tmp)  # type: ignore[attr-defined]
-    os.replace(tmp, path)
-    return path
+    return atomic_file(path, component.write_gds)
 
 
 @app.command()
+@_reports_bad_input
 def cell(
     name: Annotated[str, typer.Argument(help="Cell name (see `quantacore cells`).")],
     out: Annotated[Path, typer.Option(help="Output GDS (a PNG preview is written next to it).")],
@@ -178,13 +203,8 @@ def cell(
 ) -> None:
     """Build one cell and write it as GDS, with a PNG preview next to it."""
     from components.gallery import build_cell, parse_assignments, write_png
-    from qc_pdk import activate
 
-    activate()
-    try:
-        component = build_cell(name, parse_assignments(p or []))
-    except ValueError as e:
-        raise fail_bad_input(str(e)) from None
+    component = build_cell(name, parse_assignments(p or []))
     _write_gds_atomically(component, out)
     png = write_png(component, out.with_suffix(".png"))
     info = dict(component.info)
@@ -194,6 +214,7 @@ def cell(
 
 
 @app.command()
+@_reports_bad_input
 def loss(
     file: Annotated[
         Path, typer.Argument(help="Layout (GDS with gdsfactory metadata) or circuit YAML.")
@@ -204,16 +225,12 @@ def loss(
     centre_wl_um: Annotated[float, typer.Option(help="Wavelength (um) of the breakdown.")] = 1.55,
 ) -> None:
     """Circuit solve and per-path loss budget: DIR/loss.json, CSV per path, Touchstone, PNGs."""
-    from flows.loss_job import LossInputError, load_component, one_direction, run_loss
-    from simulation.circuit import NetlistError
+    from flows.loss_job import load_component, one_direction, run_loss
 
     out_dir = out if out is not None else file.parent / f"{file.stem}_loss"
-    try:
-        with console.status(f"loss budget of {file} ..."):
-            component = load_component(file)
-            report = run_loss(component, out_dir, centre_wl_um=centre_wl_um)
-    except (LossInputError, NetlistError) as e:
-        raise fail_bad_input(str(e)) from None
+    with console.status(f"loss budget of {file} ..."):
+        component = load_component(file)
+        report = run_loss(component, out_dir, centre_wl_um=centre_wl_um)
     table = Table(title=f"loss budget {report.component} at {centre_wl_um} um (worst first)")
     for col in ("input", "output", "loss (dB)", "breakdown (dB)"):
         table.add_column(col)
@@ -225,6 +242,7 @@ def loss(
 
 
 @app.command()
+@_reports_bad_input
 def fdtd(
     cell_name: Annotated[
         str, typer.Argument(metavar="CELL", help="Cell name (`quantacore cells`).")
@@ -241,39 +259,33 @@ def fdtd(
     """MEEP S-parameters of a cell (JSON, Touchstone) compared with its compact model."""
     from components.gallery import parse_assignments
     from flows.fdtd_job import run_fdtd
-    from simulation.fdtd.interpreter import MeepNotAvailable
 
     out_dir = out if out is not None else Path(f"fdtd_{cell_name}")
-    try:
-        code = run_fdtd(
-            cell_name,
-            parse_assignments(p or []),
-            out_dir,
-            resolution=resolution,
-            three_d=three_d,
-            console=console,
-        )
-    except (ValueError, MeepNotAvailable) as e:
-        raise fail_bad_input(str(e)) from None
+    code = run_fdtd(
+        cell_name,
+        parse_assignments(p or []),
+        out_dir,
+        resolution=resolution,
+        three_d=three_d,
+        console=console,
+    )
     raise typer.Exit(code)
 
 
 @app.command()
+@_reports_bad_input
 def validate(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/validation"),
 ) -> None:
     """FDTD vs compact model for every calibrated cell: validation.json and validation.png."""
     from flows.fdtd_job import run_validation
-    from simulation.fdtd.interpreter import MeepNotAvailable
 
-    try:
-        path = run_validation(out, console=console)
-    except MeepNotAvailable as e:
-        raise fail_bad_input(str(e)) from None
+    path = run_validation(out, console=console)
     console.print(f"wrote {path} and {path.with_suffix('.png')}")
 
 
 @app.command()
+@_reports_bad_input
 def route(
     spec: Annotated[Path, typer.Argument(help="Route spec (YAML): instances and connections.")],
     out: Annotated[Path | None, typer.Option(help="Output folder (default: <stem>_route).")] = None,
@@ -285,14 +297,11 @@ def route(
     from flows.route_job import run_route
 
     out_dir = out if out is not None else spec.parent / f"{spec.stem}_route"
-    try:
-        code = run_route(spec, out_dir, console)
-    except ValueError as e:
-        raise fail_bad_input(str(e)) from None
-    raise typer.Exit(code)
+    raise typer.Exit(run_route(spec, out_dir, console))
 
 
 @app.command()
+@_reports_bad_input
 def build(
     spec: Annotated[
         Path | None, typer.Argument(help="Chip spec (YAML); default: the built-in default chip.")
@@ -309,20 +318,17 @@ def build(
     Exit 0 clean, 1 checks failed (reports still written), 2 bad spec (nothing written).
     """
     from flows.build import build_chip
-    from flows.spec import SpecError, load_spec, write_json_schema
+    from flows.spec import load_spec, write_json_schema
 
     if schema is not None:
         console.print(f"wrote {write_json_schema(schema)}")
         return
-    try:
-        chip_spec = load_spec(spec)
-        result = build_chip(chip_spec, out, console)
-    except SpecError as e:
-        raise fail_bad_input(str(e)) from None
+    result = build_chip(load_spec(spec), out, console)
     raise typer.Exit(result.exit_code)
 
 
 @app.command()
+@_reports_bad_input
 def showcase(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/showcase"),
 ) -> None:

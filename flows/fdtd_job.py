@@ -21,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from components.model_binding import bind_cell
-from components.models import MODELS
+from components.registry import bind_cell
+from qc_pdk.errors import InputError
 from simulation.fdtd.cells import fdtd_cell
 from simulation.fdtd.job import DEFAULT_RESOLUTION_PX_PER_UM, build_job
 from simulation.fdtd.sparams import run_job
+from simulation.simulate import default_models
 from simulation.touchstone import write_touchstone
 
 __all__ = ["run_fdtd", "run_validation"]
@@ -33,6 +34,10 @@ __all__ = ["run_fdtd", "run_validation"]
 
 def _dB(p: np.ndarray) -> list[float]:
     return [round(float(x), 5) for x in 10 * np.log10(np.maximum(p, 1e-12))]
+
+
+class FdtdInputError(InputError):
+    """A cell or setting the FDTD job cannot be built from (named in the message)."""
 
 
 def run_fdtd(
@@ -58,12 +63,20 @@ def run_fdtd(
         0.
 
     Raises:
-        ValueError: unknown cell / parameter / bad value.
+        FdtdInputError: unknown cell / parameter / bad value, or a cell FDTD cannot set up.
         MeepNotAvailable: no interpreter with meep (the message says how to install it).
     """
-    comp = fdtd_cell(cell_name, params)
-    res = float(resolution) if resolution else (10.0 if three_d else DEFAULT_RESOLUTION_PX_PER_UM)
-    job = build_job(comp, resolution_px_per_um=res, dimension=3 if three_d else 2, label=cell_name)
+    default_res = 10.0 if three_d else DEFAULT_RESOLUTION_PX_PER_UM
+    res = default_res if resolution is None else float(resolution)
+    try:
+        comp = fdtd_cell(cell_name, params)
+        job = build_job(
+            comp, resolution_px_per_um=res, dimension=3 if three_d else 2, label=cell_name
+        )
+    except InputError:
+        raise
+    except ValueError as e:  # the job builder names what it cannot simulate
+        raise FdtdInputError(f"fdtd {cell_name}: {e}") from None
     if console is not None:
         with console.status(
             f"MEEP FDTD of {cell_name} ({'3D' if three_d else '2D'}, "
@@ -100,7 +113,7 @@ def run_fdtd(
     rows = []
     model_name = binding.model if binding else None
     if binding is not None:
-        model = MODELS[binding.model](wl=wl, **dict(binding.kwargs))
+        model = default_models()[binding.model](wl=wl, **dict(binding.kwargs))
         for (a, b), arr in sorted(result.sdict.items()):
             if (a, b) not in model:
                 continue

@@ -6,8 +6,6 @@ path: transmission over wavelength), a Touchstone file of the S-matrix and two P
 
 Example:
     >>> import tempfile, pathlib, gdsfactory as gf
-    >>> from qc_pdk import activate
-    >>> _ = activate()
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> gds = gf.components.straight(length=500.0).write_gds(out / "wg.gds")
     >>> report = run_loss(load_component(gds), out / "loss")
@@ -17,15 +15,16 @@ Example:
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import gdsfactory as gf
 import numpy as np
 
+from flows.output import atomic_folder
+from qc_pdk.drc import DrcInputError, read_layout_file
+from qc_pdk.errors import InputError
+from qc_pdk.yaml_file import read_yaml_mapping
 from simulation.loss_budget import LossReport, loss_budget
 from simulation.netlist import extract_netlist
 from simulation.simulate import solve_netlist
@@ -34,7 +33,7 @@ from simulation.touchstone import write_touchstone
 MAX_PLOTTED_PATHS = 8
 
 
-class LossInputError(ValueError):
+class LossInputError(InputError):
     """The input cannot be analysed (message says why)."""
 
 
@@ -46,11 +45,6 @@ def load_component(path: str | Path) -> gf.Component:
       (every tile is the same cell);
     - a gdsfactory circuit YAML (a mapping with ``instances``).
     """
-    from qc_pdk import activate
-    from qc_pdk.drc import DrcInputError, read_layout_file
-    from qc_pdk.yaml_file import read_yaml_mapping
-
-    activate()
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
@@ -58,13 +52,10 @@ def load_component(path: str | Path) -> gf.Component:
         except ValueError as e:
             raise LossInputError(str(e)) from None
         if "instances" not in data:
-            from flows.spec import SpecError, load_spec
-            from flows.tile import chip_tile
+            from flows.spec import load_spec
+            from routing.tile import chip_tile
 
-            try:
-                return chip_tile(load_spec(path))
-            except SpecError as e:
-                raise LossInputError(str(e)) from None
+            return chip_tile(load_spec(path).tile_design())
         try:
             return gf.read.from_yaml(path)
         except Exception as e:  # gdsfactory raises many types for bad YAML
@@ -137,9 +128,7 @@ def run_loss(component: gf.Component, out: str | Path, *, centre_wl_um: float = 
     report = loss_budget(component, wl, centre_wl_um=centre_wl_um)
     net = extract_netlist(component, expose_detectors=True)
     s_band = solve_netlist(net, wl)[net.top]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".loss-", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         (tmp / "loss.json").write_text(report.model_dump_json(indent=2))
         (tmp / "paths").mkdir()
         for p in report.paths:
@@ -154,9 +143,4 @@ def run_loss(component: gf.Component, out: str | Path, *, centre_wl_um: float = 
             )
         write_touchstone(s_band, wl, tmp / _slug(component.name))
         _plots(report, s_band, wl, tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return report

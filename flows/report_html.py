@@ -7,11 +7,13 @@ array; the tile is drawn in full.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from components.gallery import write_png
+from flows.report import BuildReport
 
 
 def write_layout_pictures(component: Any, tile: Any, folder: Path, spec: Any) -> dict[str, str]:
@@ -21,8 +23,6 @@ def write_layout_pictures(component: Any, tile: Any, folder: Path, spec: Any) ->
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
-
-    from components.gallery import write_png
 
     tile_ref = component.insts[0]
     write_png(tile, folder / "tile.png")
@@ -49,13 +49,13 @@ def write_layout_pictures(component: Any, tile: Any, folder: Path, spec: Any) ->
     return {"chip": "layout.png", "tile": "tile.png"}
 
 
-def _loss_histogram(report: dict[str, Any], folder: Path) -> str:
+def _loss_histogram(report: BuildReport, folder: Path) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    losses = np.asarray(report["loss"]["insertion_loss_dB"], float)
+    losses = np.asarray(report.loss.insertion_loss_dB, float)
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.hist(losses[losses < 60], bins=30, color="tab:orange")
     ax.set_xlabel("insertion loss per path (dB)")
@@ -74,37 +74,48 @@ def _table(rows: list[tuple[Any, ...]], head: tuple[str, ...]) -> str:
     return f"<table><tr>{th}</tr>{body}</table>"
 
 
-def write_html_report(report: dict[str, Any], path: Path) -> Path:
-    """Write the HTML report for ``report`` (the dict of report.json)."""
+def write_html_report(report: BuildReport, path: Path) -> Path:
+    """Write the HTML page of ``report`` (the same value as report.json)."""
     hist = _loss_histogram(report, path.parent)
-    drc = report["drc"]
-    drc_rows = [(rule, n) for rule, n in drc["by_rule"].items()] or [("all rules", "clean")]
+    drc = report.drc
+    drc_rows = [(rule, n) for rule, n in drc.by_rule.items()] or [("all rules", "clean")]
     worst = [
         (
-            p["input"],
-            p["output"],
-            f"{p['insertion_loss_dB']:.3f}",
-            ", ".join(f"{k} {v:.3f}" for k, v in p["breakdown_dB"].items()),
+            p.input,
+            p.output,
+            f"{p.insertion_loss_dB:.3f}",
+            ", ".join(f"{k} {v:.3f}" for k, v in p.breakdown_dB.items()),
         )
-        for p in report["loss"]["worst"]
+        for p in report.loss.worst
     ]
+    detection = report.qubitron_detection
     det = [
-        (k, f"{v['efficiency']:.4f}", f"{v['wl_nm']:.3f}")
-        for k, v in report["qubitron_detection"]["detector_efficiency"].items()
+        (k, f"{v.efficiency:.4f}", f"{v.wl_nm:.3f}")
+        for k, v in detection.detector_efficiency.items()
     ]
-    stages = [
-        (s["stage"], f"{s['seconds']:.2f}", f"{s['peak_rss_mib']:.0f}") for s in report["stages"]
+    stages = [(s.stage, f"{s.seconds:.2f}", f"{s.peak_rss_mib:.0f}") for s in report.stages]
+    counts = list(report.counts.model_dump().items())
+    fdtd = report.fdtd
+    bend = fdtd.bend_loss_dB_per_90deg_at_routing_radius
+    calibration_rows = [
+        ("calibration file", fdtd.calibration_file or "none (published defaults)"),
+        ("method", fdtd.method or "-"),
+        (f"bend loss per 90 deg at R = {bend.radius_um} um (dB)",
+         f"{bend.in_use} in use, {bend.published} published"),
     ]
-    counts = list(report["counts"].items())
+    for part, figures in (("crossing", fdtd.crossing), ("interlayer coupler",
+                                                        fdtd.interlayer_coupler)):
+        for k, v in (figures or {}).items():
+            calibration_rows.append((f"{part} {k}", f"{v:.4g}"))
     page = f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>QuantaCore build: {html.escape(report["name"])}</title>
+<html><head><meta charset="utf-8"><title>QuantaCore build: {html.escape(report.name)}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 8px}}
 img{{max-width:100%;border:1px solid #ddd}}</style></head><body>
-<h1>{html.escape(report["name"])}</h1>
-<p>mask: <a href="{html.escape(report["gds"])}">{html.escape(report["gds"])}</a>;
-DRC {"clean" if drc["clean"] else f"{drc['total_violations']} violations"};
-{report["qubitron_detection"]["reachable"]} of {report["qubitron_detection"]["expected"]}
+<h1>{html.escape(report.name)}</h1>
+<p>mask: <a href="{html.escape(report.gds)}">{html.escape(report.gds)}</a>;
+DRC {"clean" if drc.clean else f"{drc.total_violations} violations"};
+{detection.reachable} of {detection.expected}
 qubitrons per tile reached by a routed optical path.</p>
 <h2>Layout</h2><img src="layout.png"><img src="tile.png">
 <h2>Counts</h2>{_table(counts, ("what", "count"))}
@@ -115,7 +126,7 @@ qubitrons per tile reached by a routed optical path.</p>
 {_table(worst, ("input", "output", "loss (dB)", "breakdown (dB)"))}
 <h3>Per-qubitron detection efficiency (pump fibre to detector)</h3>
 {_table(det, ("qubitron detector", "efficiency", "channel (nm)"))}
-<h2>FDTD calibration in use</h2><pre>{html.escape(json.dumps(report["fdtd"], indent=2))}</pre>
+<h2>FDTD calibration in use</h2>{_table(calibration_rows, ("figure", "value"))}
 <h2>Stages</h2>{_table(stages, ("stage", "seconds", "peak RSS (MiB)"))}
 </body></html>
 """

@@ -1,28 +1,29 @@
 """`quantacore route SPEC.yaml --out DIR`: place, route, and write the GDS and route report.
 
 Writes ``DIR/<name>.gds``, ``DIR/route.json`` and ``DIR/route.png`` atomically (a temporary
-directory renamed into place). Returns 0 when every net routed, 1 when some net could not be
-routed (the report names it and says why); raises ValueError for a bad spec (nothing written).
+directory swapped into place). Returns 0 when every net routed, 1 when some net could not be
+routed (the report names it and says why); raises ``InputError`` for a bad spec (nothing
+written).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
+from rich.console import Console
+from rich.progress import Progress
+
+from components.gallery import write_png
+from flows.output import atomic_folder
 from routing.router import route_nets
 from routing.spec import load_spec
 
 
-def run_route(spec_path: Path, out_dir: Path, console=None) -> int:  # noqa: ANN001
+def run_route(spec_path: Path, out_dir: Path, console: Console | None = None) -> int:
     """Route the spec at ``spec_path`` into ``out_dir``; exit code 0 ok / 1 unroutable."""
     spec = load_spec(spec_path)
     component = spec.build()
     s = spec.settings
-    from rich.progress import Progress
-
     with Progress(console=console, disable=console is None, transient=True) as bar:
         task = bar.add_task("routing", total=None)
 
@@ -40,21 +41,10 @@ def run_route(spec_path: Path, out_dir: Path, console=None) -> int:  # noqa: ANN
             heuristic_weight=s.heuristic_weight,
             progress=progress,
         )
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".route_", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir) as tmp:
         component.write_gds(tmp / f"{spec.name}.gds")
         res.report.write_json(tmp / "route.json")
-        from components.gallery import write_png
-
         write_png(component, tmp / "route.png")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     if console is not None:
         console.print(res.report.summary())
         for n in res.report.nets:

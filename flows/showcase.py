@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gdsfactory as gf
 
-from qc_pdk import LAYER, activate
+from qc_pdk import LAYER
 
 
 def _rect(c: gf.Component, x0: float, y0: float, x1: float, y1: float, layer: object) -> None:
@@ -36,7 +36,6 @@ def _via_stack(c: gf.Component, x: float, y: float) -> None:
 @gf.cell
 def pdk_showcase() -> gf.Component:
     """Rings on both SiN layers, a heated waveguide with pads, an SNSPD, an emitter, a trench."""
-    activate()
     c = gf.Component()
     ring1 = c << gf.components.ring_single(radius=30.0, gap=0.3, cross_section="strip_wg1")
     ring2 = c << gf.components.ring_single(radius=30.0, gap=0.3, cross_section="strip_wg2")

@@ -29,8 +29,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from components.qubitron import loaded_q_estimate
+from components.resonance import ring_fsr_nm
+from qc_pdk.errors import InputError
 from qc_pdk.rules import min_bend_radius_um, min_space_um
 from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
+from routing.chip import ChipLayout
+from routing.tile import TileDesign
 
 
 class _Strict(BaseModel):
@@ -138,11 +143,35 @@ class ChipSpec(_Strict):
     def n_qubitrons(self) -> int:
         return self.array.rows * self.array.columns
 
+    def tile_design(self) -> TileDesign:
+        """The tile this spec asks for (placement and routing take it from here)."""
+        return TileDesign(
+            qubitrons=self.array.tile_columns,
+            radius_um=self.qubitron.radius_um,
+            gap_um=self.qubitron.gap_um,
+            length_y_um=self.qubitron.length_y_um,
+            wdm_centre_nm=self.wdm.centre_nm,
+            wdm_spacing_nm=self.wdm.spacing_nm,
+            qubitron_layer=self.layers.qubitron,
+            routing_layer=self.layers.routing,
+            io_coupler=self.io.coupler,
+        )
+
+    def chip_layout(self) -> ChipLayout:
+        """The tile array on the die this spec asks for."""
+        rows, cols = self.tiles
+        return ChipLayout(
+            name=self.name,
+            tile=self.tile_design(),
+            rows=rows,
+            columns=cols,
+            tile_pitch_um=self.array.tile_pitch_um,
+            die_width_um=self.die.width_um,
+            die_height_um=self.die.height_um,
+        )
+
     @model_validator(mode="after")
     def _wdm_fits_ring(self) -> ChipSpec:
-        from components.qubitron import loaded_q_estimate
-        from components.resonance import ring_fsr_nm
-
         n = self.wdm.channels(self)
         radius_eff = self.qubitron.round_trip_um / (2 * math.pi)
         fsr = ring_fsr_nm(radius_um=radius_eff, wl_nm=self.wdm.centre_nm)
@@ -163,7 +192,7 @@ class ChipSpec(_Strict):
         return self
 
 
-class SpecError(ValueError):
+class SpecError(InputError):
     """A spec that cannot be built; the message names the field."""
 
 

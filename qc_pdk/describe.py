@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from qc_pdk import PDK_NAME, PDK_VERSION
 from qc_pdk.cross_sections import CROSS_SECTIONS
 from qc_pdk.layer_stack import LAYER_STACK
 from qc_pdk.layers import layer_by_name
 from qc_pdk.materials import MATERIALS
-from qc_pdk.pdk import PDK_NAME, get_pdk
 from qc_pdk.rules import RULES
 
 
@@ -26,7 +26,6 @@ def _layer_name(layer: object) -> str:
 
 def pdk_description() -> dict[str, Any]:
     """Layers ``{name: [layer, datatype]}``, rules, cross-sections, layer stack and materials."""
-    pdk = get_pdk()
     cross_sections = {}
     for name, factory in CROSS_SECTIONS.items():
         xs = factory()
@@ -47,7 +46,7 @@ def pdk_description() -> dict[str, Any]:
     }
     return {
         "name": PDK_NAME,
-        "version": pdk.version,
+        "version": PDK_VERSION,
         "layers": {name: list(ld) for name, ld in layer_by_name().items()},
         "rules": [
             {

@@ -6,9 +6,7 @@ more than one ring. ``deep=False`` runs the same rules flat (for comparison and 
 
 Example:
     >>> import gdsfactory as gf, tempfile, pathlib
-    >>> from qc_pdk import activate
     >>> from qc_pdk.drc import run_drc
-    >>> _ = activate()
     >>> c = gf.Component("too_narrow")
     >>> _ = c.add_polygon([(0, 0), (10, 0), (10, 0.3), (0, 0.3)], layer=(1, 0))
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "narrow.gds"
@@ -31,6 +29,7 @@ from pydantic import BaseModel
 
 from qc_pdk.bend_radius import tight_stretches
 from qc_pdk.cross_sections import WG_WIDTH_UM
+from qc_pdk.errors import InputError
 from qc_pdk.layers import layer_by_name
 from qc_pdk.rules import RULES, DesignRule
 
@@ -43,7 +42,7 @@ _BEND_WINDOW_FRACTION = 0.15
 Collection = kdb.Region | kdb.EdgePairs
 
 
-class DrcInputError(ValueError):
+class DrcInputError(InputError):
     """The file cannot be checked: missing, not GDS/OASIS, no cells, or foreign layers."""
 
 

@@ -21,11 +21,6 @@ RuleKind = Literal[
     "width", "space", "separation", "enclosure", "inside", "area", "bend_radius", "grid"
 ]
 
-#: kinds whose value is a length in um (``area`` is in um^2)
-LENGTH_KINDS: frozenset[str] = frozenset(
-    {"width", "space", "separation", "enclosure", "bend_radius", "grid"}
-)
-
 
 class DesignRule(BaseModel):
     """One design rule.

@@ -114,9 +114,6 @@ class RoutingGrid:
 def _euler_points(radius_um: float) -> np.ndarray:
     """Centreline of gdsfactory's 90 deg Euler bend (p = 0.5), densified to <= 0.1 um steps;
     it starts at (0, 0) heading east and ends at (R, R) heading north."""
-    from qc_pdk import activate
-
-    activate()  # gdsfactory's path functions read the active PDK
     pts = np.asarray(gf.path.euler(radius=radius_um, angle=90, p=0.5, use_eff=True).points)
     seg = np.hypot(*np.diff(pts, axis=0).T)
     out = [pts[:1]]

@@ -7,8 +7,6 @@ a port off the grid along its own axis simply starts its route with a straight t
 node ahead.
 
 Example:
-    >>> from qc_pdk import activate
-    >>> _ = activate()
     >>> s = snap_port(x_um=0.0, y_um=2.0, direction=0, pitch_um=5.0, radius_um=30.0,
     ...               cross_section="strip")
     >>> s.node_xy_um, s.start_xy_um, s.jog_offset_um

@@ -17,6 +17,8 @@ from typing import Any
 import gdsfactory as gf
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from components import CELLS
+from qc_pdk.errors import InputError
 from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
 from routing.router import Connection
 
@@ -34,8 +36,6 @@ class InstanceSpec(BaseModel):
     @field_validator("cell")
     @classmethod
     def _known(cls, v: str) -> str:
-        from components import CELLS
-
         if v not in CELLS:
             raise ValueError(f"unknown cell {v!r}; valid cells: {', '.join(sorted(CELLS))}")
         return v
@@ -86,10 +86,6 @@ class RouteSpec(BaseModel):
 
     def build(self) -> gf.Component:
         """The component with every instance placed (no routes yet)."""
-        from components import CELLS
-        from qc_pdk import activate
-
-        activate()
         old = gf.kcl.layout_cell(self.name)
         if old is not None:  # a previous job in this process: replace it, same name in the GDS
             gf.kcl[old.cell_index()].delete()
@@ -98,17 +94,28 @@ class RouteSpec(BaseModel):
             try:
                 cell = CELLS[inst.cell](**inst.settings)
             except (TypeError, ValueError) as e:
-                raise ValueError(f"instances.{name}.settings: {e}") from None
+                raise RouteSpecError(f"instances.{name}.settings: {e}") from None
             ref = c.add_ref(cell, name=name)
             ref.drotate(inst.rotation)
             ref.dmove((inst.x, inst.y))
         return c
 
 
+class RouteSpecError(InputError):
+    """A route spec that cannot be placed (the message names the field)."""
+
+
 def load_spec(path: str | Path) -> RouteSpec:
-    """Read and validate a route spec; ValueError names the offending field."""
-    data = read_yaml_mapping(path, what="a route spec (instances, connections)")
+    """Read and validate a route spec.
+
+    Raises:
+        RouteSpecError: unreadable file, bad YAML or a field that fails validation (named).
+    """
+    try:
+        data = read_yaml_mapping(path, what="a route spec (instances, connections)")
+    except ValueError as e:
+        raise RouteSpecError(str(e)) from None
     try:
         return RouteSpec.model_validate(data)
     except ValidationError as e:
-        raise ValueError(f"{path}: {format_validation_error(e)}") from None
+        raise RouteSpecError(f"{path}: {format_validation_error(e)}") from None

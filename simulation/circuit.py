@@ -45,9 +45,10 @@ import scipy.sparse.linalg as spla
 from skrf.network import connect_s, innerconnect_s
 
 from components.models.sdict import SDict, to_matrix
+from qc_pdk.errors import InputError
 
 
-class NetlistError(ValueError):
+class NetlistError(InputError):
     """A netlist that cannot be solved (unknown model, bad port, floating instance ...)."""
 
 

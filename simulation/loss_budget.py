@@ -10,8 +10,6 @@ dominant path is reported as ``other_dB``.
 
 Example:
     >>> import gdsfactory as gf
-    >>> from qc_pdk import activate
-    >>> _ = activate()
     >>> c = gf.Component("loss_example")
     >>> s = c << gf.components.straight(length=10000.0)      # 1 cm at 0.1 dB/cm
     >>> b = c << gf.components.bend_euler(radius=30.0)
@@ -35,8 +33,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from pydantic import BaseModel
 
-from components.model_binding import ModelBinding
 from components.models.sdict import SDict
+from components.registry import ModelBinding
 from simulation.netlist import DETECTOR_PREFIX, HierarchicalNetlist, extract_netlist
 from simulation.simulate import default_models, solve_netlist
 
@@ -158,7 +156,7 @@ def loss_budget(
         centre_wl_um: wavelength (um) at which losses are broken down.
         detector_wl_um: wavelengths (um) at which detectors are read, e.g. a WDM grid; each
             detector reports its best one (on-resonance drop efficiency). Default: centre.
-        models: compact models (default ``components.models.MODELS``).
+        models: compact models (default: the active PDK's, calibrated).
 
     Returns:
         ``LossReport``; detector paths end at outputs named ``det:<instance path>``;

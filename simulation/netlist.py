@@ -7,8 +7,6 @@ cell's single evaluation. Cells without optical ports (pads, markers) are left o
 
 Example:
     >>> import gdsfactory as gf
-    >>> from qc_pdk import activate
-    >>> _ = activate()
     >>> c = gf.Component("two_straights")
     >>> a = c << gf.components.straight(length=5)
     >>> b = c << gf.components.straight(length=7)
@@ -28,7 +26,7 @@ from dataclasses import dataclass, field
 import gdsfactory as gf
 from gdsfactory.get_netlist import get_netlist
 
-from components.model_binding import ModelBinding
+from components.registry import ModelBinding, bind_cell
 from simulation.circuit import Circuit, NetlistError
 
 Binder = Callable[[gf.Component], ModelBinding | None]
@@ -48,8 +46,7 @@ def _optical_ports(cell: gf.Component) -> list[str]:
 
 
 def default_binder() -> Binder:
-    from components.model_binding import bind_cell
-
+    """The library table's binding (``components.registry.bind_cell``)."""
     return bind_cell
 
 
@@ -60,7 +57,8 @@ def extract_netlist(
 
     Args:
         component: any gdsfactory component (ports named as in the component library).
-        binder: maps a cell to its compact model (default: ``components.model_binding``).
+        binder: maps a cell to its compact model (default: the library table,
+            ``components.registry.bind_cell``).
         expose_detectors: make every detector an external port: ``det:<instance path>`` for
             the waveguide port feeding a detector cell (light arriving), and
             ``det:<instance path>/d1`` for a model's detector sink such as the qubitron's
@@ -86,7 +84,7 @@ def extract_netlist(
             if _optical_ports(cell):
                 raise NetlistError(
                     f"cell {cell.name!r} ({_function_name(cell)}) has optical ports but no "
-                    "compact model; register one in components.model_binding"
+                    "compact model; declare it with @library_cell(model=...) in its module"
                 )
             memo[cell.name] = None
             return None
@@ -172,7 +170,7 @@ def _export_detectors(
 
 def _ports_of(net: HierarchicalNetlist, instances: dict[str, str]) -> dict[str, set[str]]:
     """Optical port names of each instance (from its model or its circuit's external ports)."""
-    from components.models import MODELS
+    from components import MODELS  # port names do not depend on the calibration
 
     cache: dict[str, set[str]] = {}
     out = {}

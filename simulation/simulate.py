@@ -5,8 +5,6 @@ of arrays and repeated cells included).
 
 Example:
     >>> import numpy as np, gdsfactory as gf
-    >>> from qc_pdk import activate
-    >>> _ = activate()
     >>> c = gf.components.straight(length=1000.0)   # 1 mm at 0.1 dB/cm
     >>> s = simulate_component(c, wl=np.array([1.55]))
     >>> round(float(-20 * np.log10(abs(s[("o1", "o2")][0]))), 4)
@@ -27,9 +25,8 @@ from simulation.netlist import Binder, HierarchicalNetlist, extract_netlist
 
 
 def default_models() -> Mapping[str, Callable[..., SDict]]:
-    from components.models import MODELS
-
-    return MODELS
+    """The active PDK's models (``quantacore.activate()`` binds the FDTD calibration in)."""
+    return gf.get_active_pdk().models
 
 
 def solve_netlist(

@@ -2,7 +2,7 @@
 
 Example:
     >>> import numpy as np, tempfile, pathlib
-    >>> from components.models import MODELS
+    >>> from components import MODELS
     >>> wl = np.linspace(1.54, 1.56, 5)
     >>> s = MODELS["straight"](wl=wl, length_um=100.0)
     >>> path = write_touchstone(s, wl, pathlib.Path(tempfile.mkdtemp()) / "wg")

@@ -8,13 +8,13 @@ so the model is optimistic until FDTD calibration replaces it. Outside 15-30 um 
 segments are extrapolated (radiation loss falls exponentially with radius). The loss is
 scaled linearly with bend angle, and propagation loss and phase are added over the path length.
 
-Calibrated by FDTD when ``qc_pdk/data/calibration.json`` has section ``bend_euler``
-(``a_dB_per_90``, ``radius_exponent``, ``decay_radius_um``: loss per 90 deg =
-a R^q exp(-R / R_d), fitted by ``python -m simulation.fdtd.calibrate`` to 2D effective-index
-MEEP runs of 90 deg Euler bends at 1550 nm); then that fit replaces the table above.
+An FDTD fit (``bend_fit``: a ``BendFit``, loss per 90 deg = a R^q exp(-R / R_d), fitted by
+``python -m simulation.fdtd.calibrate`` to 2D effective-index MEEP runs of 90 deg Euler bends
+at 1550 nm) replaces the table when given; the PDK binds the calibrated fit into this model
+(``components.models.calibration``).
 
 Example:
-    >>> round(bend_loss_dB_per_90deg(radius_um=20.0, use_calibration=False), 4)
+    >>> round(bend_loss_dB_per_90deg(radius_um=20.0), 4)
     0.021
 """
 
@@ -25,53 +25,39 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from components.models.calibration import load_calibration
+from components.models.calibration import BendFit
 from components.models.sdict import SDict, amplitude_from_dB, check_positive, reciprocal
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM, propagation
 from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM, WG_THICKNESS_UM, WG_WIDTH_UM
 
-__all__ = ["bend_euler", "bend_loss_dB_per_90deg", "calibrated_bend_fit"]
+__all__ = ["bend_euler", "bend_loss_dB_per_90deg"]
 
 # [ref: SiN 800x300 nm bend per 90 deg, 1311 nm (sim)], MDPI Photonics 13(2):175
 _BEND_RADII_UM = np.array([15.0, 20.0, 25.0, 30.0])
 _BEND_LOSS_DB_PER_90 = np.array([0.076, 0.021, 0.0055, 0.0012])
 
 
-_CAL_KEYS = ("a_dB_per_90", "radius_exponent", "decay_radius_um")
-
-
-def calibrated_bend_fit() -> dict[str, float] | None:
-    """The FDTD fit of section ``bend_euler`` of the calibration file, or None when absent."""
-    sec = load_calibration().get("bend_euler", {})
-    if not all(k in sec for k in _CAL_KEYS):
-        return None
-    return {k: float(sec[k]) for k in _CAL_KEYS}
-
-
-def bend_loss_dB_per_90deg(*, radius_um: float, use_calibration: bool = True) -> float:
+def bend_loss_dB_per_90deg(*, radius_um: float, bend_fit: BendFit | None = None) -> float:
     """Radiation loss (dB) of a 90 deg SiN bend of centreline radius ``radius_um``.
 
-    With a ``bend_euler`` calibration (and ``use_calibration``): the FDTD fit
-    a R^q exp(-R / R_d). Otherwise log-linear interpolation of the MDPI Photonics 13(2):175
-    simulated figures (1311 nm), extrapolated with the slope of the nearest segment outside
-    15-30 um.
+    With ``bend_fit``: the FDTD fit a R^q exp(-R / R_d). Otherwise log-linear interpolation
+    of the MDPI Photonics 13(2):175 simulated figures (1311 nm), extrapolated with the slope
+    of the nearest segment outside 15-30 um.
 
     Args:
         radius_um: bend radius in um (> 0).
-        use_calibration: False forces the published figures.
+        bend_fit: calibrated fit, or None for the published figures.
 
     Returns:
         loss in dB per 90 deg.
 
     Example:
-        >>> round(bend_loss_dB_per_90deg(radius_um=22.5, use_calibration=False), 4)
+        >>> round(bend_loss_dB_per_90deg(radius_um=22.5), 4)
         0.0107
     """
     r = check_positive("radius_um", radius_um, "um")
-    fit = calibrated_bend_fit() if use_calibration else None
-    if fit is not None:
-        return float(fit["a_dB_per_90"] * r ** fit["radius_exponent"]
-                     * math.exp(-r / fit["decay_radius_um"]))
+    if bend_fit is not None:
+        return bend_fit.loss_dB_per_90deg(r)
     logl = np.log10(_BEND_LOSS_DB_PER_90)
     if r <= _BEND_RADII_UM[0]:
         slope = (logl[1] - logl[0]) / (_BEND_RADII_UM[1] - _BEND_RADII_UM[0])
@@ -93,7 +79,7 @@ def bend_euler(
     loss_dB_per_cm: float = DEFAULT_LOSS_DB_PER_CM,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
-    use_calibration: bool = True,
+    bend_fit: BendFit | None = None,
 ) -> SDict:
     """S-dict of an Euler bend, ports o1 <-> o2.
 
@@ -106,13 +92,14 @@ def bend_euler(
         loss_dB_per_cm: propagation loss in dB/cm (default 0.1 [ref: SiN buried channel, 1550 nm]).
         width_um: core width in um.
         thickness_um: core thickness in um.
-        use_calibration: False forces the published bend-loss figures (see module docstring).
+        bend_fit: calibrated radiation-loss fit, or None for the published figures (see the
+            module docstring).
 
     Returns:
         ``{("o1","o2"), ("o2","o1")}`` -> complex arrays of shape ``np.shape(wl)``.
 
     Example:
-        >>> s = bend_euler(wl=1.55, radius_um=30.0, loss_dB_per_cm=0.0, use_calibration=False)
+        >>> s = bend_euler(wl=1.55, radius_um=30.0, loss_dB_per_cm=0.0)
         >>> round(float(-20 * np.log10(abs(s[("o1", "o2")]))), 4)
         0.0012
     """
@@ -121,8 +108,7 @@ def bend_euler(
     if not math.isfinite(angle):
         raise ValueError(f"angle_deg must be finite, got {angle_deg!r}")
     length = r * math.radians(angle) if length_um is None else float(length_um)
-    radiation_dB = bend_loss_dB_per_90deg(radius_um=r, use_calibration=use_calibration) \
-        * angle / 90.0
+    radiation_dB = bend_loss_dB_per_90deg(radius_um=r, bend_fit=bend_fit) * angle / 90.0
     t = propagation(
         wl=wl, length_um=length, loss_dB_per_cm=loss_dB_per_cm,
         width_um=width_um, thickness_um=thickness_um,

@@ -1,108 +1,221 @@
-"""Calibration overrides for the compact-model constants (written by FDTD calibration runs).
+"""FDTD calibration of the compact models: one typed value, loaded once, bound into the models.
 
-The file ``qc_pdk/data/calibration.json`` (optional) holds sections of constants that replace
-the compact models' estimated defaults, e.g.::
+The compact models are pure functions whose defaults are the published figures. An FDTD
+calibration run (``python -m simulation.fdtd.calibrate``) writes
+``qc_pdk/data/calibration.json``; :func:`load_calibration` reads it **once, at the edge**
+(PDK assembly, a command) into a :class:`Calibration`, and :meth:`Calibration.bind` returns
+the models with the calibrated constants bound as keyword defaults (``functools.partial``, as
+sax users bind their settings), so a model never reads a file or the environment.
 
-    {
-      "ring_coupler": {"kappa0_per_um": 0.061, "decay_um": 0.41},
-      "ring_heater": {"p_pi_mW": 21.0}
-    }
+Sections (all optional):
 
-Known sections / keys (all optional):
-
-- ``ring_coupler``: ``kappa0_per_um`` (1/um), ``decay_um`` (um) -- ring/bus coupling,
-  see ``components.models.ring``;
-- ``ring_heater``: ``p_pi_mW`` (mW) -- heater power per pi round-trip phase.
-
-The file is re-read when its modification time changes. Set ``QC_CALIBRATION_FILE`` to use
-another path.
+- ``bend_euler``: fit a R^q exp(-R / R_d) of the radiation loss per 90 deg of an Euler bend;
+- ``crossing``: ``insertion_loss_dB``, ``crosstalk_dB``;
+- ``interlayer_coupler``: ``insertion_loss_dB``;
+- ``ring_coupler``: ``kappa0_per_um``, ``decay_um`` of the ring/bus coupling law
+  (``components.models.ring.ring_self_coupling``), applied to every ring model;
+- ``ring_coupler_fdtd``: the same constants fitted by FDTD but **recorded, not applied**
+  (they are ~3.5x the estimate and would re-tune every ring and WDM design; a designer applies
+  them by renaming the section ``ring_coupler``);
+- ``ring_heater``: ``p_pi_mW``, heater power per pi of round-trip phase.
 
 Example:
-    >>> from components.models.calibration import load_calibration
-    >>> isinstance(load_calibration("/nonexistent/calibration.json"), dict)
-    True
+    >>> cal = Calibration.model_validate({"crossing": {"insertion_loss_dB": 0.5,
+    ...                                                "crosstalk_dB": -40.0}})
+    >>> cal.model_overrides()["crossing"]
+    {'insertion_loss_dB': 0.5, 'crosstalk_dB': -40.0}
+    >>> load_calibration("/nonexistent/calibration.json").model_overrides()
+    {}
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
+import inspect
 import json
+import math
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["calibrated", "calibration_path", "load_calibration"]
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from qc_pdk.errors import InputError
+
+__all__ = [
+    "BendFit",
+    "Calibration",
+    "CalibrationError",
+    "CrossingFit",
+    "InterlayerFit",
+    "RingCouplerFit",
+    "RingHeaterFit",
+    "default_calibration_path",
+    "load_calibration",
+]
 
 
-def calibration_path() -> Path:
-    """Path of the calibration file: ``$QC_CALIBRATION_FILE`` or ``qc_pdk/data/calibration.json``.
+# models built on the ring coupling law / heater phase (components.models.ring)
+RING_MODELS = ("ring_allpass", "ring_adddrop", "ring_switch", "wdm_demux", "wdm_mux", "qubitron")
 
-    Returns:
-        the path (the file need not exist).
+
+class CalibrationError(InputError):
+    """The calibration file exists but is not a valid calibration (message names the field)."""
+
+
+class _Section(BaseModel):
+    # measured points and notes travel with each fit (fdtd_*, radii_um, note ...)
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class BendFit(_Section):
+    """Radiation loss per 90 deg of an Euler bend: a R^q exp(-R / R_d) (R in um, loss in dB)."""
+
+    a_dB_per_90: float
+    radius_exponent: float
+    decay_radius_um: float = Field(gt=0)
+
+    def loss_dB_per_90deg(self, radius_um: float) -> float:
+        """The fitted loss (dB) of a 90 deg bend of effective radius ``radius_um``."""
+        r = float(radius_um)
+        decay = math.exp(-r / self.decay_radius_um)
+        return float(self.a_dB_per_90 * r**self.radius_exponent * decay)
+
+
+class CrossingFit(_Section):
+    """Through loss (dB, >= 0) and crosstalk per perpendicular port (dB, < 0) of a crossing."""
+
+    insertion_loss_dB: float = Field(ge=0)
+    crosstalk_dB: float = Field(lt=0)
+
+
+class InterlayerFit(_Section):
+    """Loss (dB, >= 0) of one WG1 <-> WG2 interlayer transition."""
+
+    insertion_loss_dB: float = Field(ge=0)
+
+
+class RingCouplerFit(_Section):
+    """Constants of the ring/bus coupling law theta = kappa0 exp(-gap/d) sqrt(2 pi R d)."""
+
+    kappa0_per_um: float = Field(gt=0)
+    decay_um: float = Field(gt=0)
+
+
+class RingHeaterFit(_Section):
+    """Heater power (mW, > 0) for a pi change of a ring's round-trip phase."""
+
+    p_pi_mW: float = Field(gt=0)
+
+
+class Calibration(BaseModel):
+    """Every calibrated constant of the compact models (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    meta: dict[str, Any] = Field(default_factory=dict, alias="_meta")
+    bend_euler: BendFit | None = None
+    crossing: CrossingFit | None = None
+    interlayer_coupler: InterlayerFit | None = None
+    ring_coupler: RingCouplerFit | None = None
+    ring_coupler_fdtd: RingCouplerFit | None = None
+    ring_heater: RingHeaterFit | None = None
+    source: str | None = Field(default=None, exclude=True)
+
+    @property
+    def empty(self) -> bool:
+        """True when no section is applied (the models keep their published defaults)."""
+        return not self.model_overrides()
+
+    def model_overrides(self) -> dict[str, dict[str, Any]]:
+        """Keyword arguments each model gets bound: ``{model name: {parameter: value}}``."""
+        out: dict[str, dict[str, Any]] = {}
+        if self.bend_euler is not None:
+            out["bend_euler"] = {"bend_fit": self.bend_euler}
+        if self.crossing is not None:
+            out["crossing"] = {
+                "insertion_loss_dB": self.crossing.insertion_loss_dB,
+                "crosstalk_dB": self.crossing.crosstalk_dB,
+            }
+        if self.interlayer_coupler is not None:
+            out["interlayer_coupler"] = {
+                "insertion_loss_dB": self.interlayer_coupler.insertion_loss_dB
+            }
+        ring: dict[str, Any] = {}
+        if self.ring_coupler is not None:
+            ring.update(
+                kappa0_per_um=self.ring_coupler.kappa0_per_um, decay_um=self.ring_coupler.decay_um
+            )
+        if self.ring_heater is not None:
+            ring["heater_p_pi_mW"] = self.ring_heater.p_pi_mW
+        if ring:  # bind() keeps only the keywords each ring model takes
+            for name in RING_MODELS:
+                out[name] = dict(ring)
+        return out
+
+    def bind(self, models: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+        """``models`` with the calibrated constants bound (``functools.partial``).
+
+        A model without calibrated constants is returned as it is. Only keywords the model
+        accepts are bound, so a calibration never breaks a model's signature.
+        """
+        overrides = self.model_overrides()
+        bound: dict[str, Callable[..., Any]] = {}
+        for name, model in models.items():
+            accepted = inspect.signature(model).parameters
+            kwargs = {k: v for k, v in overrides.get(name, {}).items() if k in accepted}
+            bound[name] = functools.partial(model, **kwargs) if kwargs else model
+        return bound
+
+
+def default_calibration_path() -> Path:
+    """``$QC_CALIBRATION_FILE`` if set, else the calibration shipped in ``qc_pdk/data``.
+
+    The environment is read here, at the edge, never inside a model.
 
     Example:
-        >>> calibration_path().name
+        >>> default_calibration_path().name
         'calibration.json'
     """
     env = os.environ.get("QC_CALIBRATION_FILE")
     if env:
         return Path(env)
-    spec = importlib.util.find_spec("qc_pdk")  # locates the package without importing it
-    if spec is not None and spec.submodule_search_locations:
-        base = Path(next(iter(spec.submodule_search_locations)))
-    else:  # pragma: no cover - qc_pdk is always installed with this package
-        base = Path(__file__).resolve().parents[2] / "qc_pdk"
-    return base / "data" / "calibration.json"
+    import qc_pdk
+
+    return Path(qc_pdk.__file__).resolve().parent / "data" / "calibration.json"
 
 
-@functools.lru_cache(maxsize=8)
-def _read(path: str, mtime_ns: int) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    if not isinstance(data, dict):
-        raise ValueError(f"calibration file {path} must hold a JSON object, got {type(data)}")
-    return data
-
-
-def load_calibration(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read the calibration overrides; ``{}`` when the file does not exist.
+def load_calibration(path: str | os.PathLike[str] | None = None) -> Calibration:
+    """Read and validate a calibration file; an absent file gives an empty calibration.
 
     Args:
-        path: JSON file; default ``calibration_path()``.
+        path: JSON file; default :func:`default_calibration_path`.
 
     Returns:
-        a fresh dict ``{section: {key: value}}`` (empty when the file is absent).
+        the typed :class:`Calibration` (``source`` = the file read, or None).
 
     Raises:
-        ValueError: if the file exists but is not a JSON object.
-
-    Example:
-        >>> load_calibration("/nonexistent/calibration.json")
-        {}
+        CalibrationError: the file exists but is not JSON or fails validation (the message
+            names the file and the field).
     """
-    p = Path(path) if path is not None else calibration_path()
+    p = Path(path) if path is not None else default_calibration_path()
     try:
-        mtime = p.stat().st_mtime_ns
+        text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
-    return json.loads(json.dumps(_read(str(p), mtime)))
+        return Calibration()
+    except OSError as e:
+        raise CalibrationError(f"{p}: cannot read the calibration file ({e.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise CalibrationError(f"{p}: not valid JSON ({e.msg}, line {e.lineno})") from None
+    if not isinstance(data, dict):
+        raise CalibrationError(f"{p}: a calibration file holds a JSON object of sections")
+    try:
+        cal = Calibration.model_validate(data)
+    except ValidationError as e:
+        from qc_pdk.yaml_file import format_validation_error
 
-
-def calibrated(section: str, key: str, default: float) -> float:
-    """One calibrated constant: ``load_calibration()[section][key]`` if present, else ``default``.
-
-    Args:
-        section: section name, e.g. ``"ring_coupler"``.
-        key: key inside the section, e.g. ``"kappa0_per_um"`` (units in the name).
-        default: value used when the file or entry is absent.
-
-    Returns:
-        the value as float.
-
-    Example:
-        >>> calibrated("no_such_section", "x_um", 1.5)
-        1.5
-    """
-    value = load_calibration().get(section, {}).get(key, default)
-    return float(value)
+        raise CalibrationError(f"{p}: {format_validation_error(e)}") from None
+    return cal.model_copy(update={"source": str(p)})

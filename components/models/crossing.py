@@ -7,7 +7,7 @@ keeps the 4x4 matrix passive (its singular values are sqrt(t^2 + 4 x^2) and t).
 
 Calibrated by FDTD when ``qc_pdk/data/calibration.json`` has section ``crossing``
 (``insertion_loss_dB``, ``crosstalk_dB``, from ``python -m simulation.fdtd.calibrate``): those
-replace the published defaults whenever the arguments are left as None.
+are bound into this model by the PDK (``components.models.calibration``).
 
 Example:
     >>> s = crossing(insertion_loss_dB=0.043)
@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from components.models.calibration import calibrated
 from components.models.sdict import (
     SDict,
     amplitude_from_dB,
@@ -40,17 +39,17 @@ DEFAULT_CROSSING_CROSSTALK_DB = -50.0
 def crossing(
     *,
     wl: ArrayLike = 1.55,
-    insertion_loss_dB: float | None = None,
-    crosstalk_dB: float | None = None,
+    insertion_loss_dB: float = DEFAULT_CROSSING_LOSS_DB,
+    crosstalk_dB: float = DEFAULT_CROSSING_CROSSTALK_DB,
 ) -> SDict:
     """S-dict of a 4-port crossing (wavelength-flat).
 
     Args:
         wl: wavelength(s) in um (only sets the output shape).
-        insertion_loss_dB: through loss in dB (None: calibration ``crossing``, else 0.043
-            [ref: Si MMI crossing]).
+        insertion_loss_dB: through loss in dB (default 0.043 [ref: Si MMI crossing]; the PDK
+            binds the FDTD-calibrated figure).
         crosstalk_dB: power into each perpendicular port relative to the input, in dB
-            (None: calibration, else -50 [ref: Si MMI crossing]); must be < 0.
+            (default -50 [ref: Si MMI crossing]); must be < 0.
 
     Returns:
         pairs (o1,o3), (o2,o4) through; (o1,o2), (o1,o4), (o3,o2), (o3,o4) crosstalk; both
@@ -65,10 +64,6 @@ def crossing(
         -40.0
     """
     shape = np.shape(wavelength_um(wl))
-    if insertion_loss_dB is None:
-        insertion_loss_dB = calibrated("crossing", "insertion_loss_dB", DEFAULT_CROSSING_LOSS_DB)
-    if crosstalk_dB is None:
-        crosstalk_dB = calibrated("crossing", "crosstalk_dB", DEFAULT_CROSSING_CROSSTALK_DB)
     il = check_nonnegative("insertion_loss_dB", insertion_loss_dB, "dB")
     xt_dB = check_finite("crosstalk_dB", crosstalk_dB)
     if xt_dB >= 0:

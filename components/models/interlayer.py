@@ -5,8 +5,8 @@ Loss 0.006 dB per transition [ref: SiN-SiN interlayer transition (wafer scale), 
 
 Calibrated by FDTD when ``qc_pdk/data/calibration.json`` has section ``interlayer_coupler``
 (``insertion_loss_dB``, from a side-view 2D effective-index MEEP run of the library cell by
-``python -m simulation.fdtd.calibrate``); it then replaces the default when the argument is
-None.
+``python -m simulation.fdtd.calibrate``); the PDK binds it into this model
+(``components.models.calibration``).
 
 Example:
     >>> import numpy as np
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from numpy.typing import ArrayLike
 
-from components.models.calibration import calibrated
 from components.models.sdict import SDict, amplitude_from_dB, check_nonnegative, reciprocal
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM, propagation
 
@@ -32,7 +31,7 @@ DEFAULT_INTERLAYER_LOSS_DB = 0.006
 def interlayer_coupler(
     *,
     wl: ArrayLike = 1.55,
-    insertion_loss_dB: float | None = None,
+    insertion_loss_dB: float = DEFAULT_INTERLAYER_LOSS_DB,
     length_um: float = 0.0,
     loss_dB_per_cm: float = DEFAULT_LOSS_DB_PER_CM,
 ) -> SDict:
@@ -40,8 +39,8 @@ def interlayer_coupler(
 
     Args:
         wl: wavelength(s) in um.
-        insertion_loss_dB: transition loss in dB (None: calibration ``interlayer_coupler``,
-            else 0.006 [ref: SiN-SiN interlayer transition]).
+        insertion_loss_dB: transition loss in dB (default 0.006 [ref: SiN-SiN interlayer
+            transition]; the PDK binds the FDTD-calibrated figure).
         length_um: coupler length in um for the propagation phase/loss (default 0: the
             transition figure already includes the coupler; pass the cell length for phase).
         loss_dB_per_cm: propagation loss in dB/cm over ``length_um``.
@@ -53,10 +52,6 @@ def interlayer_coupler(
         >>> interlayer_coupler(wl=[1.5, 1.6])[("o2", "o1")].shape
         (2,)
     """
-    if insertion_loss_dB is None:
-        insertion_loss_dB = calibrated(
-            "interlayer_coupler", "insertion_loss_dB", DEFAULT_INTERLAYER_LOSS_DB
-        )
     il = check_nonnegative("insertion_loss_dB", insertion_loss_dB, "dB")
     t = propagation(wl=wl, length_um=length_um, loss_dB_per_cm=loss_dB_per_cm)
     return reciprocal({("o1", "o2"): t * amplitude_from_dB(il)})

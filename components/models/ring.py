@@ -19,10 +19,11 @@ Physics (field amplitudes; Bogaerts et al., Laser Photon. Rev. 6, 47 (2012)):
   adds its wrap length R * angle to the interaction length (phase matching assumed):
   theta = kappa0 exp(-gap/d) (sqrt(2 pi R d) + R * angle_rad).
   d defaults to the mode's evanescent decay length (mode solver); kappa0 = 0.06 /um is an
-  unsourced estimate. Both are parameters and are read from ``qc_pdk/data/calibration.json``
-  (section ``ring_coupler``: ``kappa0_per_um``, ``decay_um``) when present. The FDTD fit
-  (``python -m simulation.fdtd.calibrate``, bus + half ring, 2D effective index) is stored as
-  ``ring_coupler_fdtd`` and applied only when renamed ``ring_coupler`` (it re-tunes rings).
+  unsourced estimate. Both are parameters; the PDK binds a calibration's ``ring_coupler``
+  section into every ring model (``components.models.calibration``). The FDTD fit
+  (``python -m simulation.fdtd.calibrate``, bus + half ring, 2D effective index) is recorded
+  as ``ring_coupler_fdtd`` and applied only when renamed ``ring_coupler`` (it re-tunes rings).
+  This is the toolkit's one coupling law: cells, spec checks and models all use it.
   The ring's bend loss stays on the published circular-bend figures: the ``bend_euler``
   calibration is a fit to Euler bends, whose tighter middle radiates more than a circle.
 
@@ -40,7 +41,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from components.models.bend import bend_loss_dB_per_90deg
-from components.models.calibration import calibrated
 from components.models.sdict import (
     SDict,
     amplitude_from_dB,
@@ -50,7 +50,7 @@ from components.models.sdict import (
     wavelength_um,
 )
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
-from components.models.waveguide_modes import effective_index, evanescent_decay_um
+from components.models.waveguide_modes import effective_index, evanescent_decay_um, group_index
 from components.resonance import heater_p_pi_mW as _resolve_p_pi_mW
 from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM, WG_THICKNESS_UM, WG_WIDTH_UM
 
@@ -62,6 +62,7 @@ __all__ = [
     "ring_adddrop",
     "ring_allpass",
     "ring_gap_for_self_coupling_um",
+    "ring_loaded_q",
     "ring_round_trip",
     "ring_round_trip_amplitude",
     "ring_self_coupling",
@@ -83,15 +84,10 @@ def _coupler_constants(
     wl: np.ndarray, kappa0_per_um: float | None, decay_um: float | None,
     width_um: float, thickness_um: float,
 ) -> tuple[float, np.ndarray]:
-    k0 = calibrated("ring_coupler", "kappa0_per_um", DEFAULT_KAPPA0_PER_UM) \
-        if kappa0_per_um is None else kappa0_per_um
+    k0 = DEFAULT_KAPPA0_PER_UM if kappa0_per_um is None else kappa0_per_um
     k0 = check_positive("kappa0_per_um", k0, "1/um")
     if decay_um is None:
-        cal = calibrated("ring_coupler", "decay_um", float("nan"))
-        if math.isnan(cal):
-            d = evanescent_decay_um(wl, width_um=width_um, thickness_um=thickness_um)
-        else:
-            d = np.full(np.shape(wl), check_positive("decay_um", cal, "um"))
+        d = evanescent_decay_um(wl, width_um=width_um, thickness_um=thickness_um)
     else:
         d = np.full(np.shape(wl), check_positive("decay_um", decay_um, "um"))
     return k0, d
@@ -117,9 +113,8 @@ def ring_self_coupling(
         wl: wavelength(s) in um.
         radius_um: ring radius in um (> 0).
         gap_um: edge-to-edge ring-bus gap in um (>= 0).
-        kappa0_per_um: CMT coupling at zero gap in 1/um (None: calibration, else 0.06,
-            unsourced estimate).
-        decay_um: gap decay length in um (None: calibration, else the mode's evanescent decay).
+        kappa0_per_um: CMT coupling at zero gap in 1/um (None: 0.06, unsourced estimate).
+        decay_um: gap decay length in um (None: the mode's evanescent decay).
         pulley_angle_deg: wrap angle of a pulley coupler in degrees (0 = point coupler).
         width_um: core width in um.
         thickness_um: core thickness in um.
@@ -220,8 +215,57 @@ def ring_round_trip_amplitude(
     loss = check_nonnegative("loss_dB_per_cm", loss_dB_per_cm, "dB/cm")
     loss_dB = loss * 2.0 * math.pi * r * 1e-4
     if include_bend_loss:
-        loss_dB += 4.0 * bend_loss_dB_per_90deg(use_calibration=False, radius_um=r)
+        loss_dB += 4.0 * bend_loss_dB_per_90deg(radius_um=r)
     return float(amplitude_from_dB(loss_dB))
+
+
+def ring_loaded_q(
+    *,
+    wl_um: float = 1.55,
+    radius_um: float = DEFAULT_RING_RADIUS_UM,
+    gap_um: float = DEFAULT_RING_GAP_UM,
+    gap_drop_um: float | None = None,
+    loss_dB_per_cm: float = DEFAULT_LOSS_DB_PER_CM,
+    include_bend_loss: bool = True,
+    kappa0_per_um: float | None = None,
+    decay_um: float | None = None,
+) -> float:
+    """Loaded Q of an add-drop ring (or all-pass, with ``gap_drop_um=inf``).
+
+    Q_L = pi n_g L sqrt(t1 t2 a) / (wl (1 - t1 t2 a)) (Bogaerts et al., Laser Photon. Rev. 6,
+    47 (2012)) with the self-couplings t1, t2 of :func:`ring_self_coupling` (the one coupling
+    law) and the round-trip amplitude a of :func:`ring_round_trip_amplitude`.
+
+    Args:
+        wl_um: wavelength in um.
+        radius_um: radius in um of the circle with the ring's round trip (L = 2 pi R).
+        gap_um: gap of the input bus in um.
+        gap_drop_um: gap of the drop bus in um (None: the same as ``gap_um``; use
+            ``float("inf")`` for an all-pass ring).
+        loss_dB_per_cm: propagation loss in dB/cm.
+        include_bend_loss: add the bend radiation loss to the round trip.
+        kappa0_per_um: coupling-law constant (None: the default estimate).
+        decay_um: coupling-law decay length in um (None: the mode's evanescent decay).
+
+    Returns:
+        the loaded quality factor (dimensionless).
+
+    Example:
+        >>> q = ring_loaded_q(radius_um=40.0, gap_um=0.3)
+        >>> 1e3 < q < 1e7
+        True
+    """
+    r = check_positive("radius_um", radius_um, "um")
+    law = {"wl": wl_um, "radius_um": r, "kappa0_per_um": kappa0_per_um, "decay_um": decay_um}
+    t1 = float(ring_self_coupling(gap_um=gap_um, **law))
+    drop = gap_um if gap_drop_um is None else gap_drop_um
+    t2 = 1.0 if math.isinf(drop) else float(ring_self_coupling(gap_um=drop, **law))
+    a = ring_round_trip_amplitude(
+        radius_um=r, loss_dB_per_cm=loss_dB_per_cm, include_bend_loss=include_bend_loss
+    )
+    x = t1 * t2 * a
+    ng = float(group_index(wl_um))
+    return float(math.pi * ng * 2 * math.pi * r * math.sqrt(x) / (wl_um * (1.0 - x)))
 
 
 def ring_round_trip(
@@ -244,7 +288,7 @@ def ring_round_trip(
         radius_um: ring radius in um.
         loss_dB_per_cm: propagation loss in dB/cm.
         heater_power_mW: heater power in mW (>= 0).
-        heater_p_pi_mW: mW per pi of round-trip phase (None: calibration, else 25 mW
+        heater_p_pi_mW: mW per pi of round-trip phase (None: 25 mW
             [ref: Ring heaters, conventional]).
         include_bend_loss: include the bend radiation loss in ``a``.
         width_um: core width in um.

@@ -9,7 +9,8 @@ Layout of the package (one concept per module): ``job`` (component -> canonical 
 
 Example:
     >>> from simulation.fdtd import MeepNotAvailable
-    >>> issubclass(MeepNotAvailable, RuntimeError)
+    >>> from qc_pdk.errors import InputError
+    >>> issubclass(MeepNotAvailable, InputError)
     True
 """
 

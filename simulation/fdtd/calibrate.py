@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import curve_fit
 
-from components.models.calibration import calibration_path
+from components.models.calibration import default_calibration_path
 from simulation.fdtd.cache import FdtdCache
 from simulation.fdtd.cells import calibration_bend, calibration_ring_coupler, fdtd_cell
 from simulation.fdtd.interpreter import meep_version
@@ -199,7 +199,7 @@ def calibrate(
     """Run the sweeps (in parallel, cached), fit, and write the calibration file.
 
     Args:
-        out_path: JSON path (default ``components.models.calibration.calibration_path()``,
+        out_path: JSON path (default ``components.models.calibration.default_calibration_path()``,
             i.e. ``qc_pdk/data/calibration.json`` unless ``$QC_CALIBRATION_FILE``).
         resolution_px_per_um: FDTD resolution of every sweep point.
         max_workers: meep processes at once (default all cores).
@@ -237,7 +237,7 @@ def calibrate(
         },
         **sections,
     }
-    path = Path(out_path) if out_path is not None else calibration_path()
+    path = Path(out_path) if out_path is not None else default_calibration_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(_round(data), indent=1) + "\n", encoding="utf-8")
     return data
@@ -262,9 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--resolution", type=float, default=CALIBRATION_RESOLUTION_PX_PER_UM)
     ap.add_argument("--workers", type=int, default=None, help="meep processes at once")
     args = ap.parse_args(argv)
-    from components._common import ensure_pdk
+    import quantacore  # an entry point: activates the PDK once
 
-    ensure_pdk()
+    quantacore.activate()
     console = Console(stderr=True)
     data = calibrate(out_path=args.out, resolution_px_per_um=args.resolution,
                      max_workers=args.workers, console=console)

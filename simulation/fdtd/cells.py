@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gdsfactory as gf
 
-from components._common import ensure_pdk
 from components.gallery import build_cell, cell_parameters, parse_value
 from qc_pdk.cross_sections import WG_WIDTH_UM
 
@@ -30,7 +29,6 @@ def plain_strip(width_um: float = WG_WIDTH_UM, layer: tuple[int, int] = (1, 0)):
 
 def calibration_bend(*, radius_um: float, angle_deg: float = 90.0, p: float = 0.5) -> gf.Component:
     """gdsfactory Euler bend of effective radius ``radius_um`` on WG1, any radius (no DRC)."""
-    ensure_pdk()
     return gf.components.bend_euler(radius=radius_um, angle=angle_deg, p=p,
                                     cross_section=plain_strip(),
                                     allow_min_radius_violation=True)
@@ -43,7 +41,6 @@ def calibration_ring_coupler(*, gap_um: float, radius_um: float = 10.0) -> gf.Co
     of the ring coupler is the bus transmission o1 -> o4 (radiation in the tight arms
     does not affect it).
     """
-    ensure_pdk()
     xs = plain_strip()
     bend = gf.partial(gf.components.bend_circular, allow_min_radius_violation=True)
     return gf.components.coupler_ring(gap=gap_um, radius=radius_um, length_x=0.0,

@@ -16,6 +16,8 @@ import os
 import shutil
 import subprocess
 
+from qc_pdk.errors import InputError
+
 __all__ = ["INSTALL_HINT", "MeepNotAvailable", "find_meep_python", "mpirun_command"]
 
 INSTALL_HINT = (
@@ -25,8 +27,9 @@ INSTALL_HINT = (
 )
 
 
-class MeepNotAvailable(RuntimeError):
-    """No interpreter with meep: the message says how to install it."""
+class MeepNotAvailable(InputError):
+    """No interpreter with meep: the message says how to install it (the user's to fix, so it
+    is reported like bad input: one line, exit 2)."""
 
 
 _PROBE = "import meep, numpy; print('QC_MEEP_VERSION=' + str(meep.__version__))"

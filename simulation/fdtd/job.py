@@ -23,8 +23,6 @@ Reduction to 2D (``dimension=2``, default):
 
 Example:
     >>> import gdsfactory as gf
-    >>> from qc_pdk import activate
-    >>> _ = activate()
     >>> job = build_job(gf.components.straight(length=2.0), resolution_px_per_um=10)
     >>> [p["name"] for p in job.payload["ports"]], len(job.hash)
     (['o1', 'o2'], 64)

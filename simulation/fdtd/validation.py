@@ -1,7 +1,7 @@
 """Validation report: FDTD vs compact model for every calibrated cell (JSON + PNG).
 
 For each calibration sweep point (same jobs, so normally all from the cache) the compact
-model -- which reads ``qc_pdk/data/calibration.json`` -- is evaluated at 1.55 um and compared
+model -- the active PDK's, with the calibration bound in -- is evaluated at 1.55 um and compared
 with FDTD:
 
 - ``bend_euler``: transmission |S21|^2 in dB vs radius (model without propagation loss);
@@ -24,13 +24,13 @@ from typing import Any
 
 import numpy as np
 
-from components.models import MODELS
 from components.models.calibration import load_calibration
 from components.models.ring import ring_self_coupling
 from simulation.fdtd.cache import FdtdCache
 from simulation.fdtd.calibrate import CALIBRATION_RESOLUTION_PX_PER_UM, RING_RADIUS_UM, WL_FIT_UM
 from simulation.fdtd.calibrate import calibration_jobs as _jobs
 from simulation.fdtd.sparams import FdtdResult, run_jobs
+from simulation.simulate import default_models
 
 __all__ = ["deviation_dB", "validation_rows", "write_validation"]
 
@@ -71,21 +71,26 @@ def validation_rows(
                      "deviation_dB": round(deviation_dB(model, fdtd), 5)})
 
     wl = WL_FIT_UM
-    ring_fit = load_calibration().get("ring_coupler_fdtd", {})
-    ring_kw = {k: float(ring_fit[k]) for k in ("kappa0_per_um", "decay_um") if k in ring_fit}
+    models = default_models()
+    # the recorded (not applied) FDTD fit of the coupling law is what is validated here
+    ring_fit = load_calibration().ring_coupler_fdtd
+    ring_kw = (
+        {"kappa0_per_um": ring_fit.kappa0_per_um, "decay_um": ring_fit.decay_um}
+        if ring_fit is not None else {}
+    )
     for (sec, v, _), res in zip(flat, results, strict=True):
         if sec == "bend_euler":
-            s = MODELS["bend_euler"](wl=wl, radius_um=v, loss_dB_per_cm=0.0)
+            s = models["bend_euler"](wl=wl, radius_um=v, loss_dB_per_cm=0.0)
             row(sec, "radius_um", v, "o1->o2", _at(res, "o1", "o2"), _m(s, "o1", "o2"))
         elif sec == "ring_coupler":
             t = float(ring_self_coupling(wl=wl, radius_um=RING_RADIUS_UM, gap_um=v, **ring_kw))
             row(sec, "gap_um", v, "o1->o4 (bus through)", _at(res, "o1", "o4"), t**2)
         elif sec == "crossing":
-            s = MODELS["crossing"](wl=wl)
+            s = models["crossing"](wl=wl)
             for a, b in (("o1", "o3"), ("o2", "o4"), ("o1", "o2")):
                 row(sec, None, None, f"{a}->{b}", _at(res, a, b), _m(s, a, b))
         elif sec == "interlayer_coupler":
-            s = MODELS["interlayer_coupler"](wl=wl)
+            s = models["interlayer_coupler"](wl=wl)
             row(sec, None, None, "o1->o2", _at(res, "o1", "o2"), _m(s, "o1", "o2"))
     return rows
 

@@ -15,32 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components import CELLS
+from components import CELLS, REGISTRY
 from components.gallery import build_cell, cell_parameters, gallery, list_cells, write_png
-from qc_pdk import activate
 from qc_pdk.drc import run_drc
+from quantacore import activate
 
 REPO = Path(__file__).resolve().parents[2]
-
-OPT, E = "optical", "electrical"
-EXPECTED_PORTS: dict[str, dict[str, str]] = {
-    "straight": {"o1": OPT, "o2": OPT},
-    "bend_euler": {"o1": OPT, "o2": OPT},
-    "taper": {"o1": OPT, "o2": OPT},
-    "crossing": {"o1": OPT, "o2": OPT, "o3": OPT, "o4": OPT},
-    "interlayer_coupler": {"o1": OPT, "o2": OPT},
-    "ring_allpass": {"o1": OPT, "o2": OPT},
-    "ring_adddrop": {"o1": OPT, "o2": OPT, "o3": OPT, "o4": OPT},
-    "ring_switch": {"o1": OPT, "o2": OPT, "o3": OPT, "o4": OPT, "e1": E, "e2": E},
-    "wdm_demux": {f"o{i}": OPT for i in range(1, 7)},
-    "wdm_mux": {f"o{i}": OPT for i in range(1, 7)},
-    "snspd": {"o1": OPT, "e1": E, "e2": E},
-    "emitter_site": {"o1": OPT, "o2": OPT},
-    "edge_coupler": {"o1": OPT, "o2": OPT},
-    "grating_coupler": {"o1": OPT, "o2": "vertical_te"},
-    "bond_pad": {"e1": E},
-    "qubitron": {"o1": OPT, "o2": OPT, "o3": OPT, "e1": E, "e2": E, "e3": E, "e4": E},
-}
 
 HYP = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
@@ -60,16 +40,24 @@ def assert_clean(c: gf.Component, tmp: Path | None = None) -> None:
     assert report.clean, f"{c.name}: {report.counts()}"
 
 
-def test_registry_complete() -> None:
-    assert set(CELLS) == set(EXPECTED_PORTS)
-    assert list_cells() == sorted(EXPECTED_PORTS)
+def test_registry_is_the_pdk_library() -> None:
+    """Every library cell is in the active PDK under its name, and the gallery lists them."""
+    pdk = gf.get_active_pdk()
+    assert list_cells() == sorted(CELLS) and len(CELLS) >= 16
+    for name, cell in CELLS.items():
+        assert pdk.cells[name] is cell, name
+        entry = REGISTRY[name]
+        assert entry.ports, f"{name} declares no ports"
+        assert (entry.model is None) == (entry.category is None), name
+        if entry.model is not None:
+            assert pdk.models[name] is not None
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED_PORTS))
-def test_default_cell_clean_with_documented_ports(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(CELLS))
+def test_default_cell_clean_with_declared_ports(name: str, tmp_path: Path) -> None:
     c = CELLS[name]()
     ports = {p.name: p.port_type for p in c.ports}
-    assert ports == EXPECTED_PORTS[name]
+    assert ports == dict(REGISTRY[name].ports)
     assert_clean(c, tmp_path)
 
 
@@ -279,9 +267,9 @@ def test_invalid_parameters_raise(name: str, kwargs: dict, param: str) -> None:
 _WRITE = textwrap.dedent(
     """
     import sys
-    from qc_pdk import activate
+    from quantacore import activate
     activate()
-    from components import CELLS
+    from components import CELLS, REGISTRY
     CELLS["qubitron"]().write_gds(sys.argv[1] + "/qubitron.gds", with_metadata=False)
     CELLS["wdm_demux"]().write_gds(sys.argv[1] + "/wdm_demux.gds", with_metadata=False)
     """

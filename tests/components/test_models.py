@@ -9,7 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from components.models import MODELS, to_matrix
+from components import MODELS, REGISTRY
+from components.models import to_matrix
 from components.models.calibration import load_calibration
 from components.models.detector import detector_figures
 from components.models.ring import (
@@ -23,23 +24,6 @@ from components.resonance import ring_resonances_nm, wdm_grid_nm
 
 # a coarse band sweep plus a fine sweep across the rings' resonances near 1550 nm
 WL = np.concatenate([np.linspace(1.50, 1.60, 101), np.linspace(1.5475, 1.5525, 501)])
-
-EXPECTED_PORTS = {
-    "straight": {"o1", "o2"},
-    "bend_euler": {"o1", "o2"},
-    "taper": {"o1", "o2"},
-    "crossing": {"o1", "o2", "o3", "o4"},
-    "interlayer_coupler": {"o1", "o2"},
-    "ring_allpass": {"o1", "o2"},
-    "ring_adddrop": {"o1", "o2", "o3", "o4"},
-    "ring_switch": {"o1", "o2", "o3", "o4"},
-    "wdm_demux": {"o1", "o2", "o3", "o4", "o5", "o6"},
-    "wdm_mux": {"o1", "o2", "o3", "o4", "o5", "o6"},
-    "snspd": {"o1"},
-    "edge_coupler": {"o1", "o2"},
-    "grating_coupler": {"o1", "o2"},
-    "qubitron": {"o1", "o2", "o3", "d1"},
-}
 
 MODULES = [
     "components.models",
@@ -59,16 +43,21 @@ MODULES = [
 ]
 
 
-def test_models_registry_matches_cell_names() -> None:
-    assert set(MODELS) == set(EXPECTED_PORTS)
+def test_every_model_belongs_to_a_library_cell() -> None:
+    for name in MODELS:
+        assert REGISTRY[name].cell is not None and REGISTRY[name].model is MODELS[name]
     assert "emitter_site" not in MODELS and "bond_pad" not in MODELS
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_model_ports_and_shapes(name: str) -> None:
+    """A model's ports are its cell's non-electrical ports plus detector sinks (d1, d2 ...)."""
     model = MODELS[name]
     s = model(wl=WL)
-    assert {p for pair in s for p in pair} == EXPECTED_PORTS[name]
+    ports = {p for pair in s for p in pair}
+    sinks = {p for p in ports if p.startswith("d") and p[1:].isdigit()}
+    cell_ports = {p for p, kind in REGISTRY[name].ports.items() if kind != "electrical"}
+    assert ports - sinks == cell_ports
     for value in s.values():
         assert value.shape == WL.shape and np.iscomplexobj(value)
     scalar = model(wl=1.55)
@@ -237,20 +226,17 @@ def test_qubitron_detector_port() -> None:
         MODELS["qubitron"](detector_efficiency=1.5)
 
 
-def test_calibration_overrides(tmp_path, monkeypatch) -> None:
-    missing = tmp_path / "none.json"
-    assert load_calibration(missing) == {}
-    monkeypatch.setenv("QC_CALIBRATION_FILE", str(missing))
-    base = float(ring_self_coupling(radius_um=30.0, gap_um=0.5))
+def test_ring_heater_and_coupler_calibration_bind_into_ring_models(tmp_path) -> None:
     cal = tmp_path / "calibration.json"
-    overrides = {"ring_coupler": {"kappa0_per_um": 0.12}, "ring_heater": {"p_pi_mW": 10.0}}
+    overrides = {"ring_coupler": {"kappa0_per_um": 0.12, "decay_um": 0.4},
+                 "ring_heater": {"p_pi_mW": 10.0}}
     cal.write_text(json.dumps(overrides))
-    monkeypatch.setenv("QC_CALIBRATION_FILE", str(cal))
-    assert load_calibration()["ring_coupler"]["kappa0_per_um"] == 0.12
-    stronger = float(ring_self_coupling(radius_um=30.0, gap_um=0.5))
-    assert stronger < base  # more coupling -> lower self-coupling
-    p = switch_state_powers(wl=1.55)
-    assert max(p.values()) < 20.0  # P_pi = 10 mW from the file
+    bound = load_calibration(cal).bind(MODELS)
+    base = abs(MODELS["ring_adddrop"](wl=1.55, radius_um=30.0, gap_um=0.5)[("o1", "o4")])
+    stronger = abs(bound["ring_adddrop"](wl=1.55, radius_um=30.0, gap_um=0.5)[("o1", "o4")])
+    assert stronger != pytest.approx(base)
+    kw = bound["ring_switch"].keywords  # functools.partial: the bound constants are visible
+    assert kw["heater_p_pi_mW"] == 10.0 and kw["kappa0_per_um"] == 0.12
 
 
 def test_model_input_checks_name_the_parameter() -> None:

@@ -64,7 +64,7 @@ def test_listing_is_capped_but_counts_are_exact(tmp_path) -> None:
 def test_routing_radius_euler_bend_and_ring_are_clean(tmp_path) -> None:
     import gdsfactory as gf
 
-    from qc_pdk import activate
+    from quantacore import activate
 
     activate()
     c = gf.Component("bends")

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from qc_pdk import activate
 from qc_pdk.layer_stack import LAYER_STACK
 from qc_pdk.layer_views import write_lyp
 from qc_pdk.materials import MATERIALS
 from qc_pdk.rules import RULES
+from quantacore import activate
 
 runner = CliRunner()
 

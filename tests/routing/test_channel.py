@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components import CELLS
-from qc_pdk import activate
+from quantacore import activate
 from routing.channel import order_tracks
 from routing.router import Connection, route_nets
 from tests.routing.test_router import _connected_pairs, _drc_clean

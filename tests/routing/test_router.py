@@ -9,11 +9,14 @@ import gdsfactory as gf
 import networkx as nx
 import pytest
 from gdsfactory.get_netlist import get_netlist
+from typer.testing import CliRunner
 
 from components import CELLS
+from flows.cli import app
 from flows.route_job import run_route
-from qc_pdk import activate
 from qc_pdk.drc import run_drc
+from qc_pdk.errors import InputError
+from quantacore import activate
 from routing.router import Connection, route_nets
 from routing.spec import load_spec
 from routing.wdm import assign_channels
@@ -174,8 +177,11 @@ def test_route_job_writes_report_and_exit_codes(tmp_path: Path) -> None:
 def test_spec_errors_name_the_field(tmp_path: Path, edit: tuple[str, str], field: str) -> None:
     spec = tmp_path / "s.yaml"
     spec.write_text(_SPEC.replace(*edit))
-    with pytest.raises(ValueError, match=field.replace(".", r"\.")):
+    with pytest.raises(InputError, match=field.replace(".", r"\.")):
         load_spec(spec)
+    # through the command: one line naming the field, exit 2, and no output folder
+    result = CliRunner().invoke(app, ["route", str(spec), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and field in result.output, result.output
     assert not (tmp_path / "out").exists()
 
 

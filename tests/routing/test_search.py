@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qc_pdk import activate
+from quantacore import activate
 from routing.claims import legal_crossing, path_claims
 from routing.grid import RoutingGrid
 from routing.search import (

@@ -6,10 +6,10 @@ import gdsfactory as gf
 import numpy as np
 import pytest
 
-from components.models import MODELS
+from components import MODELS
 from components.models.ring import adddrop_response, ring_round_trip, ring_self_coupling
 from components.models.sdict import reciprocal, to_matrix
-from qc_pdk import activate
+from quantacore import activate
 from simulation.circuit import Circuit, NetlistError, solve_circuit
 from simulation.simulate import simulate_component
 

@@ -10,7 +10,7 @@ import gdsfactory as gf
 import numpy as np
 import pytest
 
-from components._common import ensure_pdk
+from quantacore import activate as ensure_pdk
 from simulation.fdtd import MeepNotAvailable, build_job, run_job, run_jobs
 from simulation.fdtd import runner as fdtd_runner
 from simulation.fdtd.cache import FdtdCache

@@ -1,4 +1,4 @@
-"""Calibration fits and the compact models reading the calibration file (no meep)."""
+"""Calibration fits, the typed calibration, and models with the calibration bound (no meep)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,25 @@ import json
 import numpy as np
 import pytest
 
-from components.models import MODELS
+from components import MODELS
 from components.models.bend import bend_loss_dB_per_90deg
-from components.models.calibration import calibration_path, load_calibration
+from components.models.calibration import (
+    CalibrationError,
+    default_calibration_path,
+    load_calibration,
+)
 from simulation.fdtd.calibrate import bend_loss_from_fit, fit_bend_loss, fit_ring_coupler
 
 
 def test_default_calibration_file_exists_and_is_small():
-    path = calibration_path()
+    path = default_calibration_path()
     assert path.exists() and path.stat().st_size < 10_000
     cal = load_calibration()
     for section in ("bend_euler", "ring_coupler_fdtd", "crossing", "interlayer_coupler"):
-        assert section in cal
-    assert cal["_meta"]["method"].startswith("MEEP")
+        assert getattr(cal, section) is not None, section
+    assert cal.meta["method"].startswith("MEEP")
+    assert cal.ring_coupler is None  # the FDTD coupler fit is recorded, not applied
+    assert "ring_allpass" not in cal.model_overrides()
 
 
 def test_bend_fit_recovers_parameters():
@@ -40,19 +46,43 @@ def test_ring_coupler_fit():
     assert fit["decay_um"] == pytest.approx(0.45, rel=1e-3)
 
 
-def test_models_use_calibration_and_fall_back(tmp_path, monkeypatch):
-    cal = tmp_path / "cal.json"
-    cal.write_text(json.dumps({
+def test_calibration_is_bound_into_models_not_read_by_them(tmp_path, monkeypatch):
+    cal_path = tmp_path / "cal.json"
+    cal_path.write_text(json.dumps({
         "bend_euler": {"a_dB_per_90": 10.0, "radius_exponent": 0.0, "decay_radius_um": 10.0},
         "crossing": {"insertion_loss_dB": 0.5, "crosstalk_dB": -40.0},
         "interlayer_coupler": {"insertion_loss_dB": 1.0},
+        "ring_coupler": {"kappa0_per_um": 0.12, "decay_um": 0.4},
+        "ring_heater": {"p_pi_mW": 10.0},
     }))
-    monkeypatch.setenv("QC_CALIBRATION_FILE", str(cal))
-    assert bend_loss_dB_per_90deg(radius_um=10.0) == pytest.approx(10.0 * np.exp(-1.0))
-    s = MODELS["crossing"]()
-    assert -20 * np.log10(abs(s[("o1", "o3")])) == pytest.approx(0.5)
-    s = MODELS["interlayer_coupler"]()
-    assert -20 * np.log10(abs(s[("o1", "o2")])) == pytest.approx(1.0)
-    monkeypatch.setenv("QC_CALIBRATION_FILE", str(tmp_path / "absent.json"))
+    cal = load_calibration(cal_path)
+    assert cal.source == str(cal_path)
+    bound = cal.bind(MODELS)
+    s = bound["bend_euler"](radius_um=10.0, loss_dB_per_cm=0.0)
+    assert -20 * np.log10(abs(s[("o1", "o2")])) == pytest.approx(10.0 * np.exp(-1.0))
+    assert -20 * np.log10(abs(bound["crossing"]()[("o1", "o3")])) == pytest.approx(0.5)
+    assert -20 * np.log10(abs(bound["interlayer_coupler"]()[("o1", "o2")])) == pytest.approx(1.0)
+    ring = bound["ring_allpass"](wl=1.55, radius_um=30.0, gap_um=0.5)
+    plain = MODELS["ring_allpass"](wl=1.55, radius_um=30.0, gap_um=0.5)
+    assert abs(ring[("o1", "o2")]) != pytest.approx(abs(plain[("o1", "o2")]))
+    # the models themselves never read a file or the environment
+    monkeypatch.setenv("QC_CALIBRATION_FILE", str(cal_path))
     assert bend_loss_dB_per_90deg(radius_um=20.0) == pytest.approx(0.021)
     assert -20 * np.log10(abs(MODELS["crossing"]()[("o1", "o3")])) == pytest.approx(0.043)
+    # an explicit argument still wins over a bound one
+    s = bound["crossing"](insertion_loss_dB=0.2)
+    assert -20 * np.log10(abs(s[("o1", "o3")])) == pytest.approx(0.2)
+
+
+def test_absent_or_bad_calibration(tmp_path):
+    assert load_calibration(tmp_path / "absent.json").empty
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"crossing": {"insertion_loss_dB": -1, "crosstalk_dB": -40}}))
+    with pytest.raises(CalibrationError, match="crossing.insertion_loss_dB"):
+        load_calibration(bad)
+    bad.write_text("{not json")
+    with pytest.raises(CalibrationError, match="not valid JSON"):
+        load_calibration(bad)
+    bad.write_text(json.dumps({"crossing_typo": {}}))
+    with pytest.raises(CalibrationError, match="crossing_typo"):
+        load_calibration(bad)

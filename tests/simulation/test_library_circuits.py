@@ -8,7 +8,7 @@ import pytest
 
 from components import CELLS
 from components.models.sdict import to_matrix
-from qc_pdk import activate
+from quantacore import activate
 from simulation.loss_budget import loss_budget
 from simulation.simulate import simulate_component
 

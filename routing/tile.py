@@ -15,90 +15,99 @@
          pump in (fibre)
 
 Channel k of both demuxes and of the mux belongs to qubitron k (its heater tunes the ring onto
-the channel). The tile is one cell; the chip places it as an array instance.
+the channel). The tile is one cell; the chip places it as an array instance. The nets are
+``routing.router.Connection`` values (``"instance,port"`` ends, WDM channel, bundle name), the
+same type the QuantaCore router takes.
 
 Example:
-    >>> from flows.spec import default_chip
-    >>> tile = chip_tile(default_chip())
+    >>> tile = chip_tile(TileDesign(qubitrons=4))
     >>> tile.info["qubitrons"], tile.info["nets"]
     (4, 16)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Literal
 
 import gdsfactory as gf
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from components import CELLS
 from components.resonance import wdm_ring_radii_um
-from flows.spec import ChipSpec
+from routing.router import Connection
 
 QUBITRON_PITCH_UM = 520.0
 BANK_CLEARANCE_UM = 320.0  # vertical room for fan-out routes between a bank and the row
 
 
-@dataclass(frozen=True)
-class Net:
-    """One optical connection to route: ``"instance,port"`` pair plus its WDM channel."""
+class TileDesign(BaseModel):
+    """What a tile is made of (lengths in um, wavelengths in nm); the chip spec makes one."""
 
-    name: str
-    a: gf.Port
-    b: gf.Port
-    channel: int | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-Router = Callable[[gf.Component, list[Net]], dict]
+    qubitrons: int = Field(4, ge=1, le=64, description="qubitrons in the tile's row")
+    radius_um: float = Field(40.0, gt=0, description="qubitron ring radius")
+    gap_um: float = Field(0.3, gt=0, description="qubitron ring-bus gap")
+    length_y_um: float = Field(30.0, gt=0, description="qubitron racetrack straight")
+    wdm_centre_nm: float = Field(1550.0, gt=0, description="WDM grid centre")
+    wdm_spacing_nm: float = Field(0.8, gt=0, description="WDM channel spacing")
+    qubitron_layer: Literal["WG1", "WG2"] = "WG2"
+    routing_layer: Literal["WG1", "WG2"] = "WG2"
+    io_coupler: Literal["grating", "edge"] = "grating"
 
 
 def _xs(layer: str) -> str:
     return "strip_wg1" if layer == "WG1" else "strip_wg2"
 
 
-def _coupler(spec: ChipSpec, cross_section: str) -> gf.Component:
-    return CELLS["grating_coupler" if spec.io.coupler == "grating" else "edge_coupler"](
+def _coupler(design: TileDesign, cross_section: str) -> gf.Component:
+    return CELLS["grating_coupler" if design.io_coupler == "grating" else "edge_coupler"](
         cross_section=cross_section
     )
 
 
-def qubitron_radii_um(spec: ChipSpec) -> np.ndarray:
+def qubitron_radii_um(design: TileDesign) -> np.ndarray:
     """Ring radius (um) of each qubitron of a tile so that qubitron k resonates on WDM channel k.
 
     The racetrack straights are part of the round trip, so the WDM arithmetic runs on the
     equivalent circle (round trip / 2 pi) and the straights are taken off again.
     """
-    straight_um = spec.qubitron.length_y_um / np.pi
+    straight_um = design.length_y_um / np.pi
     radii_eff = wdm_ring_radii_um(
-        centre_nm=spec.wdm.centre_nm,
-        spacing_nm=spec.wdm.spacing_nm,
-        channels=spec.array.tile_columns,
-        radius_um=spec.qubitron.radius_um + straight_um,
+        centre_nm=design.wdm_centre_nm,
+        spacing_nm=design.wdm_spacing_nm,
+        channels=design.qubitrons,
+        radius_um=design.radius_um + straight_um,
     )
     return radii_eff - straight_um
 
 
-def tile_nets(spec: ChipSpec) -> tuple[gf.Component, list[Net]]:
-    """Place the tile's cells and list the nets to route (nothing routed yet)."""
-    n = spec.array.tile_columns
-    xs_q, xs_r = _xs(spec.layers.qubitron), _xs(spec.layers.routing)
+def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
+    """Place the tile's cells and list the nets to route (nothing routed yet).
+
+    Returns:
+        the placed component and its nets: through nets (no bundle) from each qubitron to its
+        switch, then per channel k the ``pump``, ``switch_to_mux`` and ``stokes`` bundles.
+    """
+    n = design.qubitrons
+    xs_q, xs_r = _xs(design.qubitron_layer), _xs(design.routing_layer)
     c = gf.Component()
-    radii = qubitron_radii_um(spec)
+    radii = qubitron_radii_um(design)
     sw_cell = CELLS["ring_switch"](radius=30.0, gap=0.3, cross_section=xs_r)
     wdm = dict(
-        centre_wl_nm=spec.wdm.centre_nm,
-        spacing_nm=spec.wdm.spacing_nm,
+        centre_wl_nm=design.wdm_centre_nm,
+        spacing_nm=design.wdm_spacing_nm,
         channels=n,
         cross_section=xs_r,
     )
-    nets: list[Net] = []
+    nets: list[Connection] = []
     qubitrons, switches = [], []
     for k in range(n):
         q_cell = CELLS["qubitron"](
             radius=float(radii[k]),
-            gap=spec.qubitron.gap_um,
-            length_y=spec.qubitron.length_y_um,
+            gap=design.gap_um,
+            length_y=design.length_y_um,
             cross_section=xs_q,
         )
         q = c.add_ref(q_cell, name=f"qubitron_{k}")
@@ -110,7 +119,7 @@ def tile_nets(spec: ChipSpec) -> tuple[gf.Component, list[Net]]:
         s.rotate(-90)  # mirrored switch: o1 faces south, body to the right of the bus
         s.move((q.ports["o2"].x - s.ports["o1"].x, q.ymax + 60.0 - s.ports["o1"].y))
         switches.append(s)
-        nets.append(Net(f"q{k}.through->switch{k}", q.ports["o2"], s.ports["o1"]))
+        nets.append(Connection(f"qubitron_{k},o2", f"switch_{k},o1", name=f"q{k}.through"))
 
     pump = c.add_ref(CELLS["wdm_demux"](**wdm), name="pump_demux")
     pump.move(
@@ -139,10 +148,10 @@ def tile_nets(spec: ChipSpec) -> tuple[gf.Component, list[Net]]:
         ics.append(ic)
     stokes_port = "o1" if xs_q == "strip_wg2" else "o2"
     for k in range(n):
-        nets.append(Net(f"pump{k}->q{k}", pump.ports[f"o{k + 3}"], qubitrons[k].ports["o1"], k))
-        nets.append(Net(f"switch{k}->mux{k}", switches[k].ports["o2"], mux.ports[f"o{k + 3}"], k))
+        nets.append(Connection(f"pump_demux,o{k + 3}", f"qubitron_{k},o1", k, "pump"))
+        nets.append(Connection(f"switch_{k},o2", f"mux,o{k + 3}", k, "switch_to_mux"))
         nets.append(
-            Net(f"stokes{k}->q{k}", stokes.ports[f"o{k + 3}"], ics[k].ports[stokes_port], k)
+            Connection(f"stokes_demux,o{k + 3}", f"stokes_riser_{k},{stokes_port}", k, "stokes")
         )
 
     for name, port, xs in (
@@ -150,7 +159,7 @@ def tile_nets(spec: ChipSpec) -> tuple[gf.Component, list[Net]]:
         ("stokes_in", stokes.ports["o1"], stokes_xs),
         ("out", mux.ports["o2"], xs_r),
     ):
-        g = c.add_ref(_coupler(spec, xs), name=f"io_{name}")
+        g = c.add_ref(_coupler(design, xs), name=f"io_{name}")
         g.connect("o1", port)
         c.add_port(f"fibre_{name}", port=g.ports["o2"])
     c.info["qubitrons"] = n
@@ -158,36 +167,36 @@ def tile_nets(spec: ChipSpec) -> tuple[gf.Component, list[Net]]:
     return c, nets
 
 
-def route_tile(component: gf.Component, nets: list[Net], spec: ChipSpec) -> dict:
-    """Route the tile's nets: the short through nets straight, every bank as one bundle.
+def _port(component: gf.Component, ref: str) -> gf.Port:
+    inst, _, port = ref.partition(",")
+    return component.insts[inst].ports[port]
 
-    Bundles (gdsfactory's ``route_bundle``: parallel, evenly pitched, no crossings within a
-    bundle) fit this tile because each bank's channel order matches the qubitron order.
-    Returns a small route report.
+
+def route_tile_with_gf_bundles(
+    component: gf.Component, nets: list[Connection], design: TileDesign
+) -> dict[str, object]:
+    """Route the tile's nets with gdsfactory's ``route_bundle``: each net without a bundle on
+    its own, then each bundle as one (parallel, evenly pitched, no crossings within it).
+
+    Bundles fit this tile because each bank's channel order matches the qubitron order; the
+    ``stokes`` bundle runs on the other SiN layer. Returns a small route report.
     """
-    groups: dict[str, list[Net]] = {}
+    xs_route = _xs(design.routing_layer)
+    groups: dict[str, list[Connection]] = {}
     for net in nets:
-        groups.setdefault(net.name.split("->")[0].rstrip("0123456789").split(".")[0], []).append(
-            net
-        )
-    xs_route = _xs(spec.layers.routing)
+        groups.setdefault(net.bundle or f"net:{net.label}", []).append(net)
     total_um = 0.0
     for group, members in groups.items():
         xs = "strip_wg1" if group == "stokes" and xs_route == "strip_wg2" else xs_route
-        if group == "q":  # qubitron through -> its own switch: aligned, one straight each
-            routes = [
-                gf.routing.route_single(component, m.a, m.b, cross_section=xs) for m in members
-            ]
-        else:
-            routes = gf.routing.route_bundle(
-                component,
-                [m.a for m in members],
-                [m.b for m in members],
-                cross_section=xs,
-                separation=10.0,
-                sort_ports=True,
-                on_collision=None,
-            )
+        routes = gf.routing.route_bundle(
+            component,
+            [_port(component, m.source) for m in members],
+            [_port(component, m.target) for m in members],
+            cross_section=xs,
+            separation=10.0,
+            sort_ports=True,
+            on_collision=None,
+        )
         total_um += sum(float(r.length) * component.kcl.dbu for r in routes)
     return {
         "router": "gdsfactory route_bundle (one bundle per bank)",
@@ -198,9 +207,9 @@ def route_tile(component: gf.Component, nets: list[Net], spec: ChipSpec) -> dict
 
 
 @gf.cell
-def chip_tile(spec: ChipSpec) -> gf.Component:
-    """The routed tile cell for ``spec`` (see module docstring)."""
-    c, nets = tile_nets(spec)
-    report = route_tile(c, nets, spec)
+def chip_tile(design: TileDesign) -> gf.Component:
+    """The routed tile cell for ``design`` (see module docstring)."""
+    c, nets = tile_nets(design)
+    report = route_tile_with_gf_bundles(c, nets, design)
     c.info["route"] = report
     return c

@@ -1,0 +1,75 @@
+"""The chip cell: qubitron tiles placed as one real array instance inside the die outline.
+
+Example:
+    >>> from routing.tile import TileDesign
+    >>> c = chip_layout(ChipLayout(name="demo", tile=TileDesign(), rows=2, columns=2,
+    ...                            die_width_um=6000, die_height_um=5000))
+    >>> c.info["tiles"], c.info["qubitrons"]
+    (4, 16)
+"""
+
+from __future__ import annotations
+
+import gdsfactory as gf
+from pydantic import BaseModel, ConfigDict, Field
+
+from qc_pdk import LAYER
+from qc_pdk.errors import InputError
+from routing.tile import TileDesign, chip_tile
+
+TILE_MARGIN_UM = 150.0
+
+
+class PlacementError(InputError):
+    """The tiles do not fit (the message names the spec field to change)."""
+
+
+class ChipLayout(BaseModel):
+    """Where the tiles go: ``rows`` x ``columns`` tiles on a die (lengths in um)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    tile: TileDesign
+    rows: int = Field(ge=1)
+    columns: int = Field(ge=1)
+    tile_pitch_um: tuple[float, float] | None = None
+    die_width_um: float = Field(gt=0)
+    die_height_um: float = Field(gt=0)
+
+
+@gf.cell
+def chip_layout(layout: ChipLayout) -> gf.Component:
+    """All tiles as one array instance of the routed tile cell, with the die outline.
+
+    Raises:
+        PlacementError: the array does not fit in the die, or the pitch is below the tile size.
+    """
+    tile = chip_tile(layout.tile)
+    rows, cols = layout.rows, layout.columns
+    pitch_x, pitch_y = layout.tile_pitch_um or (
+        tile.xsize + TILE_MARGIN_UM,
+        tile.ysize + TILE_MARGIN_UM,
+    )
+    if pitch_x < tile.xsize or pitch_y < tile.ysize:
+        raise PlacementError(
+            f"array.tile_pitch_um {pitch_x, pitch_y} is smaller than the tile "
+            f"({tile.xsize:.1f} x {tile.ysize:.1f} um)"
+        )
+    width, height = cols * pitch_x, rows * pitch_y
+    die_w, die_h = layout.die_width_um, layout.die_height_um
+    if width > die_w or height > die_h:
+        raise PlacementError(
+            f"die: the {rows} x {cols} tile array needs {width:.0f} x {height:.0f} um, more than "
+            f"die.width_um x die.height_um = {die_w:.0f} x {die_h:.0f} um"
+        )
+    c = gf.Component()
+    ref = c.add_ref(tile, columns=cols, rows=rows, column_pitch=pitch_x, row_pitch=pitch_y)
+    ref.move((-tile.xmin + (die_w - width) / 2, -tile.ymin + (die_h - height) / 2))
+    c.add_polygon([(0, 0), (die_w, 0), (die_w, die_h), (0, die_h)], layer=LAYER.FLOORPLAN)
+    c.add_label(layout.name, position=(die_w / 2, die_h - 50), layer=LAYER.TEXT)
+    c.info["tiles"] = rows * cols
+    c.info["qubitrons"] = rows * cols * layout.tile.qubitrons
+    c.info["tile_cell"] = tile.name
+    c.info["tile_pitch_um"] = (pitch_x, pitch_y)
+    return c
