@@ -37,6 +37,8 @@ demo: setup
 	$(VENV)/bin/quantacore build --out gds_out
 
 test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 bench: setup
