@@ -45,6 +45,16 @@ def xs_width(cross_section: gf.typings.CrossSectionSpec) -> float:
     return float(gf.get_cross_section(cross_section).width)
 
 
+def radius_or_default(radius: float | None, cross_section: gf.typings.CrossSectionSpec) -> float:
+    """``radius`` in um, or by default the cross-section's own radius."""
+    if radius is not None:
+        return float(radius)
+    xs_radius = gf.get_cross_section(cross_section).radius
+    if xs_radius is None:
+        raise ValueError(f"radius=None but cross_section={cross_section!r} has no radius")
+    return float(xs_radius)
+
+
 def check_at_least(param: str, value: float, limit: float, what: str) -> None:
     """Raise ``ValueError`` unless ``value >= limit`` (``what`` names the rule / reason)."""
     if not np.isfinite(value) or value < limit - 1e-9:
@@ -76,7 +86,9 @@ def check_width(param: str, width: float, layer: str) -> None:
     check_at_least(param, width, min_width_um(layer), f"minimum width of {layer}, rule {layer}.W.1")
 
 
-def rect(c: gf.Component, x0: float, y0: float, x1: float, y1: float, layer: object) -> None:
+def rect(
+    c: gf.Component, x0: float, y0: float, x1: float, y1: float, layer: gf.typings.LayerSpec
+) -> None:
     """Axis-aligned rectangle from two corners (any order)."""
     xa, xb = sorted((x0, x1))
     ya, yb = sorted((y0, y1))
@@ -94,7 +106,7 @@ def check_ring(
     radius: float,
     gap: float,
     length_x: float,
-    cross_section: object,
+    cross_section: gf.typings.CrossSectionSpec,
     coupling: str,
     pulley_angle: float,
 ) -> str:

@@ -20,6 +20,8 @@ import gdsfactory as gf
 import numpy as np
 from gdsfactory.typings import ComponentSpec, CrossSectionSpec
 
+from components._common import radius_or_default
+
 # Radius of the S-bends that bring the bus in and out of the wrap (um): the routing radius.
 PULLEY_ESCAPE_RADIUS_UM = 30.0
 
@@ -71,7 +73,7 @@ def coupler_ring_pulley(
         pulley_angle: angle in degrees over which the bus wraps the ring (0 < angle < 180).
     """
     xs = gf.get_cross_section(cross_section)
-    r = float(radius if radius is not None else xs.radius)
+    r = radius_or_default(radius, xs)
     w = float(xs.width)
     ext = 3.0 if length_extension is None else float(length_extension)
     c = gf.Component()

@@ -79,5 +79,5 @@ def wdm_bank(
     c.info["layer"] = layer
     c.info["channel_wl_nm"] = [float(x) for x in grid]
     c.info["ring_radii_um"] = [float(x) for x in radii]
-    c.info["ring_resonance_wl_nm"] = resonances
+    c.info["ring_resonance_wl_nm"] = list(resonances)
     return c

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gdsfactory as gf
 from gdsfactory.typings import CrossSectionSpec, LayerSpec
 
-from components._common import layer_name
+from components._common import layer_name, radius_or_default
 from components._model_kwargs import bend_kwargs
 from components.models.bend import bend_euler as bend_euler_model
 from components.registry import OPTICAL, bind_foreign_cell, library_cell
@@ -70,8 +70,7 @@ def bend_euler(
     Raises:
         ValueError: the bend's smallest radius of curvature is under the layer's rule.
     """
-    xs = gf.get_cross_section(cross_section)
-    r = float(radius if radius is not None else xs.radius)
+    r = radius_or_default(radius, cross_section)
     if r <= 0:
         raise ValueError(f"radius={radius} must be > 0 um")
     lname = layer_name(cross_section)

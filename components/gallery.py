@@ -171,7 +171,7 @@ def gallery(columns: int = 4, spacing: float = 60.0, label_size: float = 10.0) -
             c.add_label(name, position=(x, y_top - label_size), layer=LAYER.TEXT)
             x += b.width() + spacing
         y_top -= height + spacing
-    c.info["cells"] = names
+    c.info["cells"] = list(names)
     return c
 
 

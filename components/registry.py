@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import gdsfactory as gf
+import kfactory as kf
 
 from components.models.sdict import SDict
 
@@ -178,7 +179,7 @@ class ModelBinding:
         return f"{self.model}({args})"
 
 
-def bind_cell(cell: gf.Component) -> ModelBinding | None:
+def bind_cell(cell: kf.DKCell) -> ModelBinding | None:
     """The compact model that simulates built cell ``cell``, or None when it has none.
 
     Example:

@@ -1,1 +1,16 @@
-"""Control timing, STIRAP, QEC (stim + pymatching) and optimisation (planned)."""
+"""Control timing, STIRAP, QEC (stim + pymatching) and optimisation (planned).
+
+Modules (one concept each; import them directly, nothing heavy is imported here):
+
+- ``pulses``: pump / Stokes envelopes (Gaussian, sin^2), areas, :class:`StirapPulses`.
+- ``lambda_system``: the emitter's Lambda system, RWA Hamiltonian, Lindblad operators.
+- ``stirap``: one qubitron's STIRAP with QuTiP ``mesolve`` -> :class:`StirapResult`.
+- ``lindblad``: vectorised Lindblad integrator (many small systems at once).
+- ``stirap_batch``: STIRAP over arrays of parameters; ``stirap_map``: area x delay maps.
+- ``drive``: power at the qubitron + ring Q / Purcell -> Rabi frequency and decay rate.
+- ``noise``: qubit encoding and the per-qubitron noise table for the QEC layer.
+- ``schedule``: pulse / switch / detection schedule of one QEC round (JSON, CSV, PNG).
+- ``timing``: arrival times n_g L / c, skew, detection-window fit, round latency.
+
+QEC (``qec/``), monitoring and optimisation are planned.
+"""

@@ -13,13 +13,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from qc_pdk.errors import InputError
+
+if TYPE_CHECKING:  # klayout is imported by the drc command only
+    from qc_pdk.drc import DrcReport
 
 app = typer.Typer(
     name="quantacore",
@@ -111,18 +114,18 @@ def pdk(
     out.print(xs)
 
 
-def _print_drc_summary(report: object) -> None:
+def _print_drc_summary(report: DrcReport) -> None:
     table = Table(
         title=f"DRC {report.file} ({report.top_cell}, {report.mode}, {report.runtime_s:.2f} s)"
-    )  # type: ignore[attr-defined]
+    )
     for col in ("rule", "count", "first location (um)"):
         table.add_column(col)
-    for o in report.rules:  # type: ignore[attr-defined]
+    for o in report.rules:
         if o.count:
             first = ", ".join(f"{v:g}" for v in o.violations[0].bbox_um) if o.violations else ""
             table.add_row(o.rule, str(o.count), first)
-    if report.clean:  # type: ignore[attr-defined]
-        console.print(f"[green]DRC clean[/]: {len(report.rules)} rules, no violations")  # type: ignore[attr-defined]
+    if report.clean:
+        console.print(f"[green]DRC clean[/]: {len(report.rules)} rules, no violations")
     else:
         console.print(table)
 

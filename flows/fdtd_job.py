@@ -110,7 +110,7 @@ def run_fdtd(
     write_touchstone(full, wl, out / cell_name)
 
     binding = bind_cell(comp)
-    rows = []
+    rows: list[dict[str, Any]] = []
     model_name = binding.model if binding else None
     if binding is not None:
         model = default_models()[binding.model](wl=wl, **dict(binding.kwargs))

@@ -78,7 +78,8 @@ def write_html_report(report: BuildReport, path: Path) -> Path:
     """Write the HTML page of ``report`` (the same value as report.json)."""
     hist = _loss_histogram(report, path.parent)
     drc = report.drc
-    drc_rows = [(rule, n) for rule, n in drc.by_rule.items()] or [("all rules", "clean")]
+    drc_rows: list[tuple[str, int | str]] = [(rule, n) for rule, n in drc.by_rule.items()]
+    drc_rows = drc_rows or [("all rules", "clean")]
     worst = [
         (
             p.input,

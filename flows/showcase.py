@@ -13,7 +13,9 @@ import gdsfactory as gf
 from qc_pdk import LAYER
 
 
-def _rect(c: gf.Component, x0: float, y0: float, x1: float, y1: float, layer: object) -> None:
+def _rect(
+    c: gf.Component, x0: float, y0: float, x1: float, y1: float, layer: gf.typings.LayerSpec
+) -> None:
     c.add_polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], layer=layer)
 
 

@@ -45,11 +45,11 @@ class _Strict(BaseModel):
 class ArraySpec(_Strict):
     """Qubitron array: ``rows`` x ``columns``, grouped in tiles of one row of ``tile_columns``."""
 
-    rows: int = Field(2, ge=1, le=4096, description="qubitron rows")
-    columns: int = Field(8, ge=1, le=4096, description="qubitron columns")
-    tile_columns: int = Field(4, ge=1, le=64, description="qubitrons per tile (one row)")
+    rows: int = Field(default=2, ge=1, le=4096, description="qubitron rows")
+    columns: int = Field(default=8, ge=1, le=4096, description="qubitron columns")
+    tile_columns: int = Field(default=4, ge=1, le=64, description="qubitrons per tile (one row)")
     tile_pitch_um: tuple[float, float] | None = Field(
-        None, description="tile pitch (x, y) in um; default: tile size plus routing margin"
+        default=None, description="tile pitch (x, y) in um; default: tile size plus routing margin"
     )
 
     @model_validator(mode="after")
@@ -65,9 +65,11 @@ class ArraySpec(_Strict):
 class QubitronSpec(_Strict):
     """Qubitron cell parameters (see `quantacore cells`)."""
 
-    radius_um: float = Field(40.0, description="ring radius in um")
-    gap_um: float = Field(0.3, description="ring-bus gap in um")
-    length_y_um: float = Field(30.0, ge=22.0, description="racetrack straight in um (heater)")
+    radius_um: float = Field(default=40.0, description="ring radius in um")
+    gap_um: float = Field(default=0.3, description="ring-bus gap in um")
+    length_y_um: float = Field(
+        default=30.0, ge=22.0, description="racetrack straight in um (heater)"
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> QubitronSpec:
@@ -89,8 +91,8 @@ class QubitronSpec(_Strict):
 class WdmSpec(_Strict):
     """WDM grid: one channel per qubitron of a tile, centred on ``centre_nm``."""
 
-    centre_nm: float = Field(1550.0, gt=1200.0, lt=1700.0, description="grid centre in nm")
-    spacing_nm: float = Field(0.8, gt=0.0, description="channel spacing in nm")
+    centre_nm: float = Field(default=1550.0, gt=1200.0, lt=1700.0, description="grid centre in nm")
+    spacing_nm: float = Field(default=0.8, gt=0.0, description="channel spacing in nm")
 
     def channels(self, spec: ChipSpec) -> int:
         return spec.array.tile_columns
@@ -118,14 +120,14 @@ class LayerUsage(_Strict):
 class DieSpec(_Strict):
     """Die outline in um (checked against the placed array)."""
 
-    width_um: float = Field(10000.0, gt=0)
-    height_um: float = Field(10000.0, gt=0)
+    width_um: float = Field(default=10000.0, gt=0)
+    height_um: float = Field(default=10000.0, gt=0)
 
 
 class ChipSpec(_Strict):
     """The whole chip."""
 
-    name: str = Field("quantacore_chip", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+    name: str = Field(default="quantacore_chip", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
     array: ArraySpec = ArraySpec()
     qubitron: QubitronSpec = QubitronSpec()
     wdm: WdmSpec = WdmSpec()

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 # Vertices snap to a 1 nm grid, so radii measured over a window carry a small error; flag only
 # radii clearly under the limit.
@@ -140,16 +141,16 @@ def _bbox(groups: Sequence[np.ndarray]) -> tuple[float, float, float, float]:
 
 
 def tight_stretches(
-    contours: Sequence[np.ndarray],
+    contours: Sequence[npt.ArrayLike],
     *,
     min_inner_radius_um: float,
     window_um: float,
-    holes: Sequence[np.ndarray] = (),
+    holes: Sequence[npt.ArrayLike] = (),
 ) -> list[tuple[float, float, float, float]]:
     """Bounding boxes (x0, y0, x1, y1 in um) of outline stretches curving tighter than allowed.
 
     Args:
-        contours: polygon hulls, each an (N, 2) array of vertices in um (either orientation).
+        contours: polygon hulls, each (N, 2) vertices in um (either orientation).
         min_inner_radius_um: smallest allowed radius of a concave outline stretch (um).
         window_um: half-length of outline over which the radius is measured (um).
         holes: polygon holes, (N, 2) arrays in um.

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import gdsfactory as gf
 from gdsfactory.cross_section import CrossSection
+from gdsfactory.typings import LayerSpec
 
 from qc_pdk.layers import LAYER
 from qc_pdk.rules import min_bend_radius_um
@@ -37,7 +38,7 @@ METAL2_WIDTH_UM = 10.0
 NANOWIRE_WIDTH_UM = 0.1
 
 
-def _sin_strip(layer: tuple[int, int] | object, width: float, radius: float) -> CrossSection:
+def _sin_strip(layer: LayerSpec, width: float, radius: float) -> CrossSection:
     if width <= 0:
         raise ValueError(f"width must be > 0 um, got {width}")
     if radius <= 0:
@@ -67,7 +68,7 @@ def strip(width: float = WG_WIDTH_UM, radius: float = WG_ROUTING_RADIUS_UM) -> C
     return strip_wg1(width=width, radius=radius)
 
 
-def _electrical(layer: object, width: float, radius_min: float) -> CrossSection:
+def _electrical(layer: LayerSpec, width: float, radius_min: float) -> CrossSection:
     if width <= 0:
         raise ValueError(f"width must be > 0 um, got {width}")
     return gf.cross_section.cross_section(

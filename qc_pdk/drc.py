@@ -110,15 +110,15 @@ class _Checker:
         layer, datatype = layer_by_name()[name]
         return self.layout.find_layer(layer, datatype)
 
+    def read(self, li: int) -> kdb.Region:
+        """Layer ``li`` below the top cell: hierarchical in deep mode, else flat."""
+        shapes = self.top.begin_shapes_rec(li)
+        return kdb.Region(shapes) if self.dss is None else kdb.Region(shapes, self.dss)
+
     def region(self, name: str) -> kdb.Region:
         if name not in self.regions:
             li = self.layer_index(name)
-            if li is None:
-                self.regions[name] = kdb.Region()
-            elif self.deep:
-                self.regions[name] = kdb.Region(self.top.begin_shapes_rec(li), self.dss)
-            else:
-                self.regions[name] = kdb.Region(self.top.begin_shapes_rec(li))
+            self.regions[name] = kdb.Region() if li is None else self.read(li)
         return self.regions[name]
 
     def union(self, names: Sequence[str]) -> kdb.Region:
@@ -162,11 +162,7 @@ class _Checker:
             return []
         out: list[Collection] = []
         for li in self.source_layers:
-            region = (
-                kdb.Region(self.top.begin_shapes_rec(li), self.dss)
-                if self.deep
-                else kdb.Region(self.top.begin_shapes_rec(li))
-            )
+            region = self.read(li)
             if not region.is_empty():
                 out.append(region.grid_check(g, g))
         return out
@@ -199,7 +195,7 @@ class _Checker:
                 for shape in cell.shapes(merged_li).each():
                     for box in marker_boxes(shape.polygon):
                         cell.shapes(marker_li).insert(box)
-            markers = kdb.Region(self.top.begin_shapes_rec(marker_li), self.dss)
+            markers = self.read(marker_li)
             self.layout.delete_layer(merged_li)
         else:
             markers = kdb.Region()
@@ -302,15 +298,20 @@ class DrcRun:
         db.original_file = self.report.file
         db.top_cell_name = self.report.top_cell
         rdb_top = db.create_cell(self.report.top_cell)
-        trans = kdb.DCplxTrans(self.checker.layout.dbu)
+        trans = kdb.CplxTrans(self.checker.layout.dbu)  # database units -> um
         for outcome in self.report.rules:
             cat = db.create_category(outcome.rule)
             cat.description = (
                 f"{outcome.kind} {'/'.join(outcome.layers)} >= {outcome.value} {outcome.unit}: "
                 f"{outcome.reason}"
             )
+            flat = not self.checker.deep
             for coll in self.results[outcome.rule]:
-                cat.scan_collection(rdb_top, trans, coll, not self.checker.deep)
+                # one overload per collection type
+                if isinstance(coll, kdb.Region):
+                    cat.scan_collection(rdb_top, trans, coll, flat)
+                else:
+                    cat.scan_collection(rdb_top, trans, coll, flat)
         db.save(str(path))
         return path
 

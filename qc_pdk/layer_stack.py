@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 from gdsfactory.technology import LayerLevel, LayerStack, LogicalLayer
+from gdsfactory.typings import LayerSpec
 
 from qc_pdk.cross_sections import WG_THICKNESS_UM
 from qc_pdk.layers import LAYER
@@ -36,7 +37,9 @@ HEATER_ZMIN_UM = 3.4
 CLADDING_TOP_UM = 7.0
 
 
-def _level(layer: object, zmin: float, thickness: float, material: str, order: int) -> LayerLevel:
+def _level(
+    layer: LayerSpec, zmin: float, thickness: float, material: str, order: int
+) -> LayerLevel:
     return LayerLevel(
         layer=LogicalLayer(layer=layer),
         zmin=zmin,

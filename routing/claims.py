@@ -42,7 +42,7 @@ def path_claims(
             nodes_l.append(a + step * np.arange(lo, hi + 1, dtype=np.int64))
             kinds_l.append(np.full(hi - lo + 1, H_KIND if horizontal else V_KIND, np.int8))
     for corner, din, dout in bends_of(grid, verts):
-        arc = g.arc_nodes(corner, din, dout)
+        arc = g.path_arc_nodes(corner, din, dout)
         nodes_l.append(arc.astype(np.int64))
         kinds_l.append(np.full(arc.size, BEND_KIND, np.int8))
     nodes = np.concatenate(nodes_l) if nodes_l else np.zeros(0, np.int64)

@@ -140,7 +140,9 @@ def _transform(pts: np.ndarray, din: int, dout: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=256)
-def arc_offsets(radius_um: float, pitch_um: float, din: int, dout: int) -> tuple[tuple[int, int]]:
+def arc_offsets(
+    radius_um: float, pitch_um: float, din: int, dout: int
+) -> tuple[tuple[int, int], ...]:
     """Nodes (dx, dy, relative to the corner) within half a pitch of a bend ``din -> dout``.
 
     Example:

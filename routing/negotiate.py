@@ -108,9 +108,9 @@ def negotiate(
             (n, by_name[n].source, by_name[n].source_dir, by_name[n].target,
              by_name[n].target_dir, by_name[n].stub_nodes) for n in names],
             progress=None if progress is None else (lambda done, n: progress(0, done, n)))
-        for name, found in plan.paths.items():
-            res.paths[name] = found
-            res.claims[name] = path_claims(grid, prm, found)
+        for name, path in plan.paths.items():
+            res.paths[name] = path
+            res.claims[name] = path_claims(grid, prm, path)
         res.planned.update(plan.paths)
         res.bundle_notes.update(plan.left_over)
         res.bundle_inversions += plan.inversions
@@ -249,7 +249,7 @@ def _overused(
     for name, found in res.paths.items():
         for corner, din, dout in bends_of(grid, found.vertices):
             if arc_clashes(occ, grid, prm, corner, din, dout, name):
-                bad.extend(g.arc_nodes(corner, din, dout).tolist())
+                bad.extend(g.path_arc_nodes(corner, din, dout).tolist())
     return np.unique(np.array(bad, np.int64))
 
 
@@ -267,12 +267,14 @@ def _route_one(
             max(min(sy, ty) - margin, 0),
             min(max(sy, ty) + margin, grid.ny - 1),
         )
-        kw = dict(source=t.source, source_dir=t.source_dir, target=t.target,
-                  target_dir=t.target_dir, hard=hard)
-        found = astar(grid, occ, prm, window=window, **kw)
+        def search(w: tuple[int, int, int, int]) -> Found | None:
+            return astar(grid, occ, prm, source=t.source, source_dir=t.source_dir,
+                         target=t.target, target_dir=t.target_dir, window=w, hard=hard)
+
+        found = search(window)
         full = (0, grid.nx - 1, 0, grid.ny - 1)
         if found is None and window != full:
-            found = astar(grid, occ, prm, window=full, **kw)
+            found = search(full)
         return found
     finally:
         grid.wall[t.stub_nodes] = True

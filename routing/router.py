@@ -25,6 +25,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import gdsfactory as gf
 import numpy as np
@@ -87,6 +88,27 @@ class RouteResult:
 
     component: gf.Component
     report: RouteReport
+
+
+class _WgStats(TypedDict):
+    """What one drawn waveguide contributes to its nets' ``NetReport``."""
+
+    length_um: float
+    bends: int
+    crossings: int
+    insertion_loss_dB: float
+
+
+class _NetBase(TypedDict):
+    """The ``NetReport`` fields every net has, routed or not."""
+
+    name: str
+    source: str
+    target: str
+    waveguide: str
+    channel: int | None
+    bundle: str | None
+    planner: str
 
 
 def _port(insts: dict, ref: str, field: str) -> tuple[gf.Port, str]:
@@ -167,7 +189,7 @@ def route_nets(
     t0 = time.perf_counter()
     xs = gf.get_cross_section(cross_section)
     width = float(xs.width)
-    layer_name = "WG2" if tuple(gf.get_layer(xs.layer)) == (2, 0) else "WG1"
+    layer_name = "WG2" if gf.get_layer_tuple(xs.layer) == (2, 0) else "WG1"
     space = min_space_um(layer_name)
     bend_cell = CELLS["bend_euler"](radius=radius_um, cross_section=cross_section)  # PDK check
     cross_cell = CELLS["crossing"](cross_section=cross_section)
@@ -230,8 +252,8 @@ def route_nets(
         pitch_um=pitch_um,
     )
     clear = keepout_um + width / 2
-    for b in boxes.values():
-        grid.block_box(b.left - clear, b.bottom - clear, b.right + clear, b.top + clear)
+    for box in boxes.values():
+        grid.block_box(box.left - clear, box.bottom - clear, box.right + clear, box.top + clear)
 
     # tasks: port nodes, directions and the reserved stubs through each port's own keep-out
     tasks: list[NetTask] = []
@@ -249,7 +271,7 @@ def route_nets(
                 if other != inst_name:
                     raise RoutingInputError(f"port {ref!r} is buried inside instance {other!r}: "
                                      f"no waveguide can reach it")
-            if tuple(gf.get_layer(port.layer)) != tuple(gf.get_layer(xs.layer)):
+            if gf.get_layer_tuple(port.layer) != gf.get_layer_tuple(xs.layer):
                 raise RoutingInputError(f"port {ref!r} is on layer {port.layer_info} but "
                                  f"cross_section={cross_section!r} draws on another layer")
             d = _dir_of(port, ref)
@@ -290,14 +312,14 @@ def route_nets(
     # draw: crossing cells first, then each net piece by piece between ports
     cross_at = {n: component.add_ref(cross_cell, name=f"xing_{k}")
                 for k, n in enumerate(sorted(res.crossing_nodes))}
-    for n, ref in cross_at.items():
-        ref.dmove(grid.xy(n))
+    for n, xing in cross_at.items():
+        xing.dmove(grid.xy(n))
     per_net_x = crossings_of(res)
     drawer = RouteDrawer(
         component, lambda length: CELLS["straight"](length=length, cross_section=cross_section),
         bend_cell, radius_um, cross_half)
     arc_len = euler_length_um(radius_um)
-    wg_report: dict[str, dict] = {}
+    wg_report: dict[str, _WgStats] = {}
     for t in tasks:
         if t.name not in res.paths:
             continue
@@ -316,14 +338,14 @@ def route_nets(
         length += snaps[src].extra_length_um + snaps[dst].extra_length_um
         length -= nxing * 2 * cross_half
         il = length * loss_um + nb * bend_dB + nxing * costs.crossing_loss_dB
-        wg_report[t.name] = dict(length_um=round(length, 3), bends=nb, crossings=nxing,
-                                 insertion_loss_dB=round(il, 6))
+        wg_report[t.name] = _WgStats(length_um=round(length, 3), bends=nb, crossings=nxing,
+                                     insertion_loss_dB=round(il, 6))
     nets = []
     for c in connections:
         wg = wg_of[c.label]
-        base = dict(name=c.label, source=c.source, target=c.target, waveguide=wg,
-                    channel=channels[c.label], bundle=c.bundle,
-                    planner="channel" if wg in res.planned else "search")
+        base = _NetBase(name=c.label, source=c.source, target=c.target, waveguide=wg,
+                        channel=channels[c.label], bundle=c.bundle,
+                        planner="channel" if wg in res.planned else "search")
         if wg in wg_report:
             nets.append(NetReport(routed=True, **base, **wg_report[wg]))
         else:

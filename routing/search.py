@@ -280,6 +280,13 @@ class _Geometry:
             return None
         return node + delta
 
+    def path_arc_nodes(self, node: int, din: int, dout: int) -> np.ndarray:
+        """Nodes of a bend of a found path (which never leaves the grid)."""
+        arc = self.arc_nodes(node, din, dout)
+        if arc is None:
+            raise ValueError(f"bend at node {node} ({din} -> {dout}) leaves the routing grid")
+        return arc
+
 
 def _geometry(grid: RoutingGrid, prm: SearchParams) -> _Geometry:
     key = (grid.nx, grid.ny, grid.pitch_um, prm)

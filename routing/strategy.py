@@ -26,9 +26,11 @@ from routing.router import Connection, route_nets
 
 
 def _owner(component: gf.Component, port: gf.Port) -> str:
+    name = port.name
     for inst in component.insts:
-        if inst.name and port.name in inst.ports and inst.ports[port.name].center == port.center:
-            return f"{inst.name},{port.name}"
+        if inst.name and name is not None and name in inst.ports:
+            if inst.ports[name].center == port.center:
+                return f"{inst.name},{name}"
     raise ValueError(f"port {port.name!r} at {port.center} belongs to no named instance")
 
 

@@ -31,6 +31,7 @@ from typing import Literal
 
 import gdsfactory as gf
 import numpy as np
+from kfactory.typings import MetaData
 from pydantic import BaseModel, ConfigDict, Field
 
 from components import CELLS
@@ -174,7 +175,7 @@ def _port(component: gf.Component, ref: str) -> gf.Port:
 
 def route_tile_with_gf_bundles(
     component: gf.Component, nets: list[Connection], design: TileDesign
-) -> dict[str, object]:
+) -> dict[str, MetaData]:
     """Route the tile's nets with gdsfactory's ``route_bundle``: each net without a bundle on
     its own, then each bundle as one (parallel, evenly pitched, no crossings within it).
 

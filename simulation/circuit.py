@@ -208,10 +208,10 @@ def _solve_by_elimination(
     ext_of = {ref: name for name, ref in circuit.ports.items()}
     for refs, m in blocks.values():
         names = [ext_of[r] for r in refs]
-        for j, a in enumerate(names):
-            for i, b in enumerate(names):
+        for j, name_a in enumerate(names):
+            for i, name_b in enumerate(names):
                 if np.any(m[:, i, j] != 0):
-                    result[(a, b)] = np.array(m[:, i, j])
+                    result[(name_a, name_b)] = np.array(m[:, i, j])
     return result
 
 

@@ -24,12 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import gdsfactory as gf
+import kfactory as kf
 from gdsfactory.get_netlist import get_netlist
 
 from components.registry import ModelBinding, bind_cell
 from simulation.circuit import Circuit, NetlistError
 
-Binder = Callable[[gf.Component], ModelBinding | None]
+# Child cells reached through instances are kfactory DKCells (gf.Component is one too).
+Binder = Callable[[kf.DKCell], ModelBinding | None]
 
 
 @dataclass
@@ -41,8 +43,8 @@ class HierarchicalNetlist:
     leaves: dict[str, ModelBinding] = field(default_factory=dict)
 
 
-def _optical_ports(cell: gf.Component) -> list[str]:
-    return [p.name for p in cell.ports if p.port_type == "optical"]
+def _has_optical_ports(cell: kf.DKCell) -> bool:
+    return any(p.port_type == "optical" for p in cell.ports)
 
 
 def default_binder() -> Binder:
@@ -71,7 +73,7 @@ def extract_netlist(
     net = HierarchicalNetlist(top="")
     memo: dict[str, str | None] = {}
 
-    def visit(cell: gf.Component) -> str | None:
+    def visit(cell: kf.DKCell) -> str | None:
         if cell.name in memo:
             return memo[cell.name]
         binding = binder(cell)
@@ -81,7 +83,7 @@ def extract_netlist(
             return binding.key
         children = {inst.name: (inst, visit(inst.cell)) for inst in cell.insts}
         if not any(k is not None for _, k in children.values()):
-            if _optical_ports(cell):
+            if _has_optical_ports(cell):
                 raise NetlistError(
                     f"cell {cell.name!r} ({_function_name(cell)}) has optical ports but no "
                     "compact model; declare it with @library_cell(model=...) in its module"
@@ -122,7 +124,7 @@ def extract_netlist(
     return net
 
 
-def _function_name(cell: gf.Component) -> str:
+def _function_name(cell: kf.DKCell) -> str:
     try:
         return cell.function_name or "no cell function"
     except ValueError:

@@ -256,10 +256,15 @@ def ring_loaded_q(
         True
     """
     r = check_positive("radius_um", radius_um, "um")
-    law = {"wl": wl_um, "radius_um": r, "kappa0_per_um": kappa0_per_um, "decay_um": decay_um}
-    t1 = float(ring_self_coupling(gap_um=gap_um, **law))
+
+    def t_of(gap: float) -> float:
+        return float(ring_self_coupling(
+            wl=wl_um, radius_um=r, gap_um=gap, kappa0_per_um=kappa0_per_um, decay_um=decay_um
+        ))
+
+    t1 = t_of(gap_um)
     drop = gap_um if gap_drop_um is None else gap_drop_um
-    t2 = 1.0 if math.isinf(drop) else float(ring_self_coupling(gap_um=drop, **law))
+    t2 = 1.0 if math.isinf(drop) else t_of(drop)
     a = ring_round_trip_amplitude(
         radius_um=r, loss_dB_per_cm=loss_dB_per_cm, include_bend_loss=include_bend_loss
     )
@@ -458,15 +463,16 @@ def ring_adddrop(
         heater_power_mW=heater_power_mW, heater_p_pi_mW=heater_p_pi_mW,
         include_bend_loss=include_bend_loss, width_um=width_um, thickness_um=thickness_um,
     )
-    kw = {
-        "wl": wl, "radius_um": radius_um, "kappa0_per_um": kappa0_per_um,
-        "decay_um": decay_um, "pulley_angle_deg": pulley_angle_deg, "width_um": width_um,
-        "thickness_um": thickness_um,
-    }
-    g_bot = gap_um if gap_bottom_um is None else gap_bottom_um
-    g_top = gap_um if gap_top_um is None else gap_top_um
-    t_bot = ring_self_coupling(gap_um=g_bot, **kw)
-    t_top = ring_self_coupling(gap_um=g_top, **kw)
+
+    def t_of(gap: float) -> np.ndarray:
+        return ring_self_coupling(
+            wl=wl, radius_um=radius_um, gap_um=gap, kappa0_per_um=kappa0_per_um,
+            decay_um=decay_um, pulley_angle_deg=pulley_angle_deg, width_um=width_um,
+            thickness_um=thickness_um,
+        )
+
+    t_bot = t_of(gap_um if gap_bottom_um is None else gap_bottom_um)
+    t_top = t_of(gap_um if gap_top_um is None else gap_top_um)
     r = adddrop_response(t_bot, t_top, a, phi)
     return reciprocal({
         ("o1", "o2"): r["through"],

@@ -30,6 +30,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -82,11 +84,13 @@ def _ring_responses(
     return responses
 
 
-def _bank(*args: object) -> tuple[np.ndarray, list[np.ndarray]]:
+def _bank(
+    wl: np.ndarray, responses: list[dict[str, np.ndarray]]
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Demux: bus through and each channel's drop (ring k behind rings 0 .. k-1)."""
-    through = np.ones(np.shape(args[0]), dtype=complex)
+    through = np.ones(np.shape(wl), dtype=complex)
     drops = []
-    for resp in _ring_responses(*args):  # type: ignore[arg-type]
+    for resp in responses:
         drops.append(through * resp["drop"])
         through = through * resp["through"]
     return through, drops
@@ -134,10 +138,11 @@ def wdm_demux(
         ['o1', 'o2', 'o3', 'o4', 'o5', 'o6']
     """
     wl_arr = wavelength_um(wl)
-    through, drops = _bank(
+    responses = _ring_responses(
         wl_arr, centre_wl_nm, spacing_nm, channels, radius_um, gap_um, loss_dB_per_cm,
         kappa0_per_um, decay_um, include_bend_loss, pulley_angle_deg,
     )
+    through, drops = _bank(wl_arr, responses)
     pairs = {("o1", "o2"): through}
     for k, d in enumerate(drops):
         pairs[("o1", f"o{k + 3}")] = d
@@ -181,7 +186,7 @@ def wdm_mux(
     return reciprocal(pairs)
 
 
-def wdm_channel_transmission(*, wl: ArrayLike = 1.55, **params: float) -> np.ndarray:
+def wdm_channel_transmission(*, wl: ArrayLike = 1.55, **params: Any) -> np.ndarray:
     """Power transmission |S(o1, o{k+3})|^2 from the bus input to every channel's drop port.
 
     Args:

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import gdsfactory as gf
 import numpy as np
 from scipy.optimize import curve_fit
 
@@ -127,29 +128,42 @@ def calibration_jobs(
     ring_radius_um: float = RING_RADIUS_UM,
 ) -> dict[str, list[tuple[float | None, FdtdJob]]]:
     """The sweeps' jobs: ``{section: [(swept value or None, job), ...]}``."""
-    kw = {"resolution_px_per_um": resolution_px_per_um, "wl_um": tuple(wl_um)}
+    wl = tuple(wl_um)
+
+    def job(component: gf.Component, source_ports: list[str], label: str) -> FdtdJob:
+        return build_job(component, source_ports=source_ports, label=label,
+                         resolution_px_per_um=resolution_px_per_um, wl_um=wl)
+
     return {
         "bend_euler": [
-            (float(r), build_job(calibration_bend(radius_um=r), source_ports=["o1"],
-                                 label=f"bend R={r:g} um", **kw))
+            (float(r), job(calibration_bend(radius_um=r), ["o1"], f"bend R={r:g} um"))
             for r in bend_radii_um
         ],
         "ring_coupler": [
-            (float(g), build_job(calibration_ring_coupler(gap_um=g, radius_um=ring_radius_um),
-                                 source_ports=["o1"], label=f"ring coupler gap={g:g} um", **kw))
+            (float(g), job(calibration_ring_coupler(gap_um=g, radius_um=ring_radius_um),
+                           ["o1"], f"ring coupler gap={g:g} um"))
             for g in ring_gaps_um
         ],
         # both inputs: the symmetry of the through paths is part of the check
-        "crossing": [(None, build_job(fdtd_cell("crossing"), source_ports=["o1", "o2"],
-                                      label="crossing", **kw))],
-        "interlayer_coupler": [(None, build_job(fdtd_cell("interlayer_coupler"),
-                                                source_ports=["o1"], label="interlayer", **kw))],
+        "crossing": [(None, job(fdtd_cell("crossing"), ["o1", "o2"], "crossing"))],
+        "interlayer_coupler": [(None, job(fdtd_cell("interlayer_coupler"), ["o1"],
+                                          "interlayer"))],
     }
 
 
 def _at(result: FdtdResult, a: str, b: str, wl_um: float = WL_FIT_UM) -> float:
     i = int(np.argmin(np.abs(result.wl_um - wl_um)))
     return float(result.power(a, b)[i])
+
+
+def _swept(section: list[tuple[float | None, FdtdJob]]) -> list[float]:
+    """Swept values of a sweep section (only single-job sections have None)."""
+    values = []
+    for v, _ in section:
+        if v is None:
+            raise ValueError("a sweep section holds a job without a swept value")
+        values.append(v)
+    return values
 
 
 def _db(p: float) -> float:
@@ -162,14 +176,16 @@ def summarise(
     ring_radius_um: float = RING_RADIUS_UM,
 ) -> dict[str, dict[str, Any]]:
     """Fitted calibration sections from the sweep results (see the module docstring)."""
-    radii = [v for v, _ in jobs["bend_euler"]]
+    radii = _swept(jobs["bend_euler"])
     bend_loss = [_db(_at(r, "o1", "o2")) for r in results["bend_euler"]]
-    bend = fit_bend_loss(radii_um=radii, loss_dB=bend_loss)
+    bend: dict[str, Any] = fit_bend_loss(radii_um=radii, loss_dB=bend_loss)
     bend.update(radii_um=radii, fdtd_loss_dB_per_90=[round(x, 5) for x in bend_loss])
 
-    gaps = [v for v, _ in jobs["ring_coupler"]]
+    gaps = _swept(jobs["ring_coupler"])
     through = [_at(r, "o1", "o4") for r in results["ring_coupler"]]
-    ring = fit_ring_coupler(gaps_um=gaps, through_power=through, radius_um=ring_radius_um)
+    ring: dict[str, Any] = fit_ring_coupler(
+        gaps_um=gaps, through_power=through, radius_um=ring_radius_um
+    )
     ring.update(radius_um=ring_radius_um, gaps_um=gaps,
                 fdtd_through_power=[round(x, 6) for x in through])
 

@@ -69,5 +69,15 @@ def fdtd_cell(name: str, params: dict[str, str] | None = None) -> gf.Component:
     p = kw.pop("p", 0.5)
     if kw:
         raise ValueError(f"bend_euler below the radius rule accepts radius, angle, p; got {kw}")
-    return calibration_bend(radius_um=float(radius), angle_deg=float(angle), p=float(p))
+    return calibration_bend(
+        radius_um=_number("radius", radius), angle_deg=_number("angle", angle), p=_number("p", p)
+    )
+
+
+def _number(key: str, value: object) -> float:
+    """A parsed ``bend_euler`` parameter as a float (``parse_value`` returns ``object``: a
+    number, or the text itself where it has no default to take the type from, as ``radius``)."""
+    if not isinstance(value, int | float | str):
+        raise ValueError(f"bend_euler {key}={value!r} must be a number")
+    return float(value)
 

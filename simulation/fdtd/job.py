@@ -198,9 +198,9 @@ def _stub(p: dict[str, Any], length_um: float) -> list[list[float]]:
     x0, y0, ux, uy = p["x"], p["y"], p["ux"], p["uy"]
     x1, y1 = x0 + ux * length_um, y0 + uy * length_um
     if ux:
-        xs, ys = sorted((x0, x1)), (y0 - hw, y0 + hw)
+        xs, ys = sorted((x0, x1)), [y0 - hw, y0 + hw]
     else:
-        xs, ys = (x0 - hw, x0 + hw), sorted((y0, y1))
+        xs, ys = [x0 - hw, x0 + hw], sorted((y0, y1))
     return [
         [_r(xs[0]), _r(ys[0])],
         [_r(xs[1]), _r(ys[0])],
@@ -327,11 +327,11 @@ def _side_view(
         zmin, zmax = _stack_z(name)
         zs += [zmin, zmax]
         widths, _ = _width_profile(polys[name], xs)
-        q = np.round(widths / 0.005) * 0.005
+        w_q = np.round(widths / 0.005) * 0.005  # widths quantised to 5 nm
         start = 0
         for i in range(1, len(xs) + 1):
-            if i == len(xs) or q[i] != q[start]:
-                w = float(q[start])
+            if i == len(xs) or w_q[i] != w_q[start]:
+                w = float(w_q[start])
                 if w > 0.05:
                     n = _slab_neff(wl0, w, ncore, nclad, tm=True)
                     xa = x0 + start / resolution

@@ -127,16 +127,18 @@ def run_jobs(
         futures = client.map(_dask_task, list(jobs), root=root, use_cache=use_cache,
                              pure=False)
         for i, fut in enumerate(futures):
-            results[i] = fut.result()
+            result: FdtdResult = fut.result()
+            results[i] = result
             if on_done:
-                on_done(i, results[i])
+                on_done(i, result)
         return [r for r in results if r is not None]
     n = max(1, min(max_workers or default_workers(), len(jobs) or 1))
     if n == 1:
         for i, j in enumerate(jobs):
-            results[i] = run_job(j, cache=cache, use_cache=use_cache)
+            result = run_job(j, cache=cache, use_cache=use_cache)
+            results[i] = result
             if on_done:
-                on_done(i, results[i])
+                on_done(i, result)
         return [r for r in results if r is not None]
     with ThreadPoolExecutor(max_workers=n) as pool:
         # longest first (grid points x simulated time): the pool then ends with short jobs
@@ -146,9 +148,10 @@ def run_jobs(
                 for i in order}
         for fut in _as_completed(futs):
             i = futs[fut]
-            results[i] = fut.result()
+            result = fut.result()
+            results[i] = result
             if on_done:
-                on_done(i, results[i])
+                on_done(i, result)
     return [r for r in results if r is not None]
 
 

@@ -83,6 +83,8 @@ def validation_rows(
             s = models["bend_euler"](wl=wl, radius_um=v, loss_dB_per_cm=0.0)
             row(sec, "radius_um", v, "o1->o2", _at(res, "o1", "o2"), _m(s, "o1", "o2"))
         elif sec == "ring_coupler":
+            if v is None:
+                raise ValueError("ring_coupler sweep point without a gap")
             t = float(ring_self_coupling(wl=wl, radius_um=RING_RADIUS_UM, gap_um=v, **ring_kw))
             row(sec, "gap_um", v, "o1->o4 (bus through)", _at(res, "o1", "o4"), t**2)
         elif sec == "crossing":
