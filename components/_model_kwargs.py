@@ -7,7 +7,7 @@ cell's defaults.
 
 Example:
     >>> ring_kwargs({"radius": 30.0, "length_x": 0.0, "gap": 0.4, "coupling": "point"}, {})
-    {'radius_um': 30.0, 'gap_um': 0.4}
+    {'radius_um': 30.0, 'bend_radius_um': 30.0, 'gap_um': 0.4}
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def _pulley(settings: Mapping[str, Any], kw: dict[str, Any]) -> dict[str, Any]:
 def ring_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
     """Ring models (all-pass, add-drop, switch): equivalent radius, gaps, pulley wrap."""
     kw: dict[str, Any] = {"radius_um": ring_radius_um(settings, info)}
+    if "radius" in settings:  # the arcs' radius: a racetrack's straights do not radiate
+        kw["bend_radius_um"] = float(settings["radius"])
     if "gap" in settings:
         kw["gap_um"] = float(settings["gap"])
     if settings.get("gap_drop") is not None:
@@ -45,6 +47,7 @@ def ring_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dict[st
 def wdm_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
     """WDM banks: the ring arguments plus the channel grid."""
     kw = ring_kwargs(settings, info)
+    kw.pop("bend_radius_um", None)  # the bank's rings are circles of their own radii
     kw["centre_wl_nm"] = float(settings["centre_wl_nm"])
     kw["spacing_nm"] = float(settings["spacing_nm"])
     kw["channels"] = int(settings["channels"])
@@ -58,6 +61,7 @@ def qubitron_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dic
         "radius_um": ring_radius_um(settings, info),
         "gap_pump_um": gap,
         "gap_stokes_um": gap,
+        "bend_radius_um": float(settings["radius"]),
     }
     return _pulley(settings, kw)
 
@@ -68,8 +72,10 @@ def length_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dict[
 
 
 def bend_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
-    """Bends: angle, effective radius (the cross-section's when not given) and path length."""
+    """Bends: angle, effective radius (the cross-section's when not given), path length and the
+    Euler fraction ``p`` (a cell without one, gdsfactory's ``bend_circular``, is an arc)."""
     kw: dict[str, Any] = {"angle_deg": float(settings.get("angle", 90.0))}
+    kw["p"] = float(settings.get("p", 0.0) or 0.0)
     radius = settings.get("radius") or info.get("radius")
     if radius is not None:
         kw["radius_um"] = float(radius)

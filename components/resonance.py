@@ -2,8 +2,10 @@
 
 A ring of radius R (um) has round-trip length L = 2 pi R and resonates where
 m * wl = n_eff(wl) * L for integer order m; its free spectral range is FSR = wl^2 / (n_g L).
-n_eff and n_g come from the effective-index mode solver
-(``components.models.waveguide_modes``), so material and waveguide dispersion are included.
+n_eff and n_g are the vectorial values of the PDK's mode table
+(``components.models.waveguide_modes``: n_eff 1.5433, n_g 1.907 at 1550 nm, FEM in
+``simulation.modes``; the effective-index method gave 1.568 / 1.894), so material and
+waveguide dispersion are included.
 
 Heater tuning: a round-trip phase of pi moves a resonance by half an FSR; published ring
 heaters need up to 25 mW per pi [ref: Ring heaters, conventional], so the default tuning
@@ -14,7 +16,7 @@ Every function checks its inputs and raises ``ValueError`` naming the parameter 
 Example:
     >>> from components.resonance import ring_fsr_nm, wdm_grid_nm
     >>> round(ring_fsr_nm(radius_um=30.0), 2)
-    6.73
+    6.68
     >>> wdm_grid_nm(centre_nm=1550.0, spacing_nm=0.8, channels=4).tolist()
     [1548.8, 1549.6, 1550.4, 1551.2]
 """
@@ -235,7 +237,7 @@ def heater_tuning_nm_per_mW(
 
     Example:
         >>> round(heater_tuning_nm_per_mW(radius_um=30.0, p_pi_mW=25.0), 4)
-        0.1346
+        0.1336
     """
     p_pi = heater_p_pi_mW(p_pi_mW)
     return ring_fsr_nm(radius_um=radius_um, wl_nm=wl_nm) / 2.0 / p_pi

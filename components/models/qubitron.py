@@ -26,13 +26,15 @@ from components.models.detector import DETECTOR_EFFICIENCY
 from components.models.ring import ring_adddrop
 from components.models.sdict import SDict, reciprocal
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
-from qc_pdk.cross_sections import WG_THICKNESS_UM, WG_WIDTH_UM
+from components.models.waveguide_modes import WG_THICKNESS_UM, WG_WIDTH_UM
 
 __all__ = ["qubitron"]
 
-# design choice (not a published figure): 50 um keeps the bend radiation loss (~1e-5 dB per
-# round trip, extrapolated from [ref: SiN 800x300 nm bend per 90 deg (sim)]) far below the
-# 0.1 dB/cm propagation loss, so the intrinsic Q is propagation-limited (~3e6).
+# design choice (not a published figure): 50 um arcs radiate 0.017 dB per round trip (3D
+# vectorial, 1550 nm, components.models.mode_table; a 40 um ring 0.11 dB: intrinsic Q 7.5e4,
+# drop 0.5 at 0.8 um gaps), and with the cell's 2 x 30 um heater straights the FSR (3.4 nm)
+# still holds the 4 x 0.8 nm WDM grid (FSR > 3.2 nm needs R < 53 um). The cell default
+# (components/qubitron.py) and the chip spec use the same radius.
 DEFAULT_QUBITRON_RADIUS_UM = 50.0
 # design choice (not a published figure): 0.8 um gaps give ~1 % power coupling per bus at
 # R = 50 um with the (unsourced) coupler constants of components.models.ring: high loaded Q.
@@ -55,6 +57,7 @@ def qubitron(
     include_bend_loss: bool = True,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    bend_radius_um: float | None = None,
 ) -> SDict:
     """S-dict of the qubitron: o1 pump_in, o2 pump_through, o3 stokes_in, d1 detector sink.
 
@@ -74,6 +77,8 @@ def qubitron(
         include_bend_loss: include ring bend radiation loss.
         width_um: core width in um.
         thickness_um: core thickness in um.
+        bend_radius_um: radius of the ring's arcs in um (None: ``radius_um``; the cell's
+            racetrack passes its drawn radius, ``radius_um`` being the equivalent circle's).
 
     Returns:
         S-dict (both directions): (o1,o2) pump through, (o2,o3) Stokes-in to pump bus,
@@ -94,6 +99,7 @@ def qubitron(
         heater_p_pi_mW=heater_p_pi_mW, kappa0_per_um=kappa0_per_um, decay_um=decay_um,
         pulley_angle_deg=pulley_angle_deg,
         include_bend_loss=include_bend_loss, width_um=width_um, thickness_um=thickness_um,
+        bend_radius_um=bend_radius_um,
     )
     root = np.sqrt(eta)
     return reciprocal({

@@ -7,8 +7,10 @@ resonance and at o4 off resonance.
 Physics (field amplitudes; Bogaerts et al., Laser Photon. Rev. 6, 47 (2012)):
 
 - round trip: length L = 2 pi R, amplitude a (propagation loss ``loss_dB_per_cm`` [ref: SiN
-  buried channel, 1550 nm] plus four 90-deg bend losses [ref: SiN 800x300 nm bend per 90 deg
-  (sim)]), phase phi = 2 pi n_eff(wl) L / wl + pi P / P_pi (heater; P_pi = 25 mW
+  buried channel, 1550 nm] plus the radiation of the ring's circular arcs of radius
+  ``bend_radius_um`` from the vectorial mode table, ``components.models.mode_table``: 3D,
+  1550 nm; a racetrack's straights radiate nothing), phase
+  phi = 2 pi n_eff(wl) L / wl + pi P / P_pi (heater; P_pi = 25 mW
   [ref: Ring heaters, conventional], heating red-shifts);
 - point coupler (t, i kappa), t = cos(theta), kappa = sin(theta). Coupled-mode theory gives a
   local coupling kappa0 exp(-g/d) between parallel guides (Yariv, IEEE JQE 9, 919 (1973));
@@ -24,8 +26,9 @@ Physics (field amplitudes; Bogaerts et al., Laser Photon. Rev. 6, 47 (2012)):
   (``python -m simulation.fdtd.calibrate``, bus + half ring, 2D effective index) is recorded
   as ``ring_coupler_fdtd`` and applied only when renamed ``ring_coupler`` (it re-tunes rings).
   This is the toolkit's one coupling law: cells, spec checks and models all use it.
-  The ring's bend loss stays on the published circular-bend figures: the ``bend_euler``
-  calibration is a fit to Euler bends, whose tighter middle radiates more than a circle.
+  The ring's arcs are circular, so their loss is the table's alpha(R) over 2 pi R (no Euler
+  profile); at 1550 nm a 30 um ring loses 0.65 dB per round trip to radiation, a 50 um ring
+  0.017 dB.
 
 Example:
     >>> s = ring_allpass(wl=[1.55, 1.551])
@@ -40,7 +43,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from components.models.bend import bend_loss_dB_per_90deg
+from components.models.mode_table import bend_loss_dB
 from components.models.sdict import (
     SDict,
     amplitude_from_dB,
@@ -50,9 +53,14 @@ from components.models.sdict import (
     wavelength_um,
 )
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
-from components.models.waveguide_modes import effective_index, evanescent_decay_um, group_index
+from components.models.waveguide_modes import (
+    WG_THICKNESS_UM,
+    WG_WIDTH_UM,
+    effective_index,
+    evanescent_decay_um,
+    group_index,
+)
 from components.resonance import heater_p_pi_mW as _resolve_p_pi_mW
-from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM, WG_THICKNESS_UM, WG_WIDTH_UM
 
 __all__ = [
     "DEFAULT_KAPPA0_PER_UM",
@@ -68,10 +76,11 @@ __all__ = [
     "ring_self_coupling",
 ]
 
-# design choice (not a published figure): PDK routing radius, 30 um, where the bend loss is
-# 0.0012 dB / 90 deg [ref: SiN 800x300 nm bend per 90 deg (sim)] and the FSR (~6.7 nm) fits a
-# 4 x 0.8 nm WDM grid.
-DEFAULT_RING_RADIUS_UM = WG_ROUTING_RADIUS_UM
+# design choice (not a published figure): 50 um. Radiation (3D vectorial, 1550 nm) is 0.017 dB
+# per round trip, below the 0.1 dB/cm propagation loss over the ring (0.003 dB) times 6, so
+# intrinsic Q ~ 6e5 (a 30 um ring radiates 0.65 dB: Q ~ 2e4, drop 0.06 at a 0.3 um gap); and
+# the FSR (4.0 nm) still holds a 4 x 0.8 nm WDM grid (FSR > 3.2 nm needs R < 62 um).
+DEFAULT_RING_RADIUS_UM = 50.0
 # design choice (not a published figure): 0.5 um ring-bus gap, 2x the WG.S.1 space rule
 # (0.25 um); gives ~2 % power coupling at R = 30 um with the coupler constants below.
 DEFAULT_RING_GAP_UM = 0.5
@@ -195,14 +204,23 @@ def ring_round_trip_amplitude(
     radius_um: float = DEFAULT_RING_RADIUS_UM,
     loss_dB_per_cm: float = DEFAULT_LOSS_DB_PER_CM,
     include_bend_loss: bool = True,
+    bend_radius_um: float | None = None,
+    wl_um: float = 1.55,
+    width_um: float = WG_WIDTH_UM,
+    thickness_um: float = WG_THICKNESS_UM,
 ) -> float:
-    """Round-trip field amplitude a of a ring: propagation loss plus four 90-deg bend losses.
+    """Round-trip field amplitude a of a ring: propagation loss plus its arcs' radiation.
 
     Args:
-        radius_um: ring radius in um (> 0).
+        radius_um: radius in um of the circle with the ring's round trip (L = 2 pi R).
         loss_dB_per_cm: propagation loss in dB/cm (default 0.1 [ref: SiN buried channel, 1550 nm]).
-        include_bend_loss: add 4 x ``bend_loss_dB_per_90deg(radius_um)``
-            [ref: SiN 800x300 nm bend per 90 deg (sim)].
+        include_bend_loss: add the radiation of a full circle of radius ``bend_radius_um``
+            (vectorial mode table, ``components.models.mode_table``).
+        bend_radius_um: radius of the ring's circular arcs in um (None: ``radius_um``, a
+            circular ring; a racetrack's is smaller than its equivalent circle's).
+        wl_um: wavelength in um of the radiation loss.
+        width_um: core width in um.
+        thickness_um: core thickness in um.
 
     Returns:
         a (dimensionless, 0 < a <= 1).
@@ -210,12 +228,21 @@ def ring_round_trip_amplitude(
     Example:
         >>> ring_round_trip_amplitude(radius_um=30.0, loss_dB_per_cm=0.0, include_bend_loss=False)
         1.0
+        >>> a = ring_round_trip_amplitude(radius_um=30.0, loss_dB_per_cm=0.0)
+        >>> round(-20 * math.log10(a), 2)
+        0.65
     """
     r = check_positive("radius_um", radius_um, "um")
     loss = check_nonnegative("loss_dB_per_cm", loss_dB_per_cm, "dB/cm")
     loss_dB = loss * 2.0 * math.pi * r * 1e-4
     if include_bend_loss:
-        loss_dB += 4.0 * bend_loss_dB_per_90deg(radius_um=r)
+        rb = r if bend_radius_um is None else check_positive("bend_radius_um", bend_radius_um, "um")
+        if rb > r * (1 + 1e-9):
+            raise ValueError(f"bend_radius_um={rb} exceeds the equivalent radius_um={r}")
+        loss_dB += bend_loss_dB(
+            radius_um=rb, angle_deg=360.0, p=0.0, wl_um=wl_um, width_um=width_um,
+            thickness_um=thickness_um,
+        )
     return float(amplitude_from_dB(loss_dB))
 
 
@@ -229,6 +256,7 @@ def ring_loaded_q(
     include_bend_loss: bool = True,
     kappa0_per_um: float | None = None,
     decay_um: float | None = None,
+    bend_radius_um: float | None = None,
 ) -> float:
     """Loaded Q of an add-drop ring (or all-pass, with ``gap_drop_um=inf``).
 
@@ -246,6 +274,7 @@ def ring_loaded_q(
         include_bend_loss: add the bend radiation loss to the round trip.
         kappa0_per_um: coupling-law constant (None: the default estimate).
         decay_um: coupling-law decay length in um (None: the mode's evanescent decay).
+        bend_radius_um: radius of the ring's arcs in um (None: ``radius_um``).
 
     Returns:
         the loaded quality factor (dimensionless).
@@ -266,7 +295,8 @@ def ring_loaded_q(
     drop = gap_um if gap_drop_um is None else gap_drop_um
     t2 = 1.0 if math.isinf(drop) else t_of(drop)
     a = ring_round_trip_amplitude(
-        radius_um=r, loss_dB_per_cm=loss_dB_per_cm, include_bend_loss=include_bend_loss
+        radius_um=r, loss_dB_per_cm=loss_dB_per_cm, include_bend_loss=include_bend_loss,
+        bend_radius_um=bend_radius_um, wl_um=wl_um,
     )
     x = t1 * t2 * a
     ng = float(group_index(wl_um))
@@ -283,6 +313,7 @@ def ring_round_trip(
     include_bend_loss: bool = True,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    bend_radius_um: float | None = None,
 ) -> tuple[float, np.ndarray]:
     """Round-trip amplitude a and phase phi (rad) of a ring.
 
@@ -298,18 +329,22 @@ def ring_round_trip(
         include_bend_loss: include the bend radiation loss in ``a``.
         width_um: core width in um.
         thickness_um: core thickness in um.
+        bend_radius_um: radius of the ring's arcs in um (None: ``radius_um``); the radiation
+            loss is taken at the mean of ``wl``.
 
     Returns:
         ``(a, phi)``: float, float array of shape ``np.shape(wl)``.
 
     Example:
-        >>> a, phi = ring_round_trip(wl=1.55, radius_um=30.0)
+        >>> a, phi = ring_round_trip(wl=1.55, radius_um=50.0)
         >>> round(a, 4), phi.shape
-        (0.9992, ())
+        (0.9977, ())
     """
     wl_arr = wavelength_um(wl)
     a = ring_round_trip_amplitude(
-        radius_um=radius_um, loss_dB_per_cm=loss_dB_per_cm, include_bend_loss=include_bend_loss
+        radius_um=radius_um, loss_dB_per_cm=loss_dB_per_cm, include_bend_loss=include_bend_loss,
+        bend_radius_um=bend_radius_um, wl_um=float(np.mean(wl_arr)), width_um=width_um,
+        thickness_um=thickness_um,
     )
     p = check_nonnegative("heater_power_mW", heater_power_mW, "mW")
     neff = effective_index(wl_arr, width_um=width_um, thickness_um=thickness_um)
@@ -371,12 +406,13 @@ def ring_allpass(
     include_bend_loss: bool = True,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    bend_radius_um: float | None = None,
 ) -> SDict:
     """S-dict of an all-pass ring: o1 (in) <-> o2 (through).
 
     Args:
         wl: wavelength(s) in um.
-        radius_um: ring radius in um (default 30, design choice).
+        radius_um: ring radius in um (default 50, design choice).
         gap_um: ring-bus gap in um (default 0.5, design choice).
         loss_dB_per_cm: propagation loss in dB/cm (default 0.1 [ref: SiN buried channel, 1550 nm]).
         heater_power_mW: heater power in mW (red-shifts the resonances).
@@ -388,6 +424,7 @@ def ring_allpass(
         include_bend_loss: include bend radiation loss in the round trip.
         width_um: core width in um.
         thickness_um: core thickness in um.
+        bend_radius_um: radius of the ring's arcs in um (None: ``radius_um``).
 
     Returns:
         ``{("o1","o2"), ("o2","o1")}`` -> complex arrays of shape ``np.shape(wl)``.
@@ -401,6 +438,7 @@ def ring_allpass(
         wl=wl, radius_um=radius_um, loss_dB_per_cm=loss_dB_per_cm,
         heater_power_mW=heater_power_mW, heater_p_pi_mW=heater_p_pi_mW,
         include_bend_loss=include_bend_loss, width_um=width_um, thickness_um=thickness_um,
+        bend_radius_um=bend_radius_um,
     )
     t = ring_self_coupling(
         wl=wl, radius_um=radius_um, gap_um=gap_um, kappa0_per_um=kappa0_per_um,
@@ -427,6 +465,7 @@ def ring_adddrop(
     include_bend_loss: bool = True,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    bend_radius_um: float | None = None,
 ) -> SDict:
     """S-dict of an add-drop ring: o1 in, o2 through, o3 add, o4 drop.
 
@@ -435,7 +474,7 @@ def ring_adddrop(
 
     Args:
         wl: wavelength(s) in um.
-        radius_um: ring radius in um (default 30, design choice).
+        radius_um: ring radius in um (default 50, design choice).
         gap_um: gap of both couplers in um (default 0.5, design choice).
         gap_top_um: gap of the o3/o4 (drop-bus) coupler in um, overrides ``gap_um``.
         gap_bottom_um: gap of the o1/o2 (input-bus) coupler in um, overrides ``gap_um``.
@@ -448,6 +487,7 @@ def ring_adddrop(
         include_bend_loss: include bend radiation loss in the round trip.
         width_um: core width in um.
         thickness_um: core thickness in um.
+        bend_radius_um: radius of the ring's arcs in um (None: ``radius_um``).
 
     Returns:
         S-dict of complex arrays of shape ``np.shape(wl)``.
@@ -462,6 +502,7 @@ def ring_adddrop(
         wl=wl, radius_um=radius_um, loss_dB_per_cm=loss_dB_per_cm,
         heater_power_mW=heater_power_mW, heater_p_pi_mW=heater_p_pi_mW,
         include_bend_loss=include_bend_loss, width_um=width_um, thickness_um=thickness_um,
+        bend_radius_um=bend_radius_um,
     )
 
     def t_of(gap: float) -> np.ndarray:

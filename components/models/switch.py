@@ -22,10 +22,9 @@ from numpy.typing import ArrayLike
 from components.models.ring import DEFAULT_RING_GAP_UM, DEFAULT_RING_RADIUS_UM, ring_adddrop
 from components.models.sdict import SDict, wavelength_um
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
-from components.models.waveguide_modes import effective_index
+from components.models.waveguide_modes import WG_THICKNESS_UM, WG_WIDTH_UM, effective_index
 from components.resonance import heater_p_pi_mW as _resolve_p_pi_mW
 from components.resonance import heater_tuning_nm_per_mW
-from qc_pdk.cross_sections import WG_THICKNESS_UM, WG_WIDTH_UM
 
 __all__ = ["heater_tuning_nm_per_mW", "ring_switch", "switch_state_powers"]
 
@@ -46,6 +45,7 @@ def ring_switch(
     include_bend_loss: bool = True,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    bend_radius_um: float | None = None,
 ) -> SDict:
     """S-dict of the ring switch (an add-drop ring with a heater): o1 in, o2 through, o3 add,
     o4 drop. Parameters and units as :func:`components.models.ring.ring_adddrop`.
@@ -67,7 +67,7 @@ def ring_switch(
         heater_power_mW=heater_power_mW, heater_p_pi_mW=heater_p_pi_mW,
         kappa0_per_um=kappa0_per_um, decay_um=decay_um, pulley_angle_deg=pulley_angle_deg,
         include_bend_loss=include_bend_loss,
-        width_um=width_um, thickness_um=thickness_um,
+        width_um=width_um, thickness_um=thickness_um, bend_radius_um=bend_radius_um,
     )
 
 

@@ -1,6 +1,6 @@
 """Compact models of the SiN strip waveguide: ``straight`` and ``taper`` (ports o1, o2).
 
-Phase exp(i 2 pi n_eff(wl) L / wl) with n_eff from the effective-index solver
+Phase exp(i 2 pi n_eff(wl) L / wl) with the vectorial n_eff of the mode table
 (``components.models.waveguide_modes``); propagation loss 0.1 dB/cm
 [ref: SiN buried channel, 1550 nm]. Wavelengths in um (sax convention).
 
@@ -24,8 +24,7 @@ from components.models.sdict import (
     reciprocal,
     wavelength_um,
 )
-from components.models.waveguide_modes import effective_index
-from qc_pdk.cross_sections import WG_THICKNESS_UM, WG_WIDTH_UM
+from components.models.waveguide_modes import WG_THICKNESS_UM, WG_WIDTH_UM, effective_index
 
 __all__ = [
     "DEFAULT_LOSS_DB_PER_CM",

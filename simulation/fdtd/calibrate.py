@@ -202,7 +202,9 @@ def summarise(
     ring["note"] = ("fit of the ring model's coupler constants; NOT applied (the ring models "
                     "read section ring_coupler): ~3.5x the estimated kappa0, which would "
                     "re-tune every ring/WDM design; rename to ring_coupler to apply")
-    return {"bend_euler": bend, "ring_coupler_fdtd": ring, "crossing": crossing,
+    bend["note"] = ("2D effective-index FDTD; recorded as validation, NOT applied: the bend "
+                    "models use the 3D vectorial mode table (components.models.mode_table)")
+    return {"bend_euler_fdtd_2d": bend, "ring_coupler_fdtd": ring, "crossing": crossing,
             "interlayer_coupler": inter}
 
 

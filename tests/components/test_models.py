@@ -94,13 +94,16 @@ def published_defaults(tmp_path, monkeypatch):
 def test_bend_loss_interpolates_reference_and_decreases_with_radius(published_defaults) -> None:
     from components.models.bend import bend_loss_dB_per_90deg
 
-    for r, loss in zip((15, 20, 25, 30), (0.076, 0.021, 0.0055, 0.0012), strict=True):
-        assert bend_loss_dB_per_90deg(radius_um=r) == pytest.approx(loss)
-    radii = np.linspace(10, 60, 26)
+    # circular bends, 3D vectorial at 1550 nm vs the independent check (within 5 %)
+    for r, loss in zip((20, 30, 40, 50), (0.85, 0.16, 0.028, 0.0044), strict=True):
+        assert bend_loss_dB_per_90deg(radius_um=r, p=0.0) == pytest.approx(loss, rel=0.05)
+    assert bend_loss_dB_per_90deg(radius_um=30.0) == pytest.approx(0.47, rel=0.03)  # Euler
+    radii = np.linspace(10, 120, 45)
     losses = [bend_loss_dB_per_90deg(radius_um=r) for r in radii]
     assert np.all(np.diff(losses) < 0)
-    s180 = MODELS["bend_euler"](radius_um=20.0, angle_deg=180.0, loss_dB_per_cm=0.0)
-    assert -20 * np.log10(abs(s180[("o1", "o2")])) == pytest.approx(0.042)
+    s90 = MODELS["bend_euler"](radius_um=30.0, loss_dB_per_cm=0.0, p=0.0)
+    s180 = MODELS["bend_euler"](radius_um=30.0, angle_deg=180.0, loss_dB_per_cm=0.0, p=0.0)
+    assert abs(s180[("o1", "o2")]) == pytest.approx(abs(s90[("o1", "o2")]) ** 2)
 
 
 def test_crossing_figures(published_defaults) -> None:
@@ -156,9 +159,9 @@ def test_adddrop_power_budget_and_lossless_conservation() -> None:
 
 
 def test_adddrop_port_routing() -> None:
-    res_nm = ring_resonances_nm(radius_um=30.0, wl_min_nm=1546.0, wl_max_nm=1553.0)[0]
-    on = MODELS["ring_adddrop"](wl=res_nm * 1e-3)
-    off = MODELS["ring_adddrop"](wl=(res_nm + 3.3) * 1e-3)
+    res_nm = ring_resonances_nm(radius_um=50.0, wl_min_nm=1546.0, wl_max_nm=1553.0)[0]
+    on = MODELS["ring_adddrop"](wl=res_nm * 1e-3, radius_um=50.0, gap_um=0.3)
+    off = MODELS["ring_adddrop"](wl=(res_nm + 2.0) * 1e-3, radius_um=50.0, gap_um=0.3)
     assert abs(on[("o1", "o4")]) ** 2 > 0.9  # input -> drop on resonance
     assert abs(on[("o3", "o2")]) ** 2 > 0.9  # add -> through on resonance
     assert abs(off[("o1", "o2")]) ** 2 > 0.99  # input -> through off resonance

@@ -128,8 +128,8 @@ def test_heater_tuning_is_half_fsr_per_p_pi() -> None:
 def test_heater_detuning_sign_and_magnitude() -> None:
     """Heating red-shifts the drop peak by tuning_nm_per_mW * P (within 2 %)."""
     power_mW = 5.0
-    expected_nm = heater_tuning_nm_per_mW(radius_um=30.0, p_pi_mW=25.0) * power_mW
-    res0 = ring_resonances_nm(radius_um=30.0, wl_min_nm=1546.0, wl_max_nm=1553.0)[0]
+    expected_nm = heater_tuning_nm_per_mW(radius_um=50.0, p_pi_mW=25.0) * power_mW
+    res0 = ring_resonances_nm(radius_um=50.0, wl_min_nm=1546.0, wl_max_nm=1553.0)[0]
     wl = (res0 + np.linspace(-0.2, 1.2, 14001)) * 1e-3
     drop = [
         np.abs(ring_adddrop(wl=wl, heater_power_mW=p, heater_p_pi_mW=25.0)[("o1", "o4")]) ** 2
