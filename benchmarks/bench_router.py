@@ -1,15 +1,20 @@
 """Benchmark: the QuantaCore router against gdsfactory's own routers on the same problems.
 
 Problems: a row of N qubitrons to a permuted row of N ring switches (single layer: the fewest
-crossings is the number of inversions of the permutation), random pairs among obstacles, and
-all-to-all among 12 nodes. Peers: ``route_astar`` net by net (ignoring / avoiding earlier
-routes), ``route_single`` net by net and ``route_bundle`` for the row problem.
+crossings is the number of inversions of the permutation) at 45, 25 and 20 um of channel per
+net; facing rows at a 50 um pitch (8 nets with targets shifted 30 um, 48 nets half shuffled);
+random pairs among obstacles (16, 64, 96); all-to-all among 12 nodes; nets across a
+40 x 25 mm die (``--die``). Peers: ``route_single`` and ``route_astar`` net by net
+(ignoring / avoiding earlier routes) and ``route_bundle`` for the row problems.
 
-Per router: nets routed, crossings (QuantaCore: crossing cells; peers: pairs of nets whose
-waveguides overlap are what they produce instead), overlapping pairs, total / max insertion
-loss (dB, from the compact-model figures), DRC violations, wall time.
+Every router's result is measured the same way, from its GDS with KLayout: the instances
+each router added (found by content, before / after, never by position in the instance list)
+give overlap sites (waveguide covered twice outside a crossing cell's own polygon), length
+(waveguide area / width), bends (bend cells) and crossings (crossing cells), priced with the
+same calibrated compact-model figures (``RouteCosts.from_models``); DRC runs on the whole
+GDS. Peak memory is the process's (``ru_maxrss``, each router in its own process).
 
-Run: ``python benchmarks/bench_router.py [--sizes 16,64,256] [--astar-cap-s 180]``.
+Run: ``python benchmarks/bench_router.py [--sizes 16,64] [--astar-cap-s 180] [--die]``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,12 +31,13 @@ from pathlib import Path
 import gdsfactory as gf
 import klayout.db as kdb
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the problems live in tests/
+
 from components import CELLS
-from components.models.bend import bend_loss_dB_per_90deg
-from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
 from qc_pdk.drc import run_drc
 from quantacore import activate
 from routing.channel import count_inversions
+from routing.costs import RouteCosts
 from routing.router import Connection, route_nets
 
 PITCH_UM = 240.0
@@ -38,13 +45,14 @@ ROW_Y_UM = 45.0
 CHANNEL_UM_PER_NET = 45.0  # the planner needs ~15-40 um of tracks per net (crossing pitch, doglegs)
 
 
-def row_to_bank(n: int, seed: int = 1) -> tuple[gf.Component, list[Connection], int]:
+def row_to_bank(n: int, seed: int = 1, channel_um_per_net: float = CHANNEL_UM_PER_NET
+                ) -> tuple[gf.Component, list[Connection], int]:
     """N qubitrons (pump port north) to a permuted row of N ring switches (port south)."""
     perm = list(range(n))
     random.Random(seed).shuffle(perm)
     c = gf.Component()  # unnamed: each build gets a unique cell name
     q, sw = CELLS["qubitron"](cross_section="strip_wg1"), CELLS["ring_switch"]()
-    height = ROW_Y_UM + 300 + CHANNEL_UM_PER_NET * n
+    height = ROW_Y_UM + 300 + channel_um_per_net * n
     for i in range(n):
         r = c.add_ref(q, name=f"q{i}")
         r.drotate(-90)
@@ -55,29 +63,6 @@ def row_to_bank(n: int, seed: int = 1) -> tuple[gf.Component, list[Connection], 
     conns = [Connection(f"q{i},o1", f"s{perm[i]},o1", name=f"n{i}", bundle="bank")
              for i in range(n)]
     return c, conns, count_inversions(list(enumerate(perm)))
-
-
-def _pin_cell() -> gf.Component:
-    return CELLS["straight"](length=10.0)
-
-
-def random_pairs(n: int, seed: int = 2) -> tuple[gf.Component, list[Connection], None]:
-    """N nets between pins scattered on a lattice, with ring-switch obstacles in between."""
-    rng = random.Random(seed)
-    c = gf.Component()  # unnamed: each build gets a unique cell name
-    side = int(math.ceil(math.sqrt(2 * n))) + 1
-    cells = [(i, j) for i in range(side) for j in range(side)]
-    rng.shuffle(cells)
-    pin = _pin_cell()
-    for k, (i, j) in enumerate(cells[: 2 * n]):
-        r = c.add_ref(pin, name=f"p{k}")
-        r.drotate(rng.choice([0, 90, 180, 270]))
-        r.dmove((i * 300.0, j * 300.0))
-    for k, (i, j) in enumerate(cells[2 * n : 2 * n + n // 2]):
-        o = c.add_ref(CELLS["ring_switch"](), name=f"ob{k}")
-        o.dmove((i * 300.0 - 50, j * 300.0 - 80))
-    conns = [Connection(f"p{2 * k},o2", f"p{2 * k + 1},o2", name=f"n{k}") for k in range(n)]
-    return c, conns, None
 
 
 A2A_PORT_PITCH_UM = 45.0  # a 30 um bend clears a neighbour's crossing (R + crossing arm)
@@ -125,173 +110,233 @@ def all_to_all(nodes: int = 12) -> tuple[gf.Component, list[Connection], None]:
 
 
 # ----------------------------------------------------------------------------- metrics
-def _net_regions(c: gf.Component, before: set[str]) -> list[kdb.Region]:
-    """WG1 region of each route instance group added after ``before`` (one group per net)."""
-    layer = c.kcl.layer(1, 0)
-    regions = []
-    for inst in c.insts:
-        if inst.name in before or inst.name.startswith("xing_"):
-            continue
-        r = kdb.Region(inst.cell.begin_shapes_rec(layer)).transformed(inst.trans)
-        regions.append((inst, r))
-    return regions
+Key = tuple[str, str]
 
 
-def overlapping_pairs(per_net: list[kdb.Region]) -> int:
-    """Pairs of nets whose waveguides touch (box-prefiltered, then polygon AND)."""
-    boxes = [r.bbox() for r in per_net]
-    order = sorted(range(len(per_net)), key=lambda i: boxes[i].left)
-    count = 0
-    for a_i, a in enumerate(order):
-        for b in order[a_i + 1 :]:
-            if boxes[b].left > boxes[a].right:
-                break
-            if boxes[a].overlaps(boxes[b]) and not (per_net[a] & per_net[b]).is_empty():
-                count += 1
-    return count
+def _keys(c: gf.Component) -> set[Key]:
+    """Instances by content (cell name, transformation): what a router added is the
+    difference of two such sets, whatever order the instance list has."""
+    return {(i.cell.name, str(i.dcplx_trans)) for i in c.insts}
 
 
-def drc_count(c: gf.Component) -> int:
+def measure(c: gf.Component, groups: list[set[Key]], layer: tuple[int, int] = (1, 0)) -> dict:
+    """Overlap sites, per-group insertion loss and DRC of the routes ``groups`` (one set of
+    instance keys per net, or one for a whole bundle), read back from the written GDS."""
+    costs = RouteCosts.from_models(radius_um=30.0)  # the PDK's calibrated figures, for all
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "bench.gds"
         c.write_gds(path)
-        # route_bundle draws collision markers on a foreign layer: check the rest
-        return run_drc(path, allow_unknown_layers=True).total_violations
+        lay = kdb.Layout()
+        lay.read(str(path))
+        top = lay.top_cells()[0]
+        li = lay.find_layer(*layer)
+        width = 0.8
+        cache: dict[int, kdb.Region] = {}
+        by_key: dict[Key, list[kdb.Instance]] = {}
+        for inst in top.each_inst():
+            key = (lay.cell(inst.cell_index).name, str(inst.dcplx_trans))
+            by_key.setdefault(key, []).append(inst)
+        raw = kdb.Region()
+        losses = []
+        xings = 0
+        for g in groups:
+            area_um2, bends, nx = 0.0, 0.0, 0
+            for key in g:
+                for inst in by_key.get(key, []):
+                    ci = inst.cell_index
+                    if ci not in cache:
+                        cache[ci] = kdb.Region(lay.cell(ci).begin_shapes_rec(li)).merged()
+                    reg = cache[ci].transformed(inst.cplx_trans)
+                    raw += reg
+                    name = key[0]
+                    if name.startswith("crossing"):
+                        nx += 1
+                        continue
+                    area_um2 += reg.area() * lay.dbu**2
+                    if name.startswith(("bend_euler", "bend_circular")):
+                        bends += 1
+                    elif name.startswith("bend_s"):
+                        bends += 1.2  # ~110 deg of turning at the same tightest radius
+            xings += nx
+            losses.append(area_um2 / width * costs.loss_dB_per_um + bends * costs.bend_loss_dB
+                          + nx * costs.crossing_loss_dB)
+        sliver = 5
+        overlaps = raw.merged(False, 2).sized(-sliver).sized(sliver).count()
+        drc = run_drc(path, allow_unknown_layers=True).total_violations
+    return dict(overlaps=overlaps, total=sum(losses), max=max(losses, default=0.0), drc=drc,
+                xings=xings)
 
 
-def _route_loss(length_um: float, bends: int) -> float:
-    return length_um * DEFAULT_LOSS_DB_PER_CM * 1e-4 + bends * bend_loss_dB_per_90deg(
-        radius_um=30.0
-    )
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_peer(
-    name: str, build: Callable, conns: list[Connection], how: str, cap_s: float
-) -> dict:
-    c, conns, _ = build()
-    before = {i.name for i in c.insts}
+def run_peer(name: str, build: Callable, how: str, cap_s: float) -> dict:
+    c, conns = build()[:2]
     t0 = time.perf_counter()
-    routed, losses, per_net = 0, [], []
+    routed, groups = 0, []
     note = ""
-    layer = c.kcl.layer(1, 0)
     for k, cn in enumerate(conns):
         if time.perf_counter() - t0 > cap_s:
             note = f"stopped after {k} nets at the {cap_s:.0f} s cap"
             break
         pa = c.insts[cn.source.split(",")[0]].ports[cn.source.split(",")[1]]
         pb = c.insts[cn.target.split(",")[0]].ports[cn.target.split(",")[1]]
-        n0 = len(list(c.insts))
+        before = _keys(c)
         try:
             if how == "single":
-                r = gf.routing.route_single(c, pa, pb, cross_section="strip", auto_taper=False)
-                length, bends = r.length * c.kcl.dbu, r.n_bend90
+                gf.routing.route_single(c, pa, pb, cross_section="strip", auto_taper=False)
             else:
                 avoid = [(1, 0)] if how == "astar_avoid" else None
-                r = gf.routing.route_astar(c, pa, pb, cross_section="strip", bend="bend_euler",
-                                           resolution=5, distance=3, avoid_layers=avoid)
-                length, bends = r.length * c.kcl.dbu, r.n_bend90
+                gf.routing.route_astar(c, pa, pb, cross_section="strip", bend="bend_euler",
+                                       resolution=5, distance=3, avoid_layers=avoid)
         except Exception:
             continue
         routed += 1
-        losses.append(_route_loss(length, bends))
-        reg = kdb.Region()
-        for inst in list(c.insts)[n0:]:
-            reg += kdb.Region(inst.cell.begin_shapes_rec(layer)).transformed(inst.trans)
-        per_net.append(reg)
+        groups.append(_keys(c) - before)
     wall = time.perf_counter() - t0
-    del before
-    return dict(router=name, routed=routed, nets=len(conns), crossings=0,
-                overlaps=overlapping_pairs(per_net), total=sum(losses),
-                max=max(losses, default=0.0), drc=drc_count(c), time=wall, note=note)
+    m = measure(c, groups)
+    return dict(router=name, routed=routed, nets=len(conns), crossings=m["xings"],
+                overlaps=m["overlaps"], total=m["total"], max=m["max"], drc=m["drc"],
+                time=wall, note=note, mem=_peak_mb())
 
 
 def run_bundle(build: Callable) -> dict:
-    c, conns, _ = build()
-    p1 = [c.insts[x.source.split(",")[0]].ports["o1"] for x in conns]
-    p2 = [c.insts[x.target.split(",")[0]].ports["o1"] for x in conns]
+    c, conns = build()[:2]
+    p1 = [c.insts[x.source.split(",")[0]].ports[x.source.split(",")[1]] for x in conns]
+    p2 = [c.insts[x.target.split(",")[0]].ports[x.target.split(",")[1]] for x in conns]
+    before = _keys(c)
     t0 = time.perf_counter()
-    n0 = len(list(c.insts))
-    note = ""
+    note = "IL max over the whole bundle (no per-net instances)"
+    routed = len(conns)
     try:
-        routes = gf.routing.route_bundle(c, p1, p2, cross_section="strip", auto_taper=False,
-                                         on_collision=None)
-        losses = [_route_loss(r.length * c.kcl.dbu, r.n_bend90) for r in routes]
+        gf.routing.route_bundle(c, p1, p2, cross_section="strip", auto_taper=False,
+                                on_collision=None)
     except Exception as e:  # route_bundle refuses permuted orders it cannot draw
-        routes, losses, note = [], [], f"failed: {str(e).splitlines()[0][:60]}"
+        routed, note = 0, f"failed: {str(e).splitlines()[0][:60]}"
     wall = time.perf_counter() - t0
-    layer = c.kcl.layer(1, 0)
-    per_net = []
-    for inst in list(c.insts)[n0:]:
-        per_net.append(kdb.Region(inst.cell.begin_shapes_rec(layer)).transformed(inst.trans))
-    return dict(router="gf route_bundle", routed=len(routes), nets=len(conns), crossings=0,
-                overlaps=overlapping_pairs(per_net) if routes else 0, total=sum(losses),
-                max=max(losses, default=0.0), drc=drc_count(c) if routes else -1, time=wall,
-                note=note)
+    m = measure(c, [_keys(c) - before])
+    return dict(router="gf route_bundle", routed=routed, nets=len(conns), crossings=m["xings"],
+                overlaps=m["overlaps"], total=m["total"], max=m["max"],
+                drc=m["drc"] if routed else -1, time=wall, note=note, mem=_peak_mb())
 
 
 def run_ours(build: Callable) -> dict:
-    c, conns, bound = build()
+    from routing.router import ROUTE_PROPERTY
+
+    c, conns = build()[:2]
+    before = _keys(c)
     t0 = time.perf_counter()
-    res = route_nets(c, conns, crossing_lower_bound=bound)
+    res = route_nets(c, conns)
     wall = time.perf_counter() - t0
     rep = res.report
-    return dict(router="QuantaCore", routed=rep.routed, nets=len(conns),
-                crossings=rep.total_crossings, overlaps=0, total=rep.total_insertion_loss_dB,
-                max=rep.max_insertion_loss_dB, drc=drc_count(c), time=wall,
-                note=f"inversion bound {bound}" if bound is not None else "", bound=bound)
+    groups: dict[str, set[Key]] = {}
+    for inst in c.insts:
+        net = inst.instance.property(ROUTE_PROPERTY)
+        key = (inst.cell.name, str(inst.dcplx_trans))
+        if net is not None and key not in before:
+            # a crossing belongs to two nets: count it with the first only
+            groups.setdefault(str(net).split("+")[0], set()).add(key)
+    m = measure(c, list(groups.values()))
+    note = (f"bound {rep.crossing_lower_bound}" if rep.crossing_lower_bound is not None
+            else "")
+    if not rep.check.clean:
+        note += f" self-check removed {len(rep.check.failed)}"
+    return dict(router="QuantaCore", routed=rep.routed, nets=len(conns), crossings=m["xings"],
+                overlaps=m["overlaps"], total=m["total"], max=m["max"], drc=m["drc"],
+                time=wall, note=note.strip(), mem=_peak_mb())
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="16,64,256")
-    ap.add_argument("--astar-cap-s", type=float, default=180.0)
-    ap.add_argument("--skip-peers-above", type=int, default=66)
-    ap.add_argument("--rows-only", action="store_true", help="only the row-to-bank problems")
-    ap.add_argument("--only", default="", help="only problems whose name contains this")
-    args = ap.parse_args()
+def problems(sizes: list[int], die: bool) -> list[tuple[str, Callable, bool]]:
+    from tests.routing.problems import die_crossing, facing_rows, half_shuffled, random_pairs
+
+    out: list[tuple[str, Callable, bool]] = []
+    for n in sizes:
+        out.append((f"row_to_bank N={n}", lambda n=n: row_to_bank(n), True))
+    for per in (25.0, 20.0):
+        out.append((f"row_to_bank 64 @{per:g}um",
+                    lambda per=per: row_to_bank(64, channel_um_per_net=per), True))
+    out.append(("rows 8 shifted 30um", lambda: facing_rows(
+        8, pitch_um=50, channel_um=600, shift_um=30, perm=half_shuffled(8, 1)), True))
+    out.append(("rows 48 half-shuffled", lambda: facing_rows(
+        48, pitch_um=50, channel_um=30 * 48 + 300, perm=half_shuffled(48, 1)), True))
+    for n in (16, 64, 96):
+        out.append((f"random_pairs {n}", lambda n=n: random_pairs(n), False))
+    out.append(("all_to_all 12", all_to_all, False))
+    if die:
+        out.append(("die 40x25mm 1 net", lambda: die_crossing(1), False))
+        out.append(("die 40x25mm 1000 nets", lambda: die_crossing(1000), False))
+    return out
+
+
+def _row(pname: str, r: dict, ours: dict | None) -> str:
+    ratio = ""
+    if ours is not None and r is not ours and ours["time"] > 0:
+        ratio = f"time / QuantaCore's = {r['time'] / ours['time']:.1f}x"
+    return (f"{pname:<22} {r['router']:<20} {r['routed']:>4}/{r['nets']:<4} "
+            f"{r['crossings']:>6} {r['overlaps']:>7} {r['total']:>9.3f} {r['max']:>9.4f} "
+            f"{r['drc']:>5} {r['time']:>8.2f} {r['mem']:>7.0f}  {r['note']} {ratio}".rstrip())
+
+
+def _child(pname: str, how: str, cap_s: float, sizes: list[int], die: bool) -> dict:
+    """One router on one problem, in this (fresh) process."""
     activate()
     from loguru import logger  # gdsfactory's routers log every failed net at ERROR
 
     logger.remove()
-    t0 = time.perf_counter()
-    run_ours(lambda: row_to_bank(2))  # channel planner
-    run_ours(lambda: random_pairs(2))  # compiles the search (numba; cached on disk after)
-    print(f"QuantaCore warm-up (search compiled or loaded from cache): "
-          f"{time.perf_counter() - t0:.1f} s")
-    problems: list[tuple[str, Callable, bool]] = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        problems.append((f"row_to_bank N={n}", lambda n=n: row_to_bank(n), True))
-    for n in () if args.rows_only else (16, 64):
-        problems.append((f"random_pairs {n}", lambda n=n: random_pairs(n), False))
-    if not args.rows_only:
-        problems.append(("all_to_all 12", all_to_all, False))
-    head = (f"{'problem':<20} {'router':<22} {'routed':>9} {'cross':>6} {'overlap':>7} "
-            f"{'IL tot dB':>9} {'IL max dB':>9} {'DRC':>5} {'time s':>8}  note")
+    build = {p: b for p, b, _ in problems(sizes, die)}[pname]
+    if how == "ours":
+        return run_ours(build)
+    if how == "bundle":
+        return run_bundle(build)
+    names = {"single": "gf route_single", "astar": "gf route_astar",
+             "astar_avoid": "gf route_astar avoid"}
+    return run_peer(names[how], build, how, cap_s)
+
+
+def _in_process(*args: object) -> dict:
+    """Run ``_child`` in its own process (peak memory and crashes stay per run)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        try:
+            return pool.apply(_child, args)
+        except Exception as e:  # noqa: BLE001 - a router crashing is a result
+            return dict(router=str(args[1]), routed=0, nets=0, crossings=0, overlaps=0,
+                        total=0.0, max=0.0, drc=-1, time=0.0, mem=0.0,
+                        note=f"crashed: {str(e)[:60]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="16,64")
+    ap.add_argument("--astar-cap-s", type=float, default=180.0)
+    ap.add_argument("--skip-peers-above", type=int, default=66)
+    ap.add_argument("--die", action="store_true", help="also the 40 x 25 mm die problems")
+    ap.add_argument("--only", default="", help="only problems whose name contains this")
+    ap.add_argument("--peers", default="single,astar,astar_avoid,bundle")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    head = (f"{'problem':<22} {'router':<20} {'routed':>9} {'cross':>6} {'overlap':>7} "
+            f"{'IL tot dB':>9} {'IL max dB':>9} {'DRC':>5} {'time s':>8} {'peak MB':>7}  note")
     print(head)
-    print("-" * len(head))
-    for pname, build, is_row in problems:
+    print("-" * len(head), flush=True)
+    for pname, _build, is_row in problems(sizes, args.die):
         if args.only not in pname:
             continue
-        rows = [run_ours(build)]
-        n = len(build()[1])
-        if n <= args.skip_peers_above:
-            rows.append(run_peer("gf route_single", build, [], "single", args.astar_cap_s))
-            rows.append(run_peer("gf route_astar", build, [], "astar", args.astar_cap_s))
-            rows.append(run_peer("gf route_astar avoid", build, [], "astar_avoid",
-                                 args.astar_cap_s))
-            if is_row:
-                rows.append(run_bundle(build))
-        else:
-            print(f"{pname:<20} (gdsfactory peers skipped above {args.skip_peers_above} nets: "
-                  f"route_astar would exceed the {args.astar_cap_s:.0f} s cap)")
-        ours = rows[0]
-        for r in rows:  # noqa: B007 - printed below
-            ratio = ""
-            if r is not ours and ours["time"] > 0:
-                ratio = f"time / QuantaCore's = {r['time'] / ours['time']:.1f}x"
-            print(f"{pname:<20} {r['router']:<22} {r['routed']:>4}/{r['nets']:<4} "
-                  f"{r['crossings']:>6} {r['overlaps']:>7} {r['total']:>9.3f} {r['max']:>9.4f} "
-                  f"{r['drc']:>5} {r['time']:>8.2f}  {r['note']} {ratio}".rstrip())
+        ours = _in_process(pname, "ours", args.astar_cap_s, sizes, args.die)
+        print(_row(pname, ours, None), flush=True)
+        if ours["nets"] > args.skip_peers_above:
+            print(f"{pname:<22} (gdsfactory peers skipped above {args.skip_peers_above} nets)")
+            continue
+        for how in args.peers.split(","):
+            if how == "bundle" and not is_row:
+                continue
+            r = _in_process(pname, how, args.astar_cap_s, sizes, args.die)
+            print(_row(pname, r, ours), flush=True)
 
 
 if __name__ == "__main__":

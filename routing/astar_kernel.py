@@ -134,6 +134,88 @@ def is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, node, heading):
 
 
 @njit(cache=True)
+def _on_claimed_run(qx, qy, a, b, nx, lo, cut):
+    """True if node (qx, qy) is a straight node the run from node ``a`` to node ``b`` claims:
+    steps ``lo`` .. ``n - cut`` from ``a`` (the ends near a corner belong to its bend)."""
+    ay, ax = a // nx, a % nx
+    by, bx = b // nx, b % nx
+    if ay == by:
+        if qy != ay:
+            return False
+        n = abs(bx - ax)
+        j = (qx - ax) if bx >= ax else (ax - qx)
+    else:
+        if qx != ax:
+            return False
+        n = abs(by - ay)
+        j = (qy - ay) if by >= ay else (ay - qy)
+    return lo <= j <= n - cut
+
+
+@njit(cache=True)
+def _in_arc(qx, qy, corner, b, nx, arc_box, arc_mask):
+    """True if node (qx, qy) is one of the nodes of bend type ``b`` cornering at ``corner``."""
+    dx = qx - corner % nx
+    dy = qy - corner // nx
+    if dx < arc_box[b, 0] or dx > arc_box[b, 1] or dy < arc_box[b, 2] or dy > arc_box[b, 3]:
+        return False
+    return arc_mask[b, dy - arc_box[b, 2], dx - arc_box[b, 0]]
+
+
+@njit(cache=True)
+def _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, arc_box,
+              arc_mask):
+    """True if node ``q`` is already claimed by the path that ends with bend record ``r``,
+    leaving out that bend itself (which the next piece adjoins): the runs into every bend up
+    to ``r`` and the bends before ``r``. A path never meets itself (PathFinder's occupancy
+    only knows other nets, so this is the search's own memory)."""
+    if r < 0:
+        return False
+    qy, qx = q // nx, q % nx
+    if qx < rec_bb[r, 0] or qx > rec_bb[r, 1] or qy < rec_bb[r, 2] or qy > rec_bb[r, 3]:
+        return False
+    cur = r
+    while cur >= 0:
+        par = rec_parent[cur]
+        a = rec_corner[par] if par >= 0 else source
+        if _on_claimed_run(qx, qy, a, rec_corner[cur], nx, k_r if par >= 0 else 0, k_r):
+            return True
+        if par >= 0 and _in_arc(qx, qy, rec_corner[par], rec_type[par], nx, arc_box, arc_mask):
+            return True
+        cur = par
+    return False
+
+
+@njit(cache=True)
+def _own_clash(corner, b, r, nx, rec_corner, rec_type, rec_parent, clash_tab, kc):
+    """True if a bend of type ``b`` cornering at ``corner`` comes too close to a bend of its
+    own path before the last one (record ``r``, which it adjoins)."""
+    cy, cx = corner // nx, corner % nx
+    cur = rec_parent[r] if r >= 0 else -1
+    while cur >= 0:
+        e = rec_corner[cur]
+        dx, dy = e % nx - cx, e // nx - cy
+        if -kc <= dx <= kc and -kc <= dy <= kc and clash_tab[rec_type[cur], b, dy + kc, dx + kc]:
+            return True
+        cur = rec_parent[cur]
+    return False
+
+
+@njit(cache=True)
+def _run_self_hit(node, d, k, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
+                  arc_box, arc_mask):
+    """True if any of the ``k`` nodes ahead of ``node`` along ``d`` hits the path (record r)."""
+    step = _DX[d] + _DY[d] * nx
+    q = node
+    for _ in range(k):
+        q += step
+        if _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, arc_box,
+                     arc_mask):
+            return True
+    return False
+
+
+@njit(cache=True)
 def penalty_field(nx, wall, pen, occ, cross_loss, target, wx0, wx1, wy0, wy1):
     """Lower bound (dB) of the penalties a path still pays from each window node to the
     target: backward Dijkstra over 4-neighbour steps where entering a node costs its
@@ -191,28 +273,49 @@ def penalty_field(nx, wall, pen, occ, cross_loss, target, wx0, wx1, wy0, wy1):
 
 
 @njit(cache=True)
+def _grow(a, n):
+    """``a`` with room for at least ``n`` rows (doubling)."""
+    if n <= a.shape[0]:
+        return a
+    shape = (max(2 * a.shape[0], n),) + a.shape[1:]
+    out = np.empty(shape, a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+@njit(cache=True)
 def astar_kernel(
     nx, ny, wall, pen, occ, occ_h, occ_v, clash, arc_penalty,
-    arc_box, arc_delta, arc_count,
+    arc_box, arc_delta, arc_count, arc_mask, clash_tab, kc,
     k_turn, k_start, k_cross, arm, gap,
     unit, hw, bend_loss, turn_cost, cross_loss,
     source, source_dir, target, target_dir, wx0, wx1, wy0, wy1, max_expansions, radius_nodes,
-    hard,
+    hard, use_field,
 ):
     """Cheapest path; returns (cost, expansions, vertices, crossings), cost = inf if none.
 
     ``arc_box[b]`` = (dx_lo, dx_hi, dy_lo, dy_hi) of bend type ``b``'s nodes around its
-    corner, ``arc_delta[b, :arc_count[b]]`` their flat offsets; ``clash[b, node]`` the number
-    of committed bends a bend of type ``b`` cornering at ``node`` would come too close to.
+    corner, ``arc_delta[b, :arc_count[b]]`` their flat offsets, ``arc_mask[b]`` the same as a
+    bitmap over the box; ``clash[b, node]`` the number of committed bends a bend of type ``b``
+    cornering at ``node`` would come too close to; ``clash_tab[b_old, b_new, dy + kc,
+    dx + kc]`` whether bends (dx, dy) apart come too close (for the path's own bends).
     ``radius_nodes`` = R / pitch (a final bend must end at least one radius before the port).
     ``hard``: other nets' nodes may only be crossed legally (no sharing at any penalty) and
-    no bend may clash; what it finds is legal by construction.
+    no bend may clash; what it finds is legal by construction. ``use_field``: add the
+    penalty lower bound (a Dijkstra over the window; skipped on an empty board).
+
+    Every path the search extends knows its own bends (records: corner, type, parent, and the
+    bounding box of what the path claims before its last bend), so no move may claim a node
+    the path already claims or put a bend too close to one of its own: a net never runs over
+    or crosses itself. States are expanded once (no re-opening under the weighted
+    heuristic), so the path read back is the one that was checked.
     """
     empty = np.zeros(0, np.int64)
     inf = np.inf
     arrive = (target_dir + 2) % 4
     ty, tx = target // nx, target % nx
     cross_base = cross_loss + unit * (k_cross + 1)
+    k_r = k_start
     # straight into the target within the first radius
     j = _hits_target(nx, source, source_dir, k_start, target, arrive)
     if j:
@@ -232,14 +335,24 @@ def astar_kernel(
     parent = np.full(nstate, -1, np.int64)  # parent's local state
     pmove = np.zeros(nstate, np.int8)  # 0 straight, 1 turn (extra = corner), 2 cross
     pextra = np.full(nstate, -1, np.int64)
+    rec = np.full(nstate, -1, np.int64)  # the path's last bend record
+    rec_corner = np.empty(1024, np.int64)
+    rec_type = np.empty(1024, np.int64)
+    rec_parent = np.empty(1024, np.int64)
+    rec_bb = np.empty((1024, 4), np.int64)
+    n_rec = 0
+    sy0, sx0 = source // nx, source % nx
 
-    field = penalty_field(nx, wall, pen, occ, cross_loss, target, wx0, wx1, wy0, wy1)
+    if use_field:
+        field = penalty_field(nx, wall, pen, occ, cross_loss, target, wx0, wx1, wy0, wy1)
+    else:
+        field = np.zeros(1)
     s0 = ((start_node // nx - wy0) * ww + (start_node % nx - wx0)) * 4 + source_dir
     g0 = unit * k_start + p0
     best[s0] = g0
     sy, sx = start_node // nx, start_node % nx
     h0 = _heuristic(sx, sy, source_dir, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
-                    field[s0 // 4])
+                    field[s0 // 4] if use_field else 0.0)
     heap = [(g0 + h0, 0, s0)]
     counter = 0
     goal_cost = inf
@@ -260,11 +373,14 @@ def astar_kernel(
         cell = ls // 4
         iy, ix = cell // ww + wy0, cell % ww + wx0
         node = iy * nx + ix
+        r = rec[ls]
         # ---- successors: (node2, d2, cost, move, extra)
         # straight one node (or the final approach into the target)
         ix2, iy2 = ix + _DX[d], iy + _DY[d]
         nxt = node + _DX[d] + _DY[d] * nx
-        if wx0 <= ix2 <= wx1 and wy0 <= iy2 <= wy1 and not wall[nxt]:
+        if (wx0 <= ix2 <= wx1 and wy0 <= iy2 <= wy1 and not wall[nxt]
+                and not _self_hit(nxt, r, source, nx, k_r, rec_corner, rec_type, rec_parent,
+                                  rec_bb, arc_box, arc_mask)):
             if nxt == target and d == arrive:
                 c = gs + unit
                 if c < goal_cost:
@@ -274,23 +390,27 @@ def astar_kernel(
                 l2 = ((iy2 - wy0) * ww + (ix2 - wx0)) * 4 + d
                 if hard and occ[nxt] > 0:
                     c = inf
-                if c < best[l2]:
-                    best[l2], parent[l2], pmove[l2], pextra[l2] = c, ls, 0, -1
+                if c < best[l2] and not closed[l2]:
+                    best[l2], parent[l2], pmove[l2], pextra[l2], rec[l2] = c, ls, 0, -1, r
                     counter += 1
                     hh = _heuristic(ix2, iy2, d, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
-                                    field[l2 // 4])
+                                    field[l2 // 4] if use_field else 0.0)
                     heapq.heappush(heap, (c + hh, counter, l2))
                 if occ[nxt] > 0 and is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, nxt, d):
                     pj = _run_pen(wall, pen, occ, hard, nx, nxt, d, k_cross, wx0, wx1, wy0, wy1)
-                    if pj >= 0 and not _on_run(nx, nxt, d, k_cross, target):
+                    if (pj >= 0 and not _on_run(nx, nxt, d, k_cross, target)
+                            and not _run_self_hit(nxt, d, k_cross, r, source, nx, k_r,
+                                                  rec_corner, rec_type, rec_parent, rec_bb,
+                                                  arc_box, arc_mask)):
                         c = gs + cross_base + pj
                         ix3, iy3 = ix2 + _DX[d] * k_cross, iy2 + _DY[d] * k_cross
                         l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d
-                        if c < best[l3]:
+                        if c < best[l3] and not closed[l3]:
                             best[l3], parent[l3], pmove[l3], pextra[l3] = c, ls, 2, nxt
+                            rec[l3] = r
                             counter += 1
                             hh = _heuristic(ix3, iy3, d, tx, ty, arrive, hw, bend_loss, k_turn,
-                                            k_start, field[l3 // 4])
+                                            k_start, field[l3 // 4] if use_field else 0.0)
                             heapq.heappush(heap, (c + hh, counter, l3))
         # bends with the corner here
         for side in range(2):
@@ -306,14 +426,43 @@ def astar_kernel(
                 if wall[q] or (hard and occ[q] > 0):
                     blocked = True
                     break
+                if _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
+                             arc_box, arc_mask):
+                    blocked = True
+                    break
                 arc_pen += pen[q]
             if blocked or (hard and clash[b, node] > 0):
                 continue
+            if _own_clash(node, b, r, nx, rec_corner, rec_type, rec_parent, clash_tab, kc):
+                continue
             arc_pen += arc_penalty * clash[b, node]
             jt = _hits_target(nx, node, d2, k_turn, target, arrive)
-            if jt and jt >= radius_nodes - 1e-9:
+            if jt and jt < radius_nodes - 1e-9:
+                continue
+            # the bend's record, kept only if a successor uses it
+            rec_corner = _grow(rec_corner, n_rec + 1)
+            rec_type = _grow(rec_type, n_rec + 1)
+            rec_parent = _grow(rec_parent, n_rec + 1)
+            rec_bb = _grow(rec_bb, n_rec + 1)
+            rec_corner[n_rec], rec_type[n_rec], rec_parent[n_rec] = node, b, r
+            if r >= 0:
+                a = rec_corner[r]
+                ay, ax = a // nx, a % nx
+                bx0 = min(rec_bb[r, 0], ax + arc_box[rec_type[r], 0], ix)
+                bx1 = max(rec_bb[r, 1], ax + arc_box[rec_type[r], 1], ix)
+                by0 = min(rec_bb[r, 2], ay + arc_box[rec_type[r], 2], iy)
+                by1 = max(rec_bb[r, 3], ay + arc_box[rec_type[r], 3], iy)
+            else:
+                bx0, bx1 = min(sx0, ix), max(sx0, ix)
+                by0, by1 = min(sy0, iy), max(sy0, iy)
+            rec_bb[n_rec, 0], rec_bb[n_rec, 1] = bx0, bx1
+            rec_bb[n_rec, 2], rec_bb[n_rec, 3] = by0, by1
+            nr = n_rec
+            if jt:
                 pj = _run_pen(wall, pen, occ, hard, nx, node, d2, jt - 1, wx0, wx1, wy0, wy1)
-                if pj >= 0 and not wall[target]:
+                if (pj >= 0 and not wall[target]
+                        and not _run_self_hit(node, d2, jt, nr, source, nx, k_r, rec_corner,
+                                              rec_type, rec_parent, rec_bb, arc_box, arc_mask)):
                     c = gs + turn_cost + arc_pen + pj
                     if c < goal_cost:
                         goal_cost, goal_parent, goal_move, goal_extra = c, ls, 1, node
@@ -321,14 +470,18 @@ def astar_kernel(
             pj = _run_pen(wall, pen, occ, hard, nx, node, d2, k_turn, wx0, wx1, wy0, wy1)
             if pj < 0 or _on_run(nx, node, d2, k_turn, target):
                 continue
+            if _run_self_hit(node, d2, k_turn, nr, source, nx, k_r, rec_corner, rec_type,
+                             rec_parent, rec_bb, arc_box, arc_mask):
+                continue
             c = gs + turn_cost + arc_pen + pj
             ix3, iy3 = ix + _DX[d2] * k_turn, iy + _DY[d2] * k_turn
             l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d2
-            if c < best[l3]:
-                best[l3], parent[l3], pmove[l3], pextra[l3] = c, ls, 1, node
+            if c < best[l3] and not closed[l3]:
+                best[l3], parent[l3], pmove[l3], pextra[l3], rec[l3] = c, ls, 1, node, nr
+                n_rec += 1
                 counter += 1
                 hh = _heuristic(ix3, iy3, d2, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
-                                field[l3 // 4])
+                                field[l3 // 4] if use_field else 0.0)
                 heapq.heappush(heap, (c + hh, counter, l3))
     if goal_parent < 0:
         return inf, expansions, empty, empty

@@ -18,8 +18,12 @@ routes, one horizontal track each, instead of net-by-net search:
   net already comes down into; along a cycle of such nets one takes a dogleg: a first leg on
   a bottom track to a free column beside its source, then its Z from there.
 
-Nets that cannot be planned (lateral offset below two bend radii, no legal track left) are
-handed back, with the reason, to the general negotiated search.
+* A net whose lateral offset is below two bend radii (a neighbour move on a dense bus) takes
+  an S-jog (``routing.sjog``: the PDK's S-bend) at the lowest height where it is legal; the
+  tracks of other nets pass above or below it and cross its straight parts.
+
+Nets that cannot be planned (no legal track or jog left) are handed back, with the reason, to
+the general negotiated search.
 
 Example:
     >>> order_tracks([(0, 30), (10, 20), (20, 0)])  # (source u, target w) per net
@@ -34,9 +38,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from routing.astar_kernel import bend_type
-from routing.claims import bends_of, legal_crossing, path_claims
+from routing.claims import bends_of, legal_crossing, path_claims, self_conflicts
 from routing.grid import RoutingGrid
 from routing.search import BEND_KIND, H_KIND, V_KIND, Found, Occupancy, SearchParams, _geometry
+from routing.sjog import jog_nodes
 
 
 def order_tracks(spans: Sequence[tuple[int, int]]) -> list[int]:
@@ -124,6 +129,9 @@ class _Placer:
                     or ((uk == V_KIND) & (occ.occ_h[un] != 1)).any()):
                 self.why = "overlaps another route"
                 return False
+        if self_conflicts(grid, self.prm, found):
+            self.why = "it would run over itself"
+            return False
         bends = bends_of(grid, found.vertices)
         if any(occ.clash[bend_type(din, dout), c] for c, din, dout in bends):
             self.why = "a bend comes too close to another bend"
@@ -265,6 +273,20 @@ def plan_bundle_with_crossings(
                     break
         return False
 
+    def place_jog(name: str) -> bool:
+        """An S-bend from the source column to the target column at the lowest height where
+        it is legal (it crosses nothing: tracks must pass above or below it)."""
+        su, sv, tu, tv = frame[name]
+        s, t, _sd, _td, own = ends[name]
+        lk = jog_nodes(lateral_nodes=tu - su, pitch_um=grid.pitch_um,
+                       radius_um=prm.radius_um, cross_section=prm.cross_section)
+        for v in range(max(lo_all, sv + 1), tv - lk):
+            found = Found([s, node(su, v), node(tu, v + lk), t], [], 0.0, 0)
+            if placer.try_place(name, found, own):
+                plan.paths[name] = found
+                return True
+        return False
+
     order = order_tracks([spans[n] for n in names])
     straight = [names[i] for i in order if spans[names[i]][0] == spans[names[i]][1]]
     right = [names[i] for i in order if spans[names[i]][1] > spans[names[i]][0]]
@@ -288,10 +310,15 @@ def plan_bundle_with_crossings(
         q = ready[0] if ready else (right or left)
         name = q.pop(0)
         su, _sv, tu, _tv = frame[name]
-        if abs(tu - su) < g.k_turn:
-            plan.left_over[name] = (
-                f"bundle: lateral offset {abs(tu - su) * grid.pitch_um:g} um is below two "
-                f"bend radii; routed by search")
+        if abs(tu - su) < g.k_turn:  # too little offset for two bends: an S-jog
+            if place_jog(name):
+                placed.add(name)
+            else:
+                plan.left_over[name] = (
+                    f"bundle: lateral offset {abs(tu - su) * grid.pitch_um:g} um is below two "
+                    f"bend radii and no S-jog fits (last try {placer.why}); routed by search")
+            if progress is not None:
+                progress(len(placed) + len(plan.left_over), len(names))
             continue
         # a placed net already comes down this net's source column: only a dogleg can leave
         column_taken = any(waits_for[j] == name for j in placed if j != name)

@@ -11,7 +11,58 @@ from __future__ import annotations
 import numpy as np
 
 from routing.grid import RoutingGrid
-from routing.search import BEND_KIND, H_KIND, V_KIND, Found, Occupancy, SearchParams, _geometry
+from routing.search import (
+    BEND_KIND,
+    H_KIND,
+    V_KIND,
+    Found,
+    Occupancy,
+    SearchParams,
+    _geometry,
+    arcs_clash,
+)
+from routing.sjog import is_jog, jog_claim_nodes
+
+
+def _jogs(grid: RoutingGrid, verts: list[int]) -> list[bool]:
+    return [is_jog(a, b, grid.nx) for a, b in zip(verts[:-1], verts[1:], strict=True)]
+
+
+def _is_bend(jogs: list[bool], i: int) -> bool:
+    """Vertex ``i`` is a 90 deg bend: an inner vertex between two straight segments."""
+    return 0 < i < len(jogs) and not jogs[i - 1] and not jogs[i]
+
+
+def _pieces(
+    grid: RoutingGrid, prm: SearchParams, found: Found
+) -> list[tuple[np.ndarray, int]]:
+    """The path's pieces in order (runs, bends, S-jogs) as (claimed nodes, kind)."""
+    g = _geometry(grid, prm)
+    nx, p, r = grid.nx, grid.pitch_um, prm.radius_um
+    verts = found.vertices
+    last = len(verts) - 1
+    jogs = _jogs(grid, verts)
+    k_r = int(np.ceil(r / p - 1e-9))
+    out: list[tuple[np.ndarray, int]] = []
+    for i in range(last):
+        a, b = verts[i], verts[i + 1]
+        if _is_bend(jogs, i):
+            din, dout = direction_of(verts[i - 1], a, nx), direction_of(a, b, nx)
+            out.append((g.path_arc_nodes(a, din, dout).astype(np.int64), BEND_KIND))
+        if jogs[i]:
+            out.append((jog_claim_nodes(a, b, nx, p, prm.cross_section), BEND_KIND))
+            continue
+        ay, ax = divmod(a, nx)
+        by, bx = divmod(b, nx)
+        horizontal = ay == by
+        n = abs(bx - ax) if horizontal else abs(by - ay)
+        step = (1 if bx > ax else -1) if horizontal else (nx if by > ay else -nx)
+        lo = k_r if _is_bend(jogs, i) else 0
+        hi = n - k_r if _is_bend(jogs, i + 1) else n
+        run = a + step * np.arange(lo, hi + 1, dtype=np.int64) if hi >= lo else np.zeros(
+            0, np.int64)
+        out.append((run, H_KIND if horizontal else V_KIND))
+    return out
 
 
 def path_claims(
@@ -20,39 +71,56 @@ def path_claims(
     """Nodes a path occupies and how (``H_KIND`` / ``V_KIND`` straight, ``BEND_KIND``).
 
     Straight runs claim their nodes except within one bend radius of a corner, where the
-    Euler bend claims the nodes near its curve instead; a node claimed twice in different
-    ways counts as a bend (never a legal crossing).
+    Euler bend claims the nodes near its curve instead; an S-jog claims the nodes near its
+    curve. A node claimed twice in different ways counts as a bend (never a legal crossing);
+    where a path meets itself is ``self_conflicts``'s to find (the occupancy counts each
+    path once per node).
     """
-    g = _geometry(grid, prm)
-    nx, p, r = grid.nx, grid.pitch_um, prm.radius_um
-    verts = found.vertices
-    last = len(verts) - 1
-    k_r = int(np.ceil(r / p - 1e-9))  # nodes within one radius of a corner are the bend's
-    nodes_l, kinds_l = [], []
-    for i in range(last):
-        a, b = verts[i], verts[i + 1]
-        ay, ax = divmod(a, nx)
-        by, bx = divmod(b, nx)
-        horizontal = ay == by
-        n = abs(bx - ax) if horizontal else abs(by - ay)
-        step = (1 if bx > ax else -1) if horizontal else (nx if by > ay else -nx)
-        lo = k_r if i > 0 else 0
-        hi = n - k_r if i + 1 < last else n
-        if hi >= lo:
-            nodes_l.append(a + step * np.arange(lo, hi + 1, dtype=np.int64))
-            kinds_l.append(np.full(hi - lo + 1, H_KIND if horizontal else V_KIND, np.int8))
-    for corner, din, dout in bends_of(grid, verts):
-        arc = g.path_arc_nodes(corner, din, dout)
-        nodes_l.append(arc.astype(np.int64))
-        kinds_l.append(np.full(arc.size, BEND_KIND, np.int8))
-    nodes = np.concatenate(nodes_l) if nodes_l else np.zeros(0, np.int64)
-    kinds = np.concatenate(kinds_l) if kinds_l else np.zeros(0, np.int8)
+    pieces = _pieces(grid, prm, found)
+    if not pieces:
+        return np.zeros(0, np.int64), np.zeros(0, np.int8)
+    nodes = np.concatenate([n for n, _ in pieces])
+    kinds = np.concatenate([np.full(n.size, k, np.int8) for n, k in pieces])
     uniq, inv = np.unique(nodes, return_inverse=True)
     lo_kind = np.full(uniq.size, 127, np.int8)
     hi_kind = np.full(uniq.size, -1, np.int8)
     np.minimum.at(lo_kind, inv, kinds)
     np.maximum.at(hi_kind, inv, kinds)
     return uniq, np.where(lo_kind == hi_kind, lo_kind, np.int8(BEND_KIND)).astype(np.int8)
+
+
+def self_conflicts(grid: RoutingGrid, prm: SearchParams, found: Found) -> list[int]:
+    """Nodes where a path meets itself: claimed by two of its pieces that do not adjoin
+    (a piece adjoins its neighbours, and a bend the next bend), plus the nodes of its own
+    bends that come too close to each other. Empty for every path the search returns (it
+    checks the same as it goes); the channel planner and the negotiation check with it.
+    """
+    g = _geometry(grid, prm)
+    nx, r = grid.nx, prm.radius_um
+    pieces = _pieces(grid, prm, found)
+    if not pieces:
+        return []
+    nodes = np.concatenate([n for n, _ in pieces])
+    elems = np.concatenate([np.full(n.size, k, np.int64) for k, (n, _) in enumerate(pieces)])
+    is_arc = [k == BEND_KIND for _, k in pieces]
+    order = np.lexsort((elems, nodes))
+    nodes, elems = nodes[order], elems[order]
+    bad: set[int] = set()
+    same = np.nonzero(nodes[1:] == nodes[:-1])[0]
+    for j in same:  # pieces meeting at a node: fine only between neighbours
+        e1, e2 = int(elems[j]), int(elems[j + 1])
+        if e2 - e1 > 1 and not (e2 - e1 == 2 and is_arc[e1] and is_arc[e2]):
+            bad.add(int(nodes[j]))
+    bends = bends_of(grid, found.vertices)
+    sep = prm.width_um + prm.space_um + 0.1
+    for k1 in range(len(bends)):
+        for k2 in range(k1 + 2, len(bends)):  # a bend adjoins the next one
+            (c1, i1, o1), (c2, i2, o2) = bends[k1], bends[k2]
+            y1, x1 = divmod(c1, nx)
+            y2, x2 = divmod(c2, nx)
+            if arcs_clash(x1 - x2, y1 - y2, (i2, o2), (i1, o1), r, grid.pitch_um, sep):
+                bad.update(g.path_arc_nodes(c2, i2, o2).tolist())
+    return sorted(bad)
 
 
 def direction_of(a: int, b: int, nx: int) -> int:
@@ -84,8 +152,10 @@ def legal_crossing(occ: Occupancy, grid: RoutingGrid, prm: SearchParams, node: i
 
 
 def bends_of(grid: RoutingGrid, vertices: list[int]) -> list[tuple[int, int, int]]:
-    """(corner node, heading in, heading out) of every bend of a path."""
+    """(corner node, heading in, heading out) of every 90 deg bend of a path (the ends of an
+    S-jog are not bends)."""
     nx = grid.nx
+    jogs = _jogs(grid, vertices)
     return [
         (
             vertices[i],
@@ -93,4 +163,5 @@ def bends_of(grid: RoutingGrid, vertices: list[int]) -> list[tuple[int, int, int
             direction_of(vertices[i], vertices[i + 1], nx),
         )
         for i in range(1, len(vertices) - 1)
+        if _is_bend(jogs, i)
     ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from routing.channel import plan_bundle_with_crossings
-from routing.claims import bends_of, legal_crossing, path_claims
+from routing.claims import bends_of, legal_crossing, path_claims, self_conflicts
 from routing.grid import DIRS, RoutingGrid
 from routing.search import (
     Found,
@@ -116,6 +116,7 @@ def negotiate(
         res.bundle_inversions += plan.inversions
     tasks = [t for t in tasks if t.name not in res.planned]  # planned nets stay fixed
     todo = [t.name for t in tasks]
+    was_over = np.zeros(grid.size, bool)
     for it in range(schedule.max_iterations):
         res.iterations = it + 1
         occ.pen[:] = pres * occ.occ + hist
@@ -140,7 +141,12 @@ def negotiate(
         over = _overused(occ, grid, prm, res)
         if over.size == 0:
             break
-        hist[over] += schedule.history_dB
+        # history only where congestion persists from the last pass: a node shared once on
+        # the way to a solution keeps no memory that would push later nets into detours
+        persist = over[was_over[over]] if it else over
+        hist[persist] += schedule.history_dB
+        was_over[:] = False
+        was_over[over] = True
         pres *= schedule.present_growth
         mask = np.zeros(grid.size, bool)
         mask[over] = True
@@ -207,6 +213,18 @@ def negotiate(
             done += 1
             if progress is not None:
                 progress(res.iterations, done, len(stuck))
+        # final pass: the nets still without a legal path, routed together again in the
+        # opposite order (the first of them to fail had the others in its way), once
+        failed = [t for t in stuck if t.name not in res.paths]
+        for t in reversed(failed):
+            found = _route_one(grid, occ, prm, t, margin, hard=True)
+            if found is None:
+                continue
+            res.unrouted.pop(t.name, None)
+            res.expansions += found.expansions
+            res.paths[t.name] = found
+            res.claims[t.name] = path_claims(grid, prm, found)
+            apply(t.name, +1)
         over = _overused(occ, grid, prm, res)
     if over.size:  # safety net: give up on nets still in conflict, most recent first
         mask = np.zeros(grid.size, bool)
@@ -259,25 +277,35 @@ def _route_one(
 ) -> Found | None:
     grid.wall[t.stub_nodes] = False
     try:
-        sy, sx = divmod(t.source, grid.nx)
-        ty, tx = divmod(t.target, grid.nx)
-        window = (
-            max(min(sx, tx) - margin, 0),
-            min(max(sx, tx) + margin, grid.nx - 1),
-            max(min(sy, ty) - margin, 0),
-            min(max(sy, ty) + margin, grid.ny - 1),
-        )
-        def search(w: tuple[int, int, int, int]) -> Found | None:
-            return astar(grid, occ, prm, source=t.source, source_dir=t.source_dir,
-                         target=t.target, target_dir=t.target_dir, window=w, hard=hard)
-
-        found = search(window)
-        full = (0, grid.nx - 1, 0, grid.ny - 1)
-        if found is None and window != full:
-            found = search(full)
-        return found
+        return _search_windows(grid, occ, prm, t, margin, hard)
     finally:
         grid.wall[t.stub_nodes] = True
+
+
+def _search_windows(
+    grid: RoutingGrid, occ: Occupancy, prm: SearchParams, t: NetTask, margin: int, hard: bool,
+) -> Found | None:
+    """The net's search in a window around its ports, then over the whole grid; a path that
+    meets itself (never, by the search's construction) counts as none."""
+    sy, sx = divmod(t.source, grid.nx)
+    ty, tx = divmod(t.target, grid.nx)
+    window = (
+        max(min(sx, tx) - margin, 0),
+        min(max(sx, tx) + margin, grid.nx - 1),
+        max(min(sy, ty) - margin, 0),
+        min(max(sy, ty) + margin, grid.ny - 1),
+    )
+    def search(w: tuple[int, int, int, int]) -> Found | None:
+        return astar(grid, occ, prm, source=t.source, source_dir=t.source_dir,
+                     target=t.target, target_dir=t.target_dir, window=w, hard=hard)
+
+    found = search(window)
+    full = (0, grid.nx - 1, 0, grid.ny - 1)
+    if found is None and window != full:
+        found = search(full)
+    if found is not None and self_conflicts(grid, prm, found):
+        return None
+    return found
 
 
 def _reason(grid: RoutingGrid, prm: SearchParams, t: NetTask) -> str:

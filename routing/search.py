@@ -47,6 +47,7 @@ class SearchParams:
     width_um: float = 0.8
     heuristic_weight: float = 1.0
     max_expansions: int = 2_000_000
+    cross_section: str = "strip"  # what S-jogs are drawn with (their shape and claims)
 
 
 @dataclass
@@ -80,6 +81,10 @@ class Occupancy:
         return cls(np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.int32),
                    np.zeros(n, float), np.zeros((8, n), np.int16), grid.nx, grid.ny,
                    bucket_nodes=bucket_nodes, clash_offsets=clash_offsets)
+
+    def has_penalties(self) -> bool:
+        """True once any node carries a penalty or a committed net."""
+        return bool(self.pen.any() or self.occ.any())
 
     def __post_init__(self) -> None:
         # per committed bend type: every (candidate type, dx, dy) it clashes with, flat
@@ -257,11 +262,24 @@ class _Geometry:
         self.arc_count = np.zeros(8, np.int64)
         longest = max(len(v[4]) for v in self.arcs.values())
         self.arc_delta = np.zeros((8, longest), np.int64)
+        span = max(max(x1 - x0, y1 - y0) for x0, x1, y0, y1, _ in self.arcs.values()) + 1
+        self.arc_mask = np.zeros((8, span, span), np.bool_)
         for (din, dout), (x0, x1, y0, y1, delta) in self.arcs.items():
             b = bend_type(din, dout)
             self.arc_box[b] = (x0, x1, y0, y1)
             self.arc_count[b] = len(delta)
             self.arc_delta[b, : len(delta)] = delta
+            for ox, oy in arc_offsets(prm.radius_um, p, din, dout):
+                self.arc_mask[b, oy - y0, ox - x0] = True
+        # bends of one path that come too close to each other, as a dense table
+        # clash_tab[b_earlier, b_new, dy + kc, dx + kc] (offset = earlier corner - new corner)
+        near = clash_offsets(prm.radius_um, p, prm.width_um + prm.space_um + 0.1)
+        self.kc = int(math.floor(2.2 * prm.radius_um / p + 1e-9))
+        side = 2 * self.kc + 1
+        self.clash_tab = np.zeros((8, 8, side, side), np.bool_)
+        for b_old, row in enumerate(near):
+            for b_new, o in enumerate(row):
+                self.clash_tab[b_old, b_new, o[:, 1] + self.kc, o[:, 0] + self.kc] = True
 
     def run_offsets(self, d: int, k: int) -> np.ndarray:
         """Node offsets 1..k steps along direction ``d`` (cached)."""
@@ -341,14 +359,16 @@ def astar(
     g = _geometry(grid, prm)
     wx0, wx1, wy0, wy1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
     unit = prm.loss_dB_per_um * grid.pitch_um
+    # the penalty bound is zero on an empty board; skip its window-wide Dijkstra there
+    use_field = occ.has_penalties()
     cost, expansions, verts, xings = astar_kernel(
         grid.nx, grid.ny, grid.wall, occ.pen, occ.occ, occ.occ_h, occ.occ_v, occ.clash,
-        float(occ.arc_penalty_dB), g.arc_box, g.arc_delta, g.arc_count,
-        g.k_turn, g.k_start, g.k_cross, g.arm, g.gap,
+        float(occ.arc_penalty_dB), g.arc_box, g.arc_delta, g.arc_count, g.arc_mask,
+        g.clash_tab, g.kc, g.k_turn, g.k_start, g.k_cross, g.arm, g.gap,
         unit, prm.heuristic_weight * unit, prm.bend_loss_dB, g.turn_cost, prm.crossing_loss_dB,
         int(source), int(source_dir), int(target), int(target_dir),
         int(wx0), int(wx1), int(wy0), int(wy1), int(prm.max_expansions),
-        prm.radius_um / grid.pitch_um, bool(hard),
+        prm.radius_um / grid.pitch_um, bool(hard), bool(use_field),
     )
     if not math.isfinite(cost):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -158,8 +159,9 @@ def test_route_job_writes_report_and_exit_codes(tmp_path: Path) -> None:
     spec = tmp_path / "ok.yaml"
     spec.write_text(_SPEC)
     assert run_route(spec, tmp_path / "out") == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "demo.gds", "route.json", "route.png"]
+    assert {"demo.gds", "route.json", "route.png"} <= {p.name for p in (tmp_path / "out").iterdir()}
+    report = json.loads((tmp_path / "out" / "route.json").read_text())
+    assert report["check"]["failed"] == {} and report["check"]["drc_checked"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(_SPEC.replace("x: 300", "x: 60, y: 10") + "settings: {margin_um: 0}\n")
     assert run_route(bad, tmp_path / "out2") == 1

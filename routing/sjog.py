@@ -1,0 +1,129 @@
+"""S-bend jogs inside a route: a small lateral offset without two 90 deg bends.
+
+Two Euler bends need a lateral offset of at least two radii; nets on a bus whose ports are
+offset by less (a neighbour move on a 50 um bus with 30 um bends) take an S-bend instead:
+gdsfactory's ``bend_s`` (a Bezier curve whose tightest radius still meets the routing
+radius), the same cell the off-grid port jogs use. In a path a jog is a segment between two
+vertices that differ in both coordinates; the path heads the same way before and after it,
+along the segment's longer axis.
+
+Example:
+    >>> from quantacore import activate; _ = activate()
+    >>> jog_nodes(lateral_nodes=6, pitch_um=5.0, radius_um=30.0, cross_section="strip")
+    12
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from routing.grid import RoutingGrid
+from routing.port_jog import jog_cell, jog_length_um
+
+if TYPE_CHECKING:
+    from routing.search import SearchParams
+
+
+def is_jog(a: int, b: int, nx: int) -> bool:
+    """True if the path segment from node ``a`` to node ``b`` is an S-jog (not on one line)."""
+    ay, ax = divmod(a, nx)
+    by, bx = divmod(b, nx)
+    return ax != bx and ay != by
+
+
+@lru_cache(maxsize=256)
+def jog_nodes(*, lateral_nodes: int, pitch_um: float, radius_um: float,
+              cross_section: str) -> int:
+    """Length along the heading (in nodes) of the shortest S-jog of ``lateral_nodes``."""
+    return round(jog_length_um(abs(lateral_nodes) * pitch_um, pitch_um, radius_um,
+                               cross_section) / pitch_um)
+
+
+@lru_cache(maxsize=256)
+def jog_offsets(length_nodes: int, lateral_nodes: int, pitch_um: float,
+                cross_section: str) -> tuple[tuple[int, int], ...]:
+    """Nodes (along, left) relative to the jog's start that lie within half a pitch of its
+    centreline, heading along +along and shifting ``lateral_nodes`` to the left."""
+    pts = jog_centreline_um(length_nodes * pitch_um, lateral_nodes * pitch_um, cross_section)
+    pts = pts / pitch_um
+    lo = np.floor(pts.min(axis=0) - 1).astype(int)
+    hi = np.ceil(pts.max(axis=0) + 1).astype(int)
+    gx, gy = np.meshgrid(np.arange(lo[0], hi[0] + 1), np.arange(lo[1], hi[1] + 1))
+    cand = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    d2 = ((cand[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+    keep = cand[d2 <= (0.5 + 1e-9) ** 2]
+    return tuple(sorted((int(a), int(b)) for a, b in keep))
+
+
+@lru_cache(maxsize=256)
+def jog_centreline_um(length_um: float, offset_um: float, cross_section: str) -> np.ndarray:
+    """The jog cell's centreline (from its polygon-free Bezier), densified to <= 0.1 um."""
+    from gdsfactory.components.bends.bend_s import bezier_curve
+
+    ctrl = ((0.0, 0.0), (length_um / 2, 0.0), (length_um / 2, offset_um), (length_um, offset_um))
+    n = max(50, int(np.hypot(length_um, offset_um) / 0.1))
+    return bezier_curve(np.linspace(0, 1, n), ctrl)
+
+
+def jog_cell_length_um(length_nodes: int, lateral_nodes: int, pitch_um: float,
+                       cross_section: str) -> float:
+    """Centreline length (um) of the drawn jog."""
+    cell = jog_cell(lateral_nodes * pitch_um, length_nodes * pitch_um, cross_section)
+    return float(cell.info["length"])
+
+
+def jog_frame(a: int, b: int, nx: int, heading: int) -> tuple[int, int]:
+    """(length along ``heading``, lateral offset to the left) in nodes of the jog a -> b."""
+    ay, ax = divmod(a, nx)
+    by, bx = divmod(b, nx)
+    dx, dy = bx - ax, by - ay
+    ux, uy = ((1, 0), (0, 1), (-1, 0), (0, -1))[heading]
+    return dx * ux + dy * uy, -dx * uy + dy * ux
+
+
+def jog_heading(a: int, b: int, nx: int) -> int:
+    """The heading through a jog: along its longer axis."""
+    ay, ax = divmod(a, nx)
+    by, bx = divmod(b, nx)
+    dx, dy = bx - ax, by - ay
+    if abs(dx) >= abs(dy):
+        return 0 if dx > 0 else 2
+    return 1 if dy > 0 else 3
+
+
+def jog_claim_nodes(a: int, b: int, nx: int, pitch_um: float, cross_section: str) -> np.ndarray:
+    """Grid nodes the jog from ``a`` to ``b`` occupies."""
+    h = jog_heading(a, b, nx)
+    length, lateral = jog_frame(a, b, nx, h)
+    offs = np.array(jog_offsets(length, lateral, pitch_um, cross_section), np.int64)
+    ux, uy = ((1, 0), (0, 1), (-1, 0), (0, -1))[h]
+    dx = offs[:, 0] * ux - offs[:, 1] * uy
+    dy = offs[:, 0] * uy + offs[:, 1] * ux
+    return a + dy * nx + dx
+
+
+def jog_turn_deg(length_um: float, offset_um: float, cross_section: str) -> float:
+    """Total turning angle (deg) of the jog: out to its steepest tangent and back."""
+    pts = jog_centreline_um(length_um, offset_um, cross_section)
+    d = np.diff(pts, axis=0)
+    return float(2 * np.degrees(np.max(np.abs(np.arctan2(d[:, 1], d[:, 0])))))
+
+
+def path_length_um(grid: RoutingGrid, prm: SearchParams,
+                   vertices: list[int]) -> tuple[float, float]:
+    """(Manhattan length of the path's straight segments + its S-jogs' length, the jogs'
+    total turning in degrees); the caller takes off what its bends cut from the corners."""
+    nx, p = grid.nx, grid.pitch_um
+    total, turn = 0.0, 0.0
+    for a, b in zip(vertices[:-1], vertices[1:], strict=True):
+        if is_jog(a, b, nx):
+            along, left = jog_frame(a, b, nx, jog_heading(a, b, nx))
+            total += jog_cell_length_um(along, left, p, prm.cross_section)
+            turn += jog_turn_deg(along * p, left * p, prm.cross_section)
+            continue
+        (ax, ay), (bx, by) = grid.xy(a), grid.xy(b)
+        total += abs(bx - ax) + abs(by - ay)
+    return total, turn
