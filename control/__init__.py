@@ -1,4 +1,4 @@
-"""Control timing, STIRAP, QEC (stim + pymatching) and optimisation (planned).
+"""Control timing, STIRAP, the per-qubitron noise table and QEC (stim + pymatching).
 
 Modules (one concept each; import them directly, nothing heavy is imported here):
 
@@ -12,5 +12,9 @@ Modules (one concept each; import them directly, nothing heavy is imported here)
 - ``schedule``: pulse / switch / detection schedule of one QEC round (JSON, CSV, PNG).
 - ``timing``: arrival times n_g L / c, skew, detection-window fit, round latency.
 
-QEC (``qec/``), monitoring and optimisation are planned.
+- ``qec``: rotated surface-code memories on the chip's own noise (stim circuits with
+  heralded erasures, plain and erasure-aware pymatching, sinter collection, threshold and the
+  distance a target needs).
+
+Monitoring (the digital twin) and the optimiser are not built yet.
 """
