@@ -18,6 +18,7 @@ import gdsfactory as gf
 from components.registry import REGISTRY
 from qc_pdk.errors import InputError
 from qc_pdk.layers import LAYER
+from qc_pdk.limits import MAX_COUNT, MAX_LENGTH_UM, MAX_RADIUS_UM, LimitError, check_number
 
 
 class CellInputError(InputError):
@@ -99,6 +100,35 @@ def parse_value(text: str, annotation: object, default: object) -> object:
     return _parse_scalar(t, kind)
 
 
+def check_bounds(cell: str, key: str, value: object) -> object:
+    """``value`` of parameter ``key`` of ``cell`` when inside the toolkit's limits.
+
+    Every number must be finite; counts (integers) at most ``MAX_COUNT``; radii at most
+    ``MAX_RADIUS_UM``; other lengths at most ``MAX_LENGTH_UM`` in magnitude. The cell's own
+    checks (minimum radius, widths, ...) come after.
+
+    Raises:
+        CellInputError: ``"cell 'NAME': KEY: ..."`` naming the parameter.
+
+    Example:
+        >>> check_bounds("snspd", "n_wires", 12)
+        12
+    """
+    if isinstance(value, tuple):
+        return tuple(check_bounds(cell, key, v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, int):
+        high = float(MAX_COUNT)
+    else:
+        high = MAX_RADIUS_UM if "radius" in key else MAX_LENGTH_UM
+    try:
+        check_number(value, field=key, low=-high, high=high)
+    except LimitError as e:
+        raise CellInputError(f"cell {cell!r}: {e}") from None
+    return value
+
+
 def build_cell(name: str, params: dict[str, str] | None = None) -> gf.Component:
     """Build cell ``name`` with parameters given as strings (``{"radius": "25"}``).
 
@@ -121,8 +151,11 @@ def build_cell(name: str, params: dict[str, str] | None = None) -> gf.Component:
             kwargs[key] = (
                 parse_value(str(text), p.annotation, default) if isinstance(text, str) else text
             )
+        except CellInputError as e:
+            raise CellInputError(f"cell {name!r}: {key}: {e}") from None
         except ValueError as e:
             raise CellInputError(f"cell {name!r}: bad value for {key!r}: {e}") from None
+        check_bounds(name, key, kwargs[key])
     try:
         return func(**kwargs)
     except CellInputError:

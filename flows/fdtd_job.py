@@ -22,7 +22,10 @@ from typing import Any
 import numpy as np
 
 from components.registry import bind_cell
+from flows.output import atomic_folder
 from qc_pdk.errors import InputError
+from qc_pdk.limits import check_number
+from qc_pdk.rules import min_width_um
 from simulation.fdtd.cells import fdtd_cell
 from simulation.fdtd.job import DEFAULT_RESOLUTION_PX_PER_UM, build_job
 from simulation.fdtd.sparams import run_job
@@ -67,7 +70,7 @@ def run_fdtd(
         MeepNotAvailable: no interpreter with meep (the message says how to install it).
     """
     default_res = 10.0 if three_d else DEFAULT_RESOLUTION_PX_PER_UM
-    res = default_res if resolution is None else float(resolution)
+    res = default_res if resolution is None else check_resolution(resolution)
     try:
         comp = fdtd_cell(cell_name, params)
         job = build_job(
@@ -85,8 +88,48 @@ def run_fdtd(
             result = run_job(job)
     else:
         result = run_job(job)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    with atomic_folder(out_dir) as tmp:  # whole or not at all
+        _write_outputs(tmp, cell_name, params, comp, result, res, three_d)
+    if console is not None:
+        console.print(
+            f"FDTD {cell_name}: {len(result.sdict)} S-parameters "
+            f"({'cache' if result.from_cache else 'simulated'}) -> {out_dir}"
+        )
+    return 0
+
+
+def check_resolution(resolution: float) -> float:
+    """``resolution`` (px/um) when the grid can resolve the PDK's narrowest waveguide.
+
+    At least two pixels across the minimum waveguide width, at most ``MAX_RESOLUTION``.
+
+    Example:
+        >>> check_resolution(14)
+        14.0
+    """
+    return check_number(
+        resolution, field="--resolution", low=min_resolution(), high=MAX_RESOLUTION
+    )
+
+
+#: px/um: 10 nm pixels, finer than any feature the rules allow needs
+MAX_RESOLUTION = 100.0
+
+
+def min_resolution() -> float:
+    """Two pixels across the narrowest waveguide the rules allow (px/um)."""
+    return 2.0 / min(min_width_um("WG1"), min_width_um("WG2"))
+
+
+def _write_outputs(
+    out: Path,
+    cell_name: str,
+    params: dict[str, str],
+    comp: Any,
+    result: Any,
+    res: float,
+    three_d: bool,
+) -> None:
     wl = result.wl_um
     sp = {
         "cell": cell_name,
@@ -140,12 +183,6 @@ def run_fdtd(
     }
     (out / "comparison.json").write_text(json.dumps(comparison, indent=1) + "\n", encoding="utf-8")
     _plot(comparison, out / "comparison.png")
-    if console is not None:
-        console.print(
-            f"FDTD {cell_name}: {len(result.sdict)} S-parameters "
-            f"({'cache' if result.from_cache else 'simulated'}) -> {out}"
-        )
-    return 0
 
 
 def _plot(comparison: dict[str, Any], path: Path) -> None:

@@ -21,9 +21,11 @@ from pathlib import Path
 import gdsfactory as gf
 import numpy as np
 
-from flows.output import atomic_folder
+from flows.gds_file import read_mask, top_cell_meta
+from flows.output import atomic_folder, check_output_folder
 from qc_pdk.drc import DrcInputError, read_layout_file
 from qc_pdk.errors import InputError
+from qc_pdk.limits import WAVELENGTH_RANGE_UM, check_number
 from qc_pdk.yaml_file import read_yaml_mapping
 from simulation.loss_budget import LossReport, loss_budget
 from simulation.netlist import extract_netlist
@@ -40,7 +42,9 @@ class LossInputError(InputError):
 def load_component(path: str | Path) -> gf.Component:
     """The optical circuit to analyse, from a file.
 
-    - GDS/OASIS written with gdsfactory metadata (cell names, settings and ports);
+    - GDS/OASIS written with gdsfactory metadata (cell names, settings and ports), inside the
+      file or in the ``NAME.meta.oas`` sidecar the toolkit writes (``flows.gds_file``); a chip
+      mask (``quantacore build``) gives its tile, the one distinct optical circuit;
     - a chip spec YAML (`quantacore build`): its tile, the chip's one distinct optical circuit
       (every tile is the same cell);
     - a gdsfactory circuit YAML (a mapping with ``instances``).
@@ -56,15 +60,50 @@ def load_component(path: str | Path) -> gf.Component:
             from routing.tile import chip_tile
 
             return chip_tile(load_spec(path).tile_design())
+        _check_circuit_cells(path, data)
         try:
             return gf.read.from_yaml(path)
         except Exception as e:  # gdsfactory raises many types for bad YAML
-            raise LossInputError(f"{path}: not a valid circuit YAML ({e})") from None
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise LossInputError(f"{path}: not a valid circuit YAML ({first})") from None
     try:
         read_layout_file(path)  # clear errors for missing / empty / foreign files
     except DrcInputError as e:
         raise LossInputError(str(e)) from None
-    return gf.import_gds(path)
+    info = top_cell_meta(path).get("kfactory:info")
+    tile = info.get("tile_cell") if isinstance(info, dict) else None
+    # a chip (`quantacore build`) has no ports of its own: every tile is its one circuit
+    try:
+        return read_mask(path, cellname=tile if isinstance(tile, str) else None)
+    except InputError:
+        raise
+    except ValueError as e:  # e.g. several top cells
+        raise LossInputError(f"{path}: {str(e).strip().splitlines()[0]}") from None
+
+
+def _check_circuit_cells(path: Path, data: dict) -> None:
+    """One line for an instance of a cell the active PDK does not have."""
+    cells = gf.get_active_pdk().cells
+    instances = data.get("instances")
+    if not isinstance(instances, dict):
+        raise LossInputError(f"{path}: instances must be a mapping of name: {{component: ...}}")
+    for name, inst in instances.items():
+        cell = inst.get("component") if isinstance(inst, dict) else inst
+        if not isinstance(cell, str):
+            raise LossInputError(f"{path}: instances.{name}.component must be a cell name")
+        if cell not in cells:
+            raise LossInputError(
+                f"{path}: instances.{name}.component: unknown cell {cell!r} "
+                "(see `quantacore cells`)"
+            )
+
+
+_NOT_OPTICAL = {"electrical", "dc", "pad", "placement"}
+
+
+def _optical_ports(component: gf.Component) -> list:
+    """Ports light can enter by (waveguide, grating and edge couplers)."""
+    return [p for p in component.ports if p.port_type not in _NOT_OPTICAL]
 
 
 def _slug(text: str) -> str:
@@ -121,9 +160,26 @@ def _plots(report: LossReport, s_band: dict, wl: np.ndarray, out: Path) -> None:
     plt.close(fig)
 
 
+def check_loss_settings(out: str | Path, *, centre_wl_um: float) -> Path:
+    """The output folder, once it and the wavelength are known to be usable (before any work).
+
+    Raises:
+        InputError: ``out`` cannot be written, or ``centre_wl_um`` is outside the band the
+            models are characterised in.
+    """
+    lo, hi = WAVELENGTH_RANGE_UM
+    check_number(centre_wl_um, field="--centre-wl-um", low=lo, high=hi)
+    return check_output_folder(out)
+
+
 def run_loss(component: gf.Component, out: str | Path, *, centre_wl_um: float = 1.55) -> LossReport:
     """Analyse ``component`` and write the reports into ``out`` (replaced atomically)."""
-    out = Path(out)
+    out = check_loss_settings(out, centre_wl_um=centre_wl_um)
+    if not _optical_ports(component):
+        raise LossInputError(
+            f"{component.name}: no optical circuit: the top cell has no optical ports "
+            "(give a cell or circuit with ports, e.g. a chip's tile)"
+        )
     wl = np.linspace(centre_wl_um - 0.005, centre_wl_um + 0.005, 201)
     report = loss_budget(component, wl, centre_wl_um=centre_wl_um)
     net = extract_netlist(component, expose_detectors=True)

@@ -14,13 +14,15 @@ from rich.console import Console
 from rich.progress import Progress
 
 from components.gallery import write_png
-from flows.output import atomic_folder
+from flows.gds_file import write_mask
+from flows.output import atomic_folder, check_output_folder
 from routing.router import route_nets
 from routing.spec import load_spec
 
 
 def run_route(spec_path: Path, out_dir: Path, console: Console | None = None) -> int:
     """Route the spec at ``spec_path`` into ``out_dir``; exit code 0 ok / 1 unroutable."""
+    check_output_folder(out_dir)
     spec = load_spec(spec_path)
     component = spec.build()
     s = spec.settings
@@ -42,7 +44,7 @@ def run_route(spec_path: Path, out_dir: Path, console: Console | None = None) ->
             progress=progress,
         )
     with atomic_folder(out_dir) as tmp:
-        component.write_gds(tmp / f"{spec.name}.gds")
+        write_mask(component, tmp / f"{spec.name}.gds")
         res.report.write_json(tmp / "route.json")
         write_png(component, tmp / "route.png")
     if console is not None:

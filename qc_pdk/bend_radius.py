@@ -28,9 +28,10 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-# Vertices snap to a 1 nm grid, so radii measured over a window carry a small error; flag only
-# radii clearly under the limit.
-RADIUS_TOLERANCE = 0.01
+# Vertices snap to a 1 nm grid, so a radius measured through vertices a window apart carries a
+# relative error of about dbu / sagitta (0.1 % for a 0.25 R window at R = 20 um); flag radii
+# more than 0.25 % under the limit, so a 19.9 um arc fails a 20 um rule and a 20 um one passes.
+RADIUS_TOLERANCE = 0.0025
 # A convex turn sharper than this ends a smooth stretch (the corner of a waveguide end face).
 _CONVEX_BREAK_RAD = 0.2
 
@@ -40,13 +41,14 @@ def _signed_area(points: np.ndarray) -> float:
     return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
 
 
-def _point_at(points: np.ndarray, cum: np.ndarray, s: float) -> np.ndarray:
-    """Point at arc length ``s`` along the open polyline ``points`` (cum = cumulative lengths)."""
-    j = int(np.searchsorted(cum, s))
-    j = min(max(j, 1), len(cum) - 1)
-    seg = cum[j] - cum[j - 1]
-    f = 0.0 if seg == 0 else (s - cum[j - 1]) / seg
-    return points[j - 1] + f * (points[j] - points[j - 1])
+def _vertex_before(cum: np.ndarray, s: float) -> int:
+    """Index of the last vertex at arc length <= ``s`` (the first vertex when none)."""
+    return max(int(np.searchsorted(cum, s, side="right")) - 1, 0)
+
+
+def _vertex_after(cum: np.ndarray, s: float) -> int:
+    """Index of the first vertex at arc length >= ``s`` (the last vertex when none)."""
+    return min(int(np.searchsorted(cum, s, side="left")), len(cum) - 1)
 
 
 def _circumradius(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
@@ -110,8 +112,11 @@ def _contour_tight_stretches(
             if not run_conc[i]:
                 continue
             s_i = cum[i]
-            a = _point_at(run, cum, max(s_i - window_um, 0.0))
-            c = _point_at(run, cum, min(s_i + window_um, cum[-1]))
+            # Outline vertices (not points interpolated on chords, which lie inside the true
+            # curve) about one window before and after: an arc drawn by any tool measures its
+            # own radius, however coarse its chords.
+            a = run[_vertex_before(cum, s_i - window_um)]
+            c = run[_vertex_after(cum, s_i + window_um)]
             v = run[i]
             # The stretch must be concave over the whole window, not just at the vertex: a
             # 1 nm grid dent on a convex outline is not an inside bend.
@@ -119,11 +124,12 @@ def _contour_tight_stretches(
             if turn_w * sense < 0 and _circumradius(a, v, c) < limit:
                 flagged.append(i)
                 boxes.append(np.array([a, v, c]))
-        # One marker per consecutive group of tight vertices.
+        # One marker per stretch of tight vertices (gaps shorter than a window, where 1 nm snapping
+        # makes a single vertex look straight, do not split it).
         group: list[np.ndarray] = []
         last = None
         for i, pts3 in zip(flagged, boxes, strict=True):
-            if last is not None and i != last + 1:
+            if last is not None and cum[i] - cum[last] > window_um:
                 tight.append(_bbox(group))
                 group = []
             group.append(pts3)

@@ -37,7 +37,10 @@ MAX_LISTED_PER_RULE = 1000
 _GDS_MAGIC = b"\x00\x06\x00\x02"  # HEADER record of a GDSII stream
 _OASIS_MAGIC = b"%SEMI-OASIS\r\n"
 # Half-length (in units of the rule radius) of the outline window the bend radius is measured on.
-_BEND_WINDOW_FRACTION = 0.15
+_BEND_WINDOW_FRACTION = 0.25
+# Width checks ignore edges meeting at this angle or more: a polygonal arc (chords up to 20 deg)
+# meets its end face at just under 90 deg, which is no constriction; a real neck has facing edges.
+WIDTH_IGNORE_ANGLE_DEG = 80.0
 
 Collection = kdb.Region | kdb.EdgePairs
 
@@ -138,7 +141,7 @@ class _Checker:
             return []
         d = self.dbu_len(r.value)
         if r.kind == "width":
-            return [a.width_check(d)]
+            return [a.width_check(d, False, kdb.Metrics.Euclidian, WIDTH_IGNORE_ANGLE_DEG)]
         if r.kind == "space":
             return [a.space_check(d)]
         if r.kind == "area":
@@ -325,6 +328,7 @@ def check_layout(
     allow_unknown_layers: bool = False,
     max_listed_per_rule: int = MAX_LISTED_PER_RULE,
     threads: int | None = None,
+    file_label: str | Path | None = None,
 ) -> DrcRun:
     """Run every rule on the layout in ``path`` and keep KLayout's results.
 
@@ -336,6 +340,8 @@ def check_layout(
         allow_unknown_layers: check a file with layers outside the PDK map instead of failing.
         max_listed_per_rule: how many violation locations to list per rule (counts are exact).
         threads: KLayout worker threads (default: all cores).
+        file_label: the file name the report records (default ``path``); a job that checks a
+            temporary file before renaming it into place gives the final name.
 
     Raises:
         DrcInputError: the file cannot be checked (message says why).
@@ -377,7 +383,7 @@ def check_layout(
             )
         )
     report = DrcReport(
-        file=str(path),
+        file=str(path if file_label is None else file_label),
         top_cell=top.name,
         dbu_um=layout.dbu,
         mode="deep" if deep else "flat",

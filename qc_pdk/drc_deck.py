@@ -17,7 +17,7 @@ from pathlib import Path
 
 from qc_pdk.bend_radius import _CONVEX_BREAK_RAD, RADIUS_TOLERANCE
 from qc_pdk.cross_sections import WG_WIDTH_UM
-from qc_pdk.drc import _BEND_WINDOW_FRACTION
+from qc_pdk.drc import _BEND_WINDOW_FRACTION, WIDTH_IGNORE_ANGLE_DEG
 from qc_pdk.layers import layer_by_name
 from qc_pdk.rules import RULES, DesignRule
 
@@ -30,12 +30,14 @@ def qc_area(p)
   0.5 * a
 end
 
-def qc_point_at(run, cum, s)
-  j = cum.index { |c| c >= s } || (cum.size - 1)
-  j = [[j, 1].max, cum.size - 1].min
-  seg = cum[j] - cum[j - 1]
-  f = seg == 0 ? 0.0 : (s - cum[j - 1]) / seg
-  [run[j - 1][0] + f * (run[j][0] - run[j - 1][0]), run[j - 1][1] + f * (run[j][1] - run[j - 1][1])]
+def qc_vertex_before(cum, s)
+  j = cum.rindex { |c| c <= s }
+  j.nil? ? 0 : j
+end
+
+def qc_vertex_after(cum, s)
+  j = cum.index { |c| c >= s }
+  j.nil? ? cum.size - 1 : j
 end
 
 def qc_circumradius(a, b, c)
@@ -86,12 +88,12 @@ def qc_tight(points, is_hole, limit, window, boxes)
     last = nil
     centre.each do |i|
       next unless rconc[i]
-      a = qc_point_at(run, cum, [cum[i] - window, 0.0].max)
-      c = qc_point_at(run, cum, [cum[i] + window, cum[-1]].min)
+      a = run[qc_vertex_before(cum, cum[i] - window)]
+      c = run[qc_vertex_after(cum, cum[i] + window)]
       v = run[i]
       turn_w = (v[0] - a[0]) * (c[1] - v[1]) - (v[1] - a[1]) * (c[0] - v[0])
       next unless turn_w * sense < 0 && qc_circumradius(a, v, c) < limit
-      if group && last && i != last + 1
+      if group && last && cum[i] - cum[last] > window
         boxes << group
         group = nil
       end
@@ -127,7 +129,7 @@ def _rule_lines(r: DesignRule, var: dict[str, str]) -> list[str]:
     a = var.get(r.layer, "")
     other = " + ".join(var[o] for o in r.other) if r.other else ""
     if r.kind == "width":
-        return [out(f"{a}.width({r.value}.um)")]
+        return [out(f"{a}.width({r.value}.um, angle_limit({WIDTH_IGNORE_ANGLE_DEG}))")]
     if r.kind == "space":
         return [out(f"{a}.space({r.value}.um)")]
     if r.kind == "area":

@@ -17,6 +17,21 @@ import yaml
 from pydantic import ValidationError
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a key given twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml_mapping(path: str | Path, *, what: str) -> dict[str, Any]:
     """The mapping in YAML file ``path``.
 
@@ -25,12 +40,24 @@ def read_yaml_mapping(path: str | Path, *, what: str) -> dict[str, Any]:
             document (``what`` names the expected content in that message).
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, expected {what} (YAML file)")
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
     try:
-        data = yaml.safe_load(path.read_text())
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a text file (expected {what} in YAML)") from None
+    except OSError as e:
+        raise ValueError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ValueError(f"{path}: not valid YAML ({where}{e.problem})") from None
     except yaml.YAMLError as e:
-        raise ValueError(f"{path}: not valid YAML ({e})") from None
+        raise ValueError(f"{path}: not valid YAML ({' '.join(str(e).split())})") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: {what} is a YAML mapping of fields")
     return data
@@ -40,6 +67,7 @@ def format_validation_error(e: ValidationError) -> str:
     """pydantic errors as ``field.path: message`` joined by ``; ``."""
     lines = []
     for err in e.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "spec"
-        lines.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
+        where = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {msg}" if where else msg)  # model checks name their fields
     return "; ".join(lines)

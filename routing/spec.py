@@ -12,15 +12,29 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import gdsfactory as gf
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from components import CELLS
+from components.gallery import check_bounds
 from qc_pdk.errors import InputError
+from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_RADIUS_UM
 from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
 from routing.router import Connection
+
+# Coordinates stay on a die: far inside KLayout's int32 range of 1 nm units (qc_pdk.limits).
+_Coordinate = Annotated[float, Field(ge=-MAX_DIE_SIDE_UM, le=MAX_DIE_SIDE_UM, allow_inf_nan=False)]
+_Length = Annotated[float, Field(le=MAX_DIE_SIDE_UM, allow_inf_nan=False)]
 
 
 class InstanceSpec(BaseModel):
@@ -29,9 +43,15 @@ class InstanceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     cell: str
     settings: dict[str, Any] = Field(default_factory=dict)
-    x: float = 0.0
-    y: float = 0.0
-    rotation: int = 0
+    x: _Coordinate = 0.0
+    y: _Coordinate = 0.0
+    rotation: StrictInt = 0
+
+    @model_validator(mode="after")
+    def _settings_in_bounds(self) -> InstanceSpec:
+        for key, value in self.settings.items():
+            check_bounds(self.cell, key, value)  # CellInputError is a ValueError: named field
+        return self
 
     @field_validator("cell")
     @classmethod
@@ -64,11 +84,11 @@ class RouteSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     cross_section: str = "strip"
-    radius_um: float = Field(default=30.0, gt=0)
-    pitch_um: float = Field(default=5.0, gt=0)
-    keepout_um: float = Field(default=3.0, ge=0)
-    margin_um: float | None = Field(default=None, ge=0)
-    heuristic_weight: float = Field(default=2.0, ge=1.0)
+    radius_um: float = Field(default=30.0, gt=0, le=MAX_RADIUS_UM, allow_inf_nan=False)
+    pitch_um: _Length = Field(default=5.0, gt=0)
+    keepout_um: _Length = Field(default=3.0, ge=0)
+    margin_um: _Length | None = Field(default=None, ge=0)
+    heuristic_weight: float = Field(default=2.0, ge=1.0, le=100.0, allow_inf_nan=False)
 
 
 class RouteSpec(BaseModel):
