@@ -11,8 +11,8 @@ Example:
     >>> from rich.console import Console
     >>> from flows.spec import default_chip
     >>> result = build_chip(default_chip(), pathlib.Path(tempfile.mkdtemp()), Console(quiet=True))
-    >>> sorted(p.name for p in result.folder.iterdir())[:3]
-    ['drc', 'layout.png', 'loss']
+    >>> sorted(p.name for p in result.folder.iterdir() if p.is_dir())
+    ['control', 'drc', 'loss', 'qec', 'thermal']
 """
 
 from __future__ import annotations
@@ -28,8 +28,12 @@ from rich.console import Console
 
 from components.models.bend import bend_loss_dB_per_90deg
 from components.models.calibration import Calibration
+from components.qubitron import loaded_q_estimate
 from components.resonance import wdm_grid_nm
-from flows.output import atomic_folder
+from flows.control_job import run_control
+from flows.gds_file import write_mask
+from flows.output import atomic_folder, check_output_root
+from flows.qec_job import run_qec
 from flows.report import (
     BendLossInUse,
     BuildReport,
@@ -41,9 +45,11 @@ from flows.report import (
     QubitronDetection,
     RouteSummary,
     StageTiming,
+    ThermalSummary,
 )
 from flows.report_html import write_html_report, write_layout_pictures
 from flows.spec import ChipSpec
+from flows.thermal_job import run_thermal, thermal_summary
 from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM
 from qc_pdk.drc import check_layout, write_drc_outputs
 from qc_pdk.layer_views import write_lyp
@@ -51,7 +57,17 @@ from routing.chip import chip_layout
 from routing.tile import chip_tile
 from simulation.loss_budget import LossReport, loss_budget
 
-STAGES = ("cells, placement and routing", "gds", "drc", "loss", "fdtd summary", "report")
+STAGES = (
+    "cells, placement and routing",
+    "gds",
+    "drc",
+    "loss",
+    "fdtd summary",
+    "thermal",
+    "control",
+    "qec",
+    "report",
+)
 
 
 @dataclass
@@ -81,15 +97,16 @@ class _Timer:
 
 
 def calibration_summary(calibration: Calibration) -> CalibrationSummary:
-    """FDTD-calibrated figures the loss budget used, next to the published defaults."""
+    """FDTD-calibrated figures the loss budget used; the routing bend from the 3D table."""
     r = WG_ROUTING_RADIUS_UM
+    fit = calibration.bend_euler_fdtd_2d
     summary = CalibrationSummary(
         calibration_file=None if calibration.empty else calibration.source,
         method=calibration.meta.get("method"),
         bend_loss_dB_per_90deg_at_routing_radius=BendLossInUse(
             radius_um=r,
-            in_use=round(bend_loss_dB_per_90deg(radius_um=r, bend_fit=calibration.bend_euler), 4),
-            published=round(bend_loss_dB_per_90deg(radius_um=r), 4),
+            in_use=round(bend_loss_dB_per_90deg(radius_um=r), 4),
+            fdtd_2d_fit=None if fit is None else round(fit.loss_dB_per_90deg(r), 4),
         ),
     )
     if calibration.crossing is not None:
@@ -152,20 +169,21 @@ def build_chip(
     timer = _Timer()
     t_start = time.perf_counter()
     console.print(f"[bold]quantacore build[/] {spec.name}: {spec.n_qubitrons} qubitrons")
+    folder = check_output_root(out, spec.name)  # before any work: a bad --out costs nothing
     layout = spec.chip_layout()
     component = timer.run(console, STAGES[0], lambda: chip_layout(layout))
-    folder = out / spec.name
     with atomic_folder(folder) as tmp:
         gds = tmp / f"{spec.name}.gds"
 
         def write() -> Path:
-            component.write_gds(gds)
+            write_mask(component, gds)  # KLayout 0.28 opens it; metadata in NAME.meta.oas
             write_lyp(tmp / f"{spec.name}.lyp")
             (tmp / "spec.json").write_text(spec.model_dump_json(indent=2))
             return gds
 
         timer.run(console, STAGES[1], write)
-        drc_run = timer.run(console, STAGES[2], lambda: check_layout(gds))
+        final_gds = folder / gds.name  # what the DRC report names: the temporary goes away
+        drc_run = timer.run(console, STAGES[2], lambda: check_layout(gds, file_label=final_gds))
         write_drc_outputs(drc_run, tmp / "drc")
         tile = chip_tile(layout.tile)  # the routed tile (cached cell): one circuit, solved once
         grid_um = (
@@ -186,6 +204,33 @@ def build_chip(
         (tmp / "loss").mkdir()
         (tmp / "loss" / "tile_loss.json").write_text(loss.model_dump_json(indent=2))
         fdtd = timer.run(console, STAGES[4], lambda: calibration_summary(calibration))
+
+        def thermal_stage() -> ThermalSummary:
+            report, _ = run_thermal(
+                component,  # in memory: the rings' cell info travels with it
+                tmp / "thermal",
+                temperature_K=spec.thermal.temperature_K,
+                fab_sigma_nm=spec.thermal.fab_sigma_nm,
+                seed=spec.thermal.seed,
+                max_heater_power_mW=spec.thermal.max_heater_power_mW,
+                loaded_q=loaded_q_estimate(
+                    spec.qubitron.round_trip_um, spec.qubitron.gap_um, spec.wdm.centre_nm
+                ),
+                transient=False,  # `quantacore thermal` computes the time constant
+            )
+            return thermal_summary(report)
+
+        thermal = timer.run(console, STAGES[5], thermal_stage)
+        control, noise = timer.run(
+            console, STAGES[6], lambda: run_control(spec, tmp / "control", tile=tile, loss=loss)
+        )
+        qec = timer.run(
+            console,
+            STAGES[7],
+            lambda: run_qec(
+                spec, tmp / "qec", tile_table=noise, loaded_q=list(control.loaded_q.values())
+            ),
+        )
         route = RouteSummary(**tile.info["route"])
         drc = drc_run.report
         report = BuildReport(
@@ -214,6 +259,9 @@ def build_chip(
             ),
             qubitron_detection=_qubitron_detection(loss, tile.info["qubitrons"]),
             fdtd=fdtd,
+            thermal=thermal,
+            control=control,
+            qec=qec,
         )
 
         def report_stage() -> None:
@@ -222,7 +270,7 @@ def build_chip(
             report.total_seconds = round(time.perf_counter() - t_start, 3)
             write_html_report(report, tmp / "report.html")
 
-        timer.run(console, STAGES[5], report_stage)
+        timer.run(console, STAGES[8], report_stage)
         report.stages = timer.stages
         report.write_json(tmp)
     ok = report.ok

@@ -8,9 +8,12 @@ QuantaCore PDK is activated once, in the app callback.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -44,15 +47,40 @@ def fail_bad_input(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
+#: OS errors that mean "this path cannot be written or read as asked": the user must fix them
+_PATH_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR}
+EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT (128 + 2)
+
+
+def _sigterm_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM unwinds like Ctrl-C: temporaries removed, outputs kept
+
+
 def _reports_bad_input(command: F) -> F:
-    """Run ``command``; an ``InputError`` from anywhere below is one line and exit 2."""
+    """Run ``command``; an ``InputError`` from anywhere below is one line and exit 2.
+
+    SIGTERM is handled like SIGINT while the command runs: outputs being assembled are
+    removed, the previous ones stay, and the command ends with one line and exit 130.
+    """
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt) if main_thread else 0
         try:
             return command(*args, **kwargs)
         except InputError as e:
             raise fail_bad_input(str(e)) from None
+        except OSError as e:
+            if e.errno not in _PATH_ERRNOS or e.filename is None:
+                raise
+            raise fail_bad_input(f"{e.filename}: {e.strerror}") from None
+        except KeyboardInterrupt:
+            console.print("[bold red]interrupted:[/] previous outputs left as they were")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
 
     return run  # type: ignore[return-value]
 
@@ -77,17 +105,21 @@ def pdk(
     ] = None,
 ) -> None:
     """Show the PDK: layers, design rules, cross-sections, layer stack, materials."""
+    from flows.output import atomic_file, check_output_file
     from qc_pdk.describe import pdk_description
 
+    for path, option, suffix in ((lyp, "--lyp", ".lyp"), (drc_deck, "--drc-deck", ".drc")):
+        if path is not None:  # both checked before either is written
+            check_output_file(path, option=option, suffixes=(suffix,))
     description = pdk_description()
     if lyp is not None:
         from qc_pdk.layer_views import write_lyp
 
-        write_lyp(lyp)
+        atomic_file(lyp, write_lyp, option="--lyp")
     if drc_deck is not None:
         from qc_pdk.drc_deck import write_drc_deck
 
-        write_drc_deck(drc_deck)
+        atomic_file(drc_deck, write_drc_deck, option="--drc-deck")
     if as_json:
         sys.stdout.write(json.dumps(description, indent=2) + "\n")
         return
@@ -147,14 +179,19 @@ def drc(
 
     Exit 0 clean, 1 violations, 2 bad input.
     """
+    from flows.output import atomic_folder, check_output_folder
     from qc_pdk.drc import check_layout, write_drc_outputs
 
     out_dir = out if out is not None else file.parent / f"{file.stem}_drc"
+    if out is not None or file.is_file():  # else the missing input is the error to report
+        check_output_folder(out_dir)
     with console.status(f"DRC of {file} ..."):
         run = check_layout(
             file, top_cell=top, deep=not flat, allow_unknown_layers=allow_unknown_layers
         )
-    json_path, rdb_path = write_drc_outputs(run, out_dir)
+    with atomic_folder(out_dir) as tmp:
+        write_drc_outputs(run, tmp)
+    json_path, rdb_path = out_dir / "drc.json", out_dir / "drc.lyrdb"
     _print_drc_summary(run.report)
     console.print(f"wrote {json_path} and {rdb_path}")
     raise typer.Exit(EXIT_OK if run.report.clean else EXIT_CHECKS_FAILED)
@@ -170,6 +207,8 @@ def cells(
     """List the QuantaCore cells with their parameters; optionally write a gallery GDS."""
     from components.gallery import cell_parameters, list_cells
 
+    if gallery is not None:
+        _check_gds_and_png(gallery, option="--gallery")
     table = Table(title="QuantaCore cells (lengths in um)")
     table.add_column("cell")
     table.add_column("parameters (defaults)")
@@ -183,16 +222,35 @@ def cells(
 
         with console.status("building gallery ..."):
             component = build_gallery()
-            _write_gds_atomically(component, gallery)
-            png = write_png(component, gallery.with_suffix(".png"))
+            _write_gds_atomically(component, gallery, option="--gallery")
+            png = _write_png_atomically(component, gallery, write_png, option="--gallery")
         console.print(f"wrote {gallery} and {png}")
 
 
-def _write_gds_atomically(component: Any, path: Path) -> Path:
-    """GDS (with gdsfactory metadata) written under a temporary name, then renamed."""
+def _check_gds_and_png(path: Path, *, option: str) -> None:
+    """A GDS/OASIS output and the PNG preview beside it, checked before any work."""
+    from flows.gds_file import GDS_SUFFIXES, sidecar_path
+    from flows.output import check_output_file
+
+    check_output_file(path, option=option, suffixes=GDS_SUFFIXES)
+    check_output_file(sidecar_path(path), option=option)
+    check_output_file(path.with_suffix(".png"), option=option)
+
+
+def _write_gds_atomically(component: Any, path: Path, *, option: str = "--out") -> Path:
+    """A mask KLayout >= 0.28 opens, its metadata sidecar beside it; each renamed in whole."""
+    from flows.gds_file import write_mask
+
+    return write_mask(component, path, option=option)
+
+
+def _write_png_atomically(
+    component: Any, gds: Path, write_png: Callable[[Any, Path], Path], *, option: str
+) -> Path:
     from flows.output import atomic_file
 
-    return atomic_file(path, component.write_gds)
+    png = gds.with_suffix(".png")
+    return atomic_file(png, lambda tmp: write_png(component, tmp), option=option)
 
 
 @app.command()
@@ -207,9 +265,10 @@ def cell(
     """Build one cell and write it as GDS, with a PNG preview next to it."""
     from components.gallery import build_cell, parse_assignments, write_png
 
+    _check_gds_and_png(out, option="--out")
     component = build_cell(name, parse_assignments(p or []))
     _write_gds_atomically(component, out)
-    png = write_png(component, out.with_suffix(".png"))
+    png = _write_png_atomically(component, out, write_png, option="--out")
     info = dict(component.info)
     if info:
         console.print(", ".join(f"{k}={v}" for k, v in info.items() if not k.startswith("route_")))
@@ -228,9 +287,11 @@ def loss(
     centre_wl_um: Annotated[float, typer.Option(help="Wavelength (um) of the breakdown.")] = 1.55,
 ) -> None:
     """Circuit solve and per-path loss budget: DIR/loss.json, CSV per path, Touchstone, PNGs."""
-    from flows.loss_job import load_component, one_direction, run_loss
+    from flows.loss_job import check_loss_settings, load_component, one_direction, run_loss
 
     out_dir = out if out is not None else file.parent / f"{file.stem}_loss"
+    if out is not None or file.exists():  # else the missing input is the error to report
+        check_loss_settings(out_dir, centre_wl_um=centre_wl_um)
     with console.status(f"loss budget of {file} ..."):
         component = load_component(file)
         report = run_loss(component, out_dir, centre_wl_um=centre_wl_um)
@@ -261,9 +322,13 @@ def fdtd(
 ) -> None:
     """MEEP S-parameters of a cell (JSON, Touchstone) compared with its compact model."""
     from components.gallery import parse_assignments
-    from flows.fdtd_job import run_fdtd
+    from flows.fdtd_job import check_resolution, run_fdtd
+    from flows.output import check_output_folder
 
     out_dir = out if out is not None else Path(f"fdtd_{cell_name}")
+    if resolution is not None:
+        check_resolution(resolution)
+    check_output_folder(out_dir)  # before MEEP runs
     code = run_fdtd(
         cell_name,
         parse_assignments(p or []),
@@ -282,7 +347,9 @@ def validate(
 ) -> None:
     """FDTD vs compact model for every calibrated cell: validation.json and validation.png."""
     from flows.fdtd_job import run_validation
+    from flows.output import check_output_folder
 
+    check_output_folder(out)
     path = run_validation(out, console=console)
     console.print(f"wrote {path} and {path.with_suffix('.png')}")
 
@@ -324,6 +391,9 @@ def build(
     from flows.spec import load_spec, write_json_schema
 
     if schema is not None:
+        from flows.output import check_output_file
+
+        check_output_file(schema, option="--schema", suffixes=(".json",))
         console.print(f"wrote {write_json_schema(schema)}")
         return
     result = build_chip(load_spec(spec), out, console)
@@ -340,6 +410,159 @@ def showcase(
 
     code = run_showcase(out, console)
     raise typer.Exit(code)
+
+
+@app.command()
+@_reports_bad_input
+def thermal(
+    source: Annotated[
+        Path, typer.Argument(metavar="GDS_OR_SPEC", help="Layout (GDS) or chip spec (YAML).")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: <stem>_thermal).")
+    ] = None,
+    temperature_k: Annotated[
+        float | None,
+        typer.Option("--temperature-k", help="Heat-sink temperature in K (default: the spec's, "
+                     "else 300)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the fabrication-offset draw.")] = 0,
+    max_heater_power_mw: Annotated[
+        float | None,
+        typer.Option("--max-heater-power-mw", help="Largest power of one heater in mW "
+                     "(default: the spec's, else 500)."),
+    ] = None,
+) -> None:
+    """Heaters, temperature maps, crosstalk matrix, tuning powers and heat load vs cooling.
+
+    Exit 0 every ring tunable within budget, 1 not, 2 bad input.
+    """
+    from flows.output import check_output_folder
+    from flows.thermal_job import run_thermal
+
+    out_dir = out if out is not None else source.parent / f"{source.stem}_thermal"
+    check_output_folder(out_dir)  # before any work
+    settings: dict[str, Any] = {"seed": seed}
+    layout: Any = source
+    if source.suffix.lower() in (".yaml", ".yml"):
+        from flows.spec import load_spec
+        from routing.chip import chip_layout
+
+        spec = load_spec(source)
+        layout = chip_layout(spec.chip_layout())
+        settings.update(
+            temperature_K=spec.thermal.temperature_K,
+            fab_sigma_nm=spec.thermal.fab_sigma_nm,
+            max_heater_power_mW=spec.thermal.max_heater_power_mW,
+        )
+    else:
+        from qc_pdk.drc import read_layout_file
+
+        read_layout_file(source)  # clear errors for missing, empty or foreign files
+    if temperature_k is not None:
+        settings["temperature_K"] = temperature_k
+    if max_heater_power_mw is not None:
+        settings["max_heater_power_mW"] = max_heater_power_mw
+    with console.status(f"thermal analysis of {source} ..."):
+        report, code = run_thermal(layout, out_dir, **settings)
+    from flows.thermal_job import thermal_summary
+
+    t = thermal_summary(report)
+    table = Table(title=f"thermal {source.name} at {t.temperature_K:g} K ({t.cooling_stage})")
+    table.add_column("figure")
+    table.add_column("value")
+    for name, value in (
+        ("heaters / rings", f"{t.heaters} / {t.rings}"),
+        ("rings without a heater", str(t.rings_without_heater)),
+        ("untunable rings (with a heater)", str(t.untunable_rings)),
+        ("tuning power (mW)", f"{t.tuning_power_mW:.4g}"),
+        ("heat load / cooling (W)", f"{t.heat_load_W:.3g} / {t.cooling_power_W:.3g}"),
+        ("median power per FSR (mW)", f"{t.median_power_per_fsr_mW:.4g}"),
+        ("heater time constant (us)", str(t.heater_time_constant_us)),
+    ):
+        table.add_row(name, value)
+    Console().print(table)
+    console.print(f"wrote {out_dir}")
+    raise typer.Exit(code)
+
+
+@app.command()
+@_reports_bad_input
+def control(
+    spec: Annotated[
+        Path | None, typer.Argument(help="Chip spec (YAML); default: the built-in default chip.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/control"),
+) -> None:
+    """STIRAP drive, per-qubitron noise table, QEC-round schedule and optical timing.
+
+    Exit 0, or 2 for a bad spec (nothing written).
+    """
+    from flows.control_job import run_control
+    from flows.output import check_output_folder
+    from flows.spec import load_spec
+
+    check_output_folder(out)
+    chip_spec = load_spec(spec)
+    with console.status(f"control layer of {chip_spec.name} ..."):
+        summary, _ = run_control(chip_spec, out)
+    table = Table(title=f"control {chip_spec.name} ({summary.scope})")
+    table.add_column("figure")
+    table.add_column("value")
+    for name, value in (
+        ("qubitrons", str(summary.qubitrons)),
+        ("lowest STIRAP transfer", f"{summary.transfer_efficiency_min:.4f}"),
+        ("mean Purcell factor", f"{summary.purcell_factor_mean:.3g}"),
+        ("erasure per round (mean)", f"{summary.p_erasure_mean:.3g}"),
+        ("largest Pauli error", f"{summary.p_pauli_max:.3g}"),
+        ("largest measurement error", f"{summary.p_measurement_max:.3g}"),
+        ("round latency (ns)", f"{summary.round_latency_ns:.1f}"),
+        ("pump skew (ps)", f"{summary.pump_skew_ps:.2f}"),
+    ):
+        table.add_row(name, value)
+    Console().print(table)
+    console.print(f"wrote {out}")
+
+
+@app.command()
+@_reports_bad_input
+def qec(
+    spec: Annotated[
+        Path | None, typer.Argument(help="Chip spec (YAML); default: the built-in default chip.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/qec"),
+    shots: Annotated[int, typer.Option(help="Shots per sampled point at most (100-1e7).")] = 2_000,
+    seed: Annotated[int, typer.Option(help="Base seed of the sampling (>= 0).")] = 0,
+) -> None:
+    """Logical error rate of surface-code memories on the chip's own noise (stim, pymatching).
+
+    Exit 0, or 2 for a bad spec (nothing written).
+    """
+    from flows.output import check_output_folder
+    from flows.qec_job import QecInputError, run_qec
+    from flows.spec import load_spec
+
+    if not 100 <= shots <= 10_000_000:
+        raise QecInputError(f"--shots {shots}: must be between 100 and 10000000")
+    if seed < 0:
+        raise QecInputError(f"--seed {seed}: must be >= 0")
+    check_output_folder(out)
+    chip_spec = load_spec(spec)
+    with console.status(f"QEC of {chip_spec.name} (sampling and decoding) ..."):
+        summary = run_qec(chip_spec, out, max_shots=shots, seed=seed)
+    table = Table(title=f"QEC {chip_spec.name}: distances {summary.distances}")
+    for col in ("decoder", "threshold / chip rates", "logical error / round",
+                "distance for target", "logical qubits"):
+        table.add_column(col)
+    def fmt(value: object) -> str:
+        return "-" if value is None else f"{value:.3g}" if isinstance(value, float) else str(value)
+
+    for dec, margin in summary.threshold_margin.items():
+        table.add_row(dec, fmt(margin), fmt(summary.chip_logical_error_round.get(dec)),
+                      fmt(summary.distance_for_target.get(dec)),
+                      fmt(summary.logical_qubits_on_chip.get(dec)))
+    Console().print(table)
+    console.print(f"wrote {out}")
 
 
 def main() -> None:  # pragma: no cover - console entry point alternative

@@ -23,13 +23,16 @@ from simulation.loss_budget import PathLoss
 __all__ = [
     "BuildReport",
     "CalibrationSummary",
+    "ControlSummary",
     "Counts",
     "DetectorReading",
     "DrcSummary",
     "LossSummary",
+    "QecSummary",
     "QubitronDetection",
     "RouteSummary",
     "StageTiming",
+    "ThermalSummary",
 ]
 
 
@@ -90,11 +93,12 @@ class QubitronDetection(_Part):
 
 
 class BendLossInUse(_Part):
-    """Radiation loss of a 90 deg bend at the routing radius: the model in use vs published."""
+    """Radiation loss (dB) of a 90 deg routing bend: the 3D vectorial figure the models use,
+    next to the 2D effective-index FDTD fit kept for validation (None without calibration)."""
 
     radius_um: float
     in_use: float
-    published: float
+    fdtd_2d_fit: float | None
 
 
 class CalibrationSummary(_Part):
@@ -106,6 +110,76 @@ class CalibrationSummary(_Part):
     crossing: dict[str, float] | None = None
     interlayer_coupler: dict[str, float] | None = None
     note: str | None = None
+
+
+class ThermalSummary(_Part):
+    """Heaters, tuning and heat load at the operating temperature (``thermal/`` has the rest)."""
+
+    temperature_K: float
+    cooling_stage: str
+    cooling_power_W: float
+    heat_load_W: float
+    within_budget: bool
+    heaters: int
+    rings: int
+    rings_without_heater: int = Field(description="rings with no heater of their own (WDM banks)")
+    untunable_rings: int = Field(description="rings with a heater that cannot reach their channel")
+    tuning_power_mW: float
+    median_power_per_fsr_mW: float
+    worst_crosstalk_ratio: float
+    heater_time_constant_us: float | None
+    notes: list[str]
+
+    @property
+    def tunable(self) -> bool:
+        """Every ring can be put on its channel within the heaters' power and the budget."""
+        return self.within_budget and self.untunable_rings == 0 and self.rings_without_heater == 0
+
+
+class ControlSummary(_Part):
+    """Drive, STIRAP and per-round error rates of the qubitrons (``control/`` has the table)."""
+
+    scope: str
+    qubitrons: int
+    pump_power_mW: float
+    stokes_power_mW: float
+    pump_delivery_dB: dict[str, float] = Field(description="fibre -> pump bus, on its channel")
+    stokes_delivery_dB: dict[str, float] = Field(description="fibre -> qubitron Stokes bus")
+    loaded_q: dict[str, float]
+    transfer_efficiency_min: float
+    purcell_factor_mean: float
+    p_erasure_mean: float
+    p_erasure_max: float
+    p_pauli_max: float = Field(description="largest p_x + p_y + p_z of a qubitron")
+    p_measurement_max: float
+    p_idle_max: float
+    distinct_stirap_solves: int
+    round_latency_ns: float
+    pump_skew_ps: float
+    skew_fits_window: bool
+    notes: list[str]
+
+
+class QecSummary(_Part):
+    """Surface-code memory on the chip's noise (``qec/`` has every sampled point and plots)."""
+
+    distances: list[int]
+    scales: list[float] = Field(description="error scales sampled (1 = the chip as it is)")
+    threshold_margin: dict[str, float | None] = Field(
+        description="decoder -> threshold in units of the chip's error rates (> 1: below)"
+    )
+    below_threshold: bool
+    chip_distance: int | None
+    chip_logical_error_round: dict[str, float | None]
+    target_logical_error: float
+    distance_for_target: dict[str, int | None] = Field(
+        description="decoder -> distance reaching the target at the chip's rates (None: never)"
+    )
+    logical_qubits_on_chip: dict[str, int | None]
+    shots: int
+    hybrid_beats_bare: bool = Field(description="an inner bosonic code in the ring mode helps")
+    hybrid_verdict: str
+    notes: list[str]
 
 
 class StageTiming(_Part):
@@ -128,6 +202,9 @@ class BuildReport(_Part):
     loss: LossSummary
     qubitron_detection: QubitronDetection
     fdtd: CalibrationSummary
+    thermal: ThermalSummary | None = None
+    control: ControlSummary | None = None
+    qec: QecSummary | None = None
     pictures: dict[str, str] = Field(default_factory=dict)
     stages: list[StageTiming] = Field(default_factory=list)
     total_seconds: float | None = None

@@ -74,6 +74,91 @@ def _table(rows: list[tuple[Any, ...]], head: tuple[str, ...]) -> str:
     return f"<table><tr>{th}</tr>{body}</table>"
 
 
+def _thermal_section(report: BuildReport) -> str:
+    t = report.thermal
+    if t is None:
+        return ""
+    verdict = "every ring tunable within budget" if t.tunable else "NOT tunable as designed"
+    rows = [
+        ("operating temperature", f"{t.temperature_K:g} K ({t.cooling_stage} stage)"),
+        ("heat load / cooling power", f"{t.heat_load_W:.3g} W / {t.cooling_power_W:.3g} W"
+         + ("" if t.within_budget else " (over budget)")),
+        ("heaters / rings", f"{t.heaters} / {t.rings}"),
+        ("rings without a heater", str(t.rings_without_heater)),
+        ("rings with a heater that cannot reach their channel", str(t.untunable_rings)),
+        ("tuning power", f"{t.tuning_power_mW:.4g} mW"),
+        ("median heater power per FSR", f"{t.median_power_per_fsr_mW:.4g} mW"),
+        ("worst crosstalk (neighbour / own rise)", f"{t.worst_crosstalk_ratio:.3g}"),
+    ]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in t.notes)
+    return (
+        f"<h2>Thermal: {html.escape(verdict)}</h2>{_table(rows, ('figure', 'value'))}"
+        f'<p>temperature maps, crosstalk matrix and tuning powers: <a href="thermal/">thermal/</a>'
+        f"</p><ul>{notes}</ul>"
+    )
+
+
+def _control_section(report: BuildReport) -> str:
+    c = report.control
+    if c is None:
+        return ""
+    rows = [
+        ("launched pump / Stokes power", f"{c.pump_power_mW:.3g} / {c.stokes_power_mW:.3g} mW"),
+        ("lowest STIRAP transfer efficiency", f"{c.transfer_efficiency_min:.4f}"),
+        ("mean Purcell factor into the ring", f"{c.purcell_factor_mean:.3g}"),
+        ("erasure per round (mean / max)", f"{c.p_erasure_mean:.3g} / {c.p_erasure_max:.3g}"),
+        ("largest Pauli error per round", f"{c.p_pauli_max:.3g}"),
+        ("largest measurement error", f"{c.p_measurement_max:.3g}"),
+        ("largest idle error per round", f"{c.p_idle_max:.3g}"),
+        ("QEC round latency", f"{c.round_latency_ns:.1f} ns"),
+        ("pump arrival skew", f"{c.pump_skew_ps:.2f} ps"
+         + (" (fits the detection window)" if c.skew_fits_window else " (does NOT fit)")),
+    ]
+    per_q = [
+        (q, f"{c.pump_delivery_dB[q]:.3f}", f"{c.stokes_delivery_dB[q]:.3f}",
+         f"{c.loaded_q[q]:.4g}")
+        for q in c.pump_delivery_dB
+    ]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in c.notes)
+    return (
+        f"<h2>Control: STIRAP and noise ({html.escape(c.scope)})</h2>"
+        f"{_table(rows, ('figure', 'value'))}"
+        f"{_table(per_q, ('qubitron', 'pump delivery (dB)', 'Stokes delivery (dB)', 'loaded Q'))}"
+        '<p>noise table, schedule and timing: <a href="control/">control/</a></p>'
+        f"<ul>{notes}</ul>"
+    )
+
+
+def _qec_section(report: BuildReport) -> str:
+    q = report.qec
+    if q is None:
+        return ""
+    verdict = "below threshold" if q.below_threshold else "ABOVE threshold"
+
+    def fmt(v: object) -> str:
+        if v is None:
+            return "-"
+        return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+    rows = [
+        (dec, fmt(q.threshold_margin.get(dec)), fmt(q.chip_logical_error_round.get(dec)),
+         fmt(q.distance_for_target.get(dec)), fmt(q.logical_qubits_on_chip.get(dec)))
+        for dec in q.threshold_margin
+    ]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in q.notes)
+    return (
+        f"<h2>Error correction: the chip is {verdict}</h2>"
+        f"<p>rotated surface-code memory, distances {q.distances}, error scales {q.scales} "
+        f"(1 = the chip's own rates), {q.shots} shots; target {q.target_logical_error:g} per "
+        "round.</p>"
+        + _table(rows, ("decoder", "threshold / chip rates", "logical error per round",
+                        "distance for target", "logical qubits on chip"))
+        + f"<p>inner bosonic code in the ring mode: {html.escape(q.hybrid_verdict)}</p>"
+        + '<p>points and plots: <a href="qec/">qec/</a></p>'
+        + f"<ul>{notes}</ul>"
+    )
+
+
 def write_html_report(report: BuildReport, path: Path) -> Path:
     """Write the HTML page of ``report`` (the same value as report.json)."""
     hist = _loss_histogram(report, path.parent)
@@ -101,8 +186,9 @@ def write_html_report(report: BuildReport, path: Path) -> Path:
     calibration_rows = [
         ("calibration file", fdtd.calibration_file or "none (published defaults)"),
         ("method", fdtd.method or "-"),
-        (f"bend loss per 90 deg at R = {bend.radius_um} um (dB)",
-         f"{bend.in_use} in use, {bend.published} published"),
+        (f"routing bend loss per 90 deg at R = {bend.radius_um} um (dB)",
+         f"{bend.in_use} in use (3D vectorial mode table), {bend.fdtd_2d_fit} by the 2D FDTD "
+         "fit (validation only)"),
     ]
     for part, figures in (("crossing", fdtd.crossing), ("interlayer coupler",
                                                         fdtd.interlayer_coupler)):
@@ -128,6 +214,9 @@ qubitrons per tile reached by a routed optical path.</p>
 <h3>Per-qubitron detection efficiency (pump fibre to detector)</h3>
 {_table(det, ("qubitron detector", "efficiency", "channel (nm)"))}
 <h2>FDTD calibration in use</h2>{_table(calibration_rows, ("figure", "value"))}
+{_thermal_section(report)}
+{_control_section(report)}
+{_qec_section(report)}
 <h2>Stages</h2>{_table(stages, ("stage", "seconds", "peak RSS (MiB)"))}
 </body></html>
 """

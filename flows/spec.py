@@ -6,7 +6,7 @@ channels closer than its linewidth) are rejected with a message naming the field
 
     name: demo_chip
     array: {rows: 2, columns: 8, tile_columns: 4}     # qubitrons; a tile is one row of 4
-    qubitron: {radius_um: 40.0, gap_um: 0.3}
+    qubitron: {radius_um: 50.0, gap_um: 0.5}
     wdm: {centre_nm: 1550.0, spacing_nm: 0.8}         # one channel per qubitron of a tile
     switch_network: {topology: tile_switch_bank}
     io: {coupler: grating}
@@ -25,21 +25,39 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from components.qubitron import loaded_q_estimate
 from components.resonance import ring_fsr_nm
 from qc_pdk.errors import InputError
+from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_LENGTH_UM
 from qc_pdk.rules import min_bend_radius_um, min_space_um
 from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
 from routing.chip import ChipLayout
 from routing.tile import TileDesign
 
+#: beyond this ring-bus gap the evanescent coupling is nil (the loaded Q stops changing)
+MAX_RING_GAP_UM = 5.0
+
+
+def _no_booleans(value: object) -> object:
+    # YAML reads `rows: true` as a boolean, which pydantic would take as 1
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(v, bool) for v in items):
+        raise ValueError(f"expected a number, got {value!r}")
+    return value
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # finite numbers only: NaN and infinity would pass every bound and fail deep in the build
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: object, info: object) -> object:
+        return value if isinstance(value, str) else _no_booleans(value)
 
 
 class ArraySpec(_Strict):
@@ -48,7 +66,13 @@ class ArraySpec(_Strict):
     rows: int = Field(default=2, ge=1, le=4096, description="qubitron rows")
     columns: int = Field(default=8, ge=1, le=4096, description="qubitron columns")
     tile_columns: int = Field(default=4, ge=1, le=64, description="qubitrons per tile (one row)")
-    tile_pitch_um: tuple[float, float] | None = Field(
+    tile_pitch_um: (
+        tuple[
+            Annotated[float, Field(gt=0, le=MAX_DIE_SIDE_UM)],
+            Annotated[float, Field(gt=0, le=MAX_DIE_SIDE_UM)],
+        ]
+        | None
+    ) = Field(
         default=None, description="tile pitch (x, y) in um; default: tile size plus routing margin"
     )
 
@@ -65,10 +89,13 @@ class ArraySpec(_Strict):
 class QubitronSpec(_Strict):
     """Qubitron cell parameters (see `quantacore cells`)."""
 
-    radius_um: float = Field(default=40.0, description="ring radius in um")
-    gap_um: float = Field(default=0.3, description="ring-bus gap in um")
+    # 50 um: 3D bend radiation 0.017 dB per round trip (40 um: 0.11 dB); see routing/tile.py
+    radius_um: float = Field(default=50.0, le=MAX_LENGTH_UM, description="ring radius in um")
+    # 0.5 um: 6.5 % power per bus with the vectorial mode decay (0.3 um: 15 %, a 0.16 nm
+    # linewidth, too wide for 0.8 nm channels); drop 0.93 on resonance
+    gap_um: float = Field(default=0.5, le=MAX_RING_GAP_UM, description="ring-bus gap in um")
     length_y_um: float = Field(
-        default=30.0, ge=22.0, description="racetrack straight in um (heater)"
+        default=30.0, ge=22.0, le=MAX_LENGTH_UM, description="racetrack straight in um (heater)"
     )
 
     @model_validator(mode="after")
@@ -117,11 +144,47 @@ class LayerUsage(_Strict):
     routing: Literal["WG1", "WG2"] = "WG2"
 
 
+class ThermalSpec(_Strict):
+    """Operating point of the thermal analysis (``quantacore thermal``, the build's section)."""
+
+    temperature_K: float = Field(
+        default=4.0, ge=1.0, le=400.0,
+        description="heat-sink temperature in K (the SNSPDs need a ~1-4 K stage)",
+    )
+    fab_sigma_nm: float = Field(
+        default=0.2, ge=0.0, le=10.0,
+        description="standard deviation of fabricated ring resonance offsets in nm",
+    )
+    seed: int = Field(default=0, ge=0, description="seed of the fabrication-offset draw")
+    max_heater_power_mW: float = Field(
+        default=500.0, gt=0.0, le=10_000.0, description="largest power of one heater in mW"
+    )
+
+
+class ControlSpec(_Strict):
+    """Optical drive of the qubitrons: launched powers and the STIRAP pulse pair."""
+
+    pump_power_mW: float = Field(
+        default=1e-4, gt=0.0, le=100.0,
+        description="pump power launched into the pump fibre coupler, mW (design choice)",
+    )
+    stokes_power_mW: float = Field(
+        default=1e-4, gt=0.0, le=100.0,
+        description="Stokes power launched into the Stokes fibre coupler, mW (design choice)",
+    )
+    pulse_fwhm_ns: float = Field(default=20.0, gt=0.0, le=10_000.0, description="pulse FWHM, ns")
+    pulse_delay_ns: float = Field(
+        default=12.0, ge=-10_000.0, le=10_000.0,
+        description="pump centre minus Stokes centre, ns (> 0: Stokes first, counter-intuitive)",
+    )
+    pulse_shape: Literal["gaussian", "sin2"] = "gaussian"
+
+
 class DieSpec(_Strict):
     """Die outline in um (checked against the placed array)."""
 
-    width_um: float = Field(default=10000.0, gt=0)
-    height_um: float = Field(default=10000.0, gt=0)
+    width_um: float = Field(default=10000.0, gt=0, le=MAX_DIE_SIDE_UM)
+    height_um: float = Field(default=10000.0, gt=0, le=MAX_DIE_SIDE_UM)
 
 
 class ChipSpec(_Strict):
@@ -135,6 +198,8 @@ class ChipSpec(_Strict):
     io: IOSpec = IOSpec()
     layers: LayerUsage = LayerUsage()
     die: DieSpec = DieSpec()
+    thermal: ThermalSpec = ThermalSpec()
+    control: ControlSpec = ControlSpec()
 
     @property
     def tiles(self) -> tuple[int, int]:
@@ -177,14 +242,21 @@ class ChipSpec(_Strict):
         n = self.wdm.channels(self)
         radius_eff = self.qubitron.round_trip_um / (2 * math.pi)
         fsr = ring_fsr_nm(radius_um=radius_eff, wl_nm=self.wdm.centre_nm)
+        q = loaded_q_estimate(self.qubitron.round_trip_um, self.qubitron.gap_um, self.wdm.centre_nm)
+        linewidth = self.wdm.centre_nm / q
+        if fsr / n <= 5 * linewidth:  # no spacing fits: the ring itself is the problem
+            raise ValueError(
+                f"qubitron: a ring of {self.qubitron.round_trip_um:.6g} um round trip "
+                f"(radius_um {self.qubitron.radius_um:g}, length_y_um "
+                f"{self.qubitron.length_y_um:g}) has an FSR of {fsr:.4g} nm, too small for {n} "
+                f"channels of >= 5 linewidths ({5 * linewidth:.4g} nm) each; use a smaller ring"
+            )
         if n * self.wdm.spacing_nm >= fsr:
             raise ValueError(
                 f"wdm.spacing_nm: {n} channels x {self.wdm.spacing_nm} nm does not fit in the "
                 f"qubitron ring's FSR of {fsr:.3f} nm (channels would alias); use spacing_nm < "
                 f"{fsr / n:.3f}"
             )
-        q = loaded_q_estimate(self.qubitron.round_trip_um, self.qubitron.gap_um, self.wdm.centre_nm)
-        linewidth = self.wdm.centre_nm / q
         if self.wdm.spacing_nm < 5 * linewidth:
             raise ValueError(
                 f"wdm.spacing_nm {self.wdm.spacing_nm} nm is too small for the qubitron ring: "
@@ -227,6 +299,7 @@ def default_chip() -> ChipSpec:
 
 def write_json_schema(path: str | Path) -> Path:
     """JSON schema of the chip spec, for editors (YAML language servers)."""
-    path = Path(path)
-    path.write_text(json.dumps(ChipSpec.model_json_schema(), indent=2))
-    return path
+    from flows.output import atomic_file
+
+    text = json.dumps(ChipSpec.model_json_schema(), indent=2)
+    return atomic_file(path, lambda tmp: tmp.write_text(text), option="--schema")

@@ -65,5 +65,9 @@ LAYER_STACK = LayerStack(
         "trench": _level(
             LAYER.TRENCH, -BOX_THICKNESS_UM, BOX_THICKNESS_UM + CLADDING_TOP_UM, "air", 0
         ),
+        # microfluidic channels: etched through the oxides like a trench, coolant-filled
+        "fluid": _level(
+            LAYER.FLUID, -BOX_THICKNESS_UM, BOX_THICKNESS_UM + CLADDING_TOP_UM, "water", 0
+        ),
     }
 )

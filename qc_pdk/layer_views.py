@@ -28,6 +28,7 @@ _STYLE: dict[str, tuple[str, str]] = {
     "NW": ("#2ca02c", "solid"),
     "EMITTER": ("#ff00ff", "solid"),
     "TRENCH": ("#555555", "cross-hatched"),
+    "FLUID": ("#1f9bcf", "cross-hatched"),
     "DEVREC": ("#00ff00", "hollow"),
     "FLOORPLAN": ("#aaaaaa", "hollow"),
     "TEXT": ("#000000", "hollow"),

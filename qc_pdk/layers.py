@@ -32,6 +32,7 @@ class QuantaCoreLayerMap(LayerMap):
     NW: Layer = (50, 0)  # NbN superconducting nanowire (SNSPD)
     EMITTER: Layer = (60, 0)  # quantum-emitter site marker
     TRENCH: Layer = (70, 0)  # deep thermal-isolation trench
+    FLUID: Layer = (71, 0)  # microfluidic coolant channel (etched like TRENCH, coolant-filled)
     DEVREC: Layer = (68, 0)  # device recognition
     FLOORPLAN: Layer = (99, 0)  # die / tile outline
     TEXT: Layer = (66, 0)  # labels

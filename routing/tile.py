@@ -39,6 +39,12 @@ from components.resonance import wdm_ring_radii_um
 from routing.router import Connection
 
 QUBITRON_PITCH_UM = 520.0
+# Ring radii (um) from the 3D vectorial bend loss at 1550 nm (components.models.mode_table):
+# 50 um circular arcs radiate 0.017 dB per round trip (30 um: 0.65 dB, which left the
+# switches' drop at 0.06); a 50 um ring's FSR (4.0 nm; 3.4 nm for the qubitron's racetrack)
+# still holds 4 channels at 0.8 nm.
+SWITCH_RADIUS_UM = 50.0
+WDM_RING_RADIUS_UM = 50.0
 BANK_CLEARANCE_UM = 320.0  # vertical room for fan-out routes between a bank and the row
 
 
@@ -48,8 +54,8 @@ class TileDesign(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     qubitrons: int = Field(4, ge=1, le=64, description="qubitrons in the tile's row")
-    radius_um: float = Field(40.0, gt=0, description="qubitron ring radius")
-    gap_um: float = Field(0.3, gt=0, description="qubitron ring-bus gap")
+    radius_um: float = Field(50.0, gt=0, description="qubitron ring radius")
+    gap_um: float = Field(0.5, gt=0, description="qubitron ring-bus gap")
     length_y_um: float = Field(30.0, gt=0, description="qubitron racetrack straight")
     wdm_centre_nm: float = Field(1550.0, gt=0, description="WDM grid centre")
     wdm_spacing_nm: float = Field(0.8, gt=0, description="WDM channel spacing")
@@ -95,11 +101,12 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
     xs_q, xs_r = _xs(design.qubitron_layer), _xs(design.routing_layer)
     c = gf.Component()
     radii = qubitron_radii_um(design)
-    sw_cell = CELLS["ring_switch"](radius=30.0, gap=0.3, cross_section=xs_r)
+    sw_cell = CELLS["ring_switch"](radius=SWITCH_RADIUS_UM, gap=0.3, cross_section=xs_r)
     wdm = dict(
         centre_wl_nm=design.wdm_centre_nm,
         spacing_nm=design.wdm_spacing_nm,
         channels=n,
+        radius=WDM_RING_RADIUS_UM,
         cross_section=xs_r,
     )
     nets: list[Connection] = []
@@ -134,13 +141,13 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
     # interlayer couplers to the other SiN layer, so the two buses pass over each other
     # without crossings.
     mux = c.add_ref(CELLS["wdm_mux"](**wdm), name="mux")
-    mux.rotate(180)
+    mux.mirror_y()  # channel ports face south in the qubitrons' order (no crossing, channel k to k)
     mux.move((switches[-1].xmax - mux.xmax, top + BANK_CLEARANCE_UM - mux.ymin))
     stokes_xs = "strip_wg1" if xs_q == "strip_wg2" else "strip_wg2"
     stokes = c.add_ref(
         CELLS["wdm_demux"](**{**wdm, "cross_section": stokes_xs}), name="stokes_demux"
     )
-    stokes.rotate(180)
+    stokes.mirror_y()
     stokes.move((qubitrons[0].xmin - stokes.xmin, mux.ymax + BANK_CLEARANCE_UM - stokes.ymin))
     ics = []
     for k, q in enumerate(qubitrons):

@@ -20,6 +20,8 @@ FORBIDDEN = {
     "components": {"routing", "simulation", "thermal", "control", "flows", "quantacore"},
     "routing": {"simulation", "thermal", "control", "flows", "quantacore"},
     "simulation": {"routing", "thermal", "control", "flows", "quantacore"},
+    "thermal": {"routing", "simulation", "control", "flows", "quantacore"},
+    "control": {"routing", "thermal", "flows", "quantacore"},
 }
 # entry points (``python -m ...``) may assemble and activate the PDK
 ENTRY_POINTS = {("simulation/fdtd/calibrate.py", "quantacore")}

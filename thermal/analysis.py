@@ -158,7 +158,7 @@ def analyse_thermal(
         max_heater_power_mW: largest power of one heater (mW).
         wl_nm: channel wavelength (nm) for dn/dT, group index and FSR.
         loaded_q: loaded Q of the rings (linewidth = wl / Q; qubitron's estimate ~5e4).
-        channels: coolant channels (top frame, um).
+        channels: coolant channels (top frame, um), besides the layout's FLUID shapes.
         area_sources: electronics blocks (heat load only).
         window_um: kernel window beyond each heater (um).
         substrate_thickness_um: Si above the heat sink (um); None = the PDK stack's 10 um.
@@ -186,6 +186,7 @@ def analyse_thermal(
     lay = read_layout(component_or_gds_path, top_cell=top_cell)
     timings["read_layout"] = time.perf_counter() - t0
     t1 = time.perf_counter()
+    channels = [*channels, *lay.coolant_channels()]  # given ones plus the layout's FLUID
     xt = crosstalk_matrix(lay, options=o, channels=channels)
     timings["crosstalk"] = time.perf_counter() - t1
     nr, nh = xt.matrix.shape

@@ -17,6 +17,9 @@ frame.
   centreline is the racetrack of ``radius_um``, ``length_x_um``, ``length_y_um`` around the
   centre, on the WG layer its subtree draws. A GDS written without meta data yields no rings.
 * **Trenches**: TRENCH (70/0) shapes, queried per heater window only.
+* **Coolant channels**: FLUID (71/0) shapes, each a microfluidic channel through the oxide
+  stack (the ``fluid`` level of the layer stack) along its longer side, with laminar
+  convective walls (``thermal.cooling.CoolantChannel``).
 
 Example:
     >>> import gdsfactory as gf
@@ -40,7 +43,8 @@ import klayout.db as kdb
 import numpy as np
 
 from qc_pdk.layers import LAYER
-from thermal.stack import LAYER_OF_LEVEL
+from thermal.cooling import CoolantChannel
+from thermal.stack import LAYER_OF_LEVEL, level_z_um
 
 __all__ = [
     "HeaterCell",
@@ -61,6 +65,7 @@ def _lt(layer: Any) -> tuple[int, int]:
 HEATER_LAYER = _lt(LAYER.HEATER)
 M1_LAYER = _lt(LAYER.M1)
 TRENCH_LAYER = _lt(LAYER.TRENCH)
+FLUID_LAYER = _lt(LAYER.FLUID)
 
 
 def affine_of(t: kdb.DCplxTrans) -> np.ndarray:
@@ -216,6 +221,21 @@ class LayoutThermal:
                 continue
             poly = poly.transformed(s.dtrans())
             out.append(np.array([(p.x, p.y) for p in poly.each_point_hull()]))
+        return out
+
+    def coolant_channels(self) -> list[CoolantChannel]:
+        """The FLUID shapes as coolant channels (top frame; each shape's bounding box)."""
+        li = self.layout.find_layer(*FLUID_LAYER)
+        if li is None:
+            return []
+        z0, z1 = level_z_um("fluid")
+        region = kdb.Region(kdb.RecursiveShapeIterator(self.layout, self.top, li))
+        out = []
+        for poly in region.merged().each():
+            b = poly.bbox().to_dtype(self.layout.dbu)
+            out.append(CoolantChannel(
+                xmin_um=b.left, xmax_um=b.right, ymin_um=b.bottom, ymax_um=b.top,
+                zmin_um=z0, zmax_um=z1, axis="y" if b.height() >= b.width() else "x"))
         return out
 
 

@@ -47,7 +47,38 @@ def test_default_chip_is_drc_clean_and_the_mask_holds_what_the_report_says(
     assert set(schema["required"]) <= set(report)
     for name in ("report.html", "layout.png", "tile.png", "drc/drc.json", "drc/drc.lyrdb"):
         assert (default_build / name).exists(), name
-    assert {s["stage"] for s in report["stages"]} >= {"drc", "loss", "report"}
+    stages = {s["stage"] for s in report["stages"]}
+    assert stages >= {"drc", "loss", "thermal", "control", "qec", "report"}
+
+
+def test_thermal_section_finds_every_heater_and_ring_of_the_design(default_build: Path) -> None:
+    """Heaters and rings read back from the layout equal what the design placed: a heater on
+    each qubitron and each switch; rings in qubitrons, switches and three WDM banks per tile."""
+    spec = default_chip()
+    thermal = json.loads((default_build / "report.json").read_text())["thermal"]
+    per_tile = spec.array.tile_columns
+    tiles = spec.tiles[0] * spec.tiles[1]
+    assert thermal["heaters"] == 2 * spec.n_qubitrons
+    assert thermal["rings"] == tiles * (2 * per_tile + 3 * per_tile)
+    assert thermal["rings_without_heater"] == tiles * 3 * per_tile  # the WDM banks
+    assert thermal["temperature_K"] == spec.thermal.temperature_K
+    assert (default_build / "thermal" / "thermal.json").exists()
+
+
+def test_control_and_qec_sections_come_from_the_chip(default_build: Path) -> None:
+    spec = default_chip()
+    report = json.loads((default_build / "report.json").read_text())
+    control, qec = report["control"], report["qec"]
+    assert control["qubitrons"] == spec.array.tile_columns
+    # every qubitron is driven through its own demux channel: a few dB, not the isolation
+    assert all(0.0 < v < 6.0 for v in control["pump_delivery_dB"].values())
+    rows = (default_build / "control" / "noise_table.csv").read_text().splitlines()
+    assert len(rows) == 1 + spec.array.tile_columns
+    assert qec["distances"] == [3, 5] and qec["shots"] > 0
+    assert (default_build / "qec" / "qec.json").exists()
+    page = (default_build / "report.html").read_text()
+    for heading in ("<h2>Thermal", "<h2>Control", "<h2>Error correction"):
+        assert heading in page
 
 
 def test_every_qubitron_is_reached_on_its_channel(default_build: Path) -> None:

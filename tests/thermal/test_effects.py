@@ -82,3 +82,23 @@ def test_crosstalk_decreases_with_distance_and_energy_balances() -> None:
     assert np.all(np.diff(rise) < 0) and rise[-1] > 0
     assert k.solution.balance_error < 1e-6
     assert k.solution.heat_in_W == pytest.approx(1e-3, rel=1e-9)
+
+
+def test_fluid_layer_in_the_layout_is_a_coolant_channel(switch: gf.Component) -> None:
+    """A FLUID shape drawn inside the ring, beside the heated straight, is read as a channel
+    and cools the ring: more power per FSR than without it (the coolant carries heat away)."""
+    plain = gf.Component()
+    plain << switch
+    cooled = gf.Component()
+    cooled << switch
+    xc, yc = switch.info["ring_centre_um"]
+    xh = xc + switch.info["radius_um"]
+    cooled.add_polygon([(xh - 14, yc - 30), (xh - 4, yc - 30), (xh - 4, yc + 30),
+                        (xh - 14, yc + 30)], layer=LAYER.FLUID)  # inside the ring
+    from thermal.layout import read_layout
+
+    (channel,) = read_layout(cooled).coolant_channels()
+    assert channel.axis == "y" and channel.zmin_um == level_z_um("fluid")[0]
+    a = analyse_thermal(plain, kernel_options=FAST, transient=False, offsets_nm=[-0.1])
+    b = analyse_thermal(cooled, kernel_options=FAST, transient=False, offsets_nm=[-0.1])
+    assert b.rings[0].power_per_fsr_mW > 1.05 * a.rings[0].power_per_fsr_mW
