@@ -28,6 +28,8 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
+from components.models.sdict import check_positive
+
 __all__ = [
     "DEFAULT_HEATER_P_PI_MW",
     "heater_tuning_nm_per_mW",
@@ -40,16 +42,6 @@ __all__ = [
 
 # Heater power for a pi round-trip phase (mW) [ref: Ring heaters, conventional: up to 25 mW/pi].
 DEFAULT_HEATER_P_PI_MW = 25.0
-
-
-def _positive(name: str, value: float, unit: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number > 0 {unit}, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a finite number > 0 {unit}, got {value!r}")
-    return v
 
 
 def _neff(wl_um: float | np.ndarray) -> np.ndarray:
@@ -82,9 +74,13 @@ def ring_fsr_nm(
         >>> round(ring_fsr_nm(radius_um=50.0, group_index=2.0), 3)
         3.824
     """
-    r = _positive("radius_um", radius_um, "um")
-    wl = _positive("wl_nm", wl_nm, "nm")
-    ng = float(_ng(wl * 1e-3)) if group_index is None else _positive("group_index", group_index, "")
+    r = check_positive("radius_um", radius_um, "um")
+    wl = check_positive("wl_nm", wl_nm, "nm")
+    ng = (
+        float(_ng(wl * 1e-3))
+        if group_index is None
+        else check_positive("group_index", group_index)
+    )
     length_nm = 2.0 * math.pi * r * 1e3
     return wl**2 / (ng * length_nm)
 
@@ -105,9 +101,9 @@ def ring_resonances_nm(*, radius_um: float, wl_min_nm: float, wl_max_nm: float) 
         >>> len(res), round(float(np.diff(res).mean()), 1)
         (3, 6.7)
     """
-    r = _positive("radius_um", radius_um, "um")
-    lo = _positive("wl_min_nm", wl_min_nm, "nm")
-    hi = _positive("wl_max_nm", wl_max_nm, "nm")
+    r = check_positive("radius_um", radius_um, "um")
+    lo = check_positive("wl_min_nm", wl_min_nm, "nm")
+    hi = check_positive("wl_max_nm", wl_max_nm, "nm")
     if hi <= lo:
         raise ValueError(f"wl_max_nm must be > wl_min_nm = {lo} nm, got {hi}")
     length_um = 2.0 * math.pi * r
@@ -139,8 +135,8 @@ def wdm_grid_nm(*, centre_nm: float, spacing_nm: float, channels: int) -> np.nda
         >>> wdm_grid_nm(centre_nm=1550.0, spacing_nm=1.6, channels=3).tolist()
         [1548.4, 1550.0, 1551.6]
     """
-    c = _positive("centre_nm", centre_nm, "nm")
-    s = _positive("spacing_nm", spacing_nm, "nm")
+    c = check_positive("centre_nm", centre_nm, "nm")
+    s = check_positive("spacing_nm", spacing_nm, "nm")
     n = _channels(channels)
     return c + (np.arange(n) - (n - 1) / 2.0) * s
 
@@ -169,8 +165,8 @@ def ring_radius_for_resonance_um(*, wl_nm: float, approx_radius_um: float) -> fl
         >>> abs(r - 30.0) < 0.1
         True
     """
-    wl = _positive("wl_nm", wl_nm, "nm")
-    r0 = _positive("approx_radius_um", approx_radius_um, "um")
+    wl = check_positive("wl_nm", wl_nm, "nm")
+    r0 = check_positive("approx_radius_um", approx_radius_um, "um")
     wl_um = wl * 1e-3
     neff = float(_neff(wl_um))
     m = max(1, round(neff * 2.0 * math.pi * r0 / wl_um))
@@ -204,7 +200,7 @@ def wdm_ring_radii_um(
         (True, True)
     """
     grid = wdm_grid_nm(centre_nm=centre_nm, spacing_nm=spacing_nm, channels=channels)
-    r0 = _positive("radius_um", radius_um, "um")
+    r0 = check_positive("radius_um", radius_um, "um")
     n = len(grid)
     fsr = ring_fsr_nm(radius_um=r0, wl_nm=float(centre_nm))
     if n * float(spacing_nm) >= fsr:
@@ -257,4 +253,4 @@ def heater_p_pi_mW(p_pi_mW: float | None = None) -> float:
         >>> heater_p_pi_mW(10.0)
         10.0
     """
-    return _positive("p_pi_mW", DEFAULT_HEATER_P_PI_MW if p_pi_mW is None else p_pi_mW, "mW")
+    return check_positive("p_pi_mW", DEFAULT_HEATER_P_PI_MW if p_pi_mW is None else p_pi_mW, "mW")

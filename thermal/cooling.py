@@ -23,9 +23,9 @@ Example:
 
 from __future__ import annotations
 
-import math
-
 from pydantic import BaseModel, ConfigDict
+
+from components.models.sdict import check_positive
 
 __all__ = [
     "NU_LAMINAR_CIRCULAR_CONST_FLUX",
@@ -85,7 +85,7 @@ def cooling_stage(*, temperature_K: float) -> CoolingStage:
         >>> cooling_stage(temperature_K=300.0).cooling_power_W
         10.0
     """
-    t = _positive("temperature_K", temperature_K, "K")
+    t = check_positive("temperature_K", temperature_K, "K")
     if t > 400.0:
         raise ValueError(f"temperature_K must be <= 400 K, got {temperature_K!r}")
     if t <= 2.0:
@@ -95,16 +95,6 @@ def cooling_stage(*, temperature_K: float) -> CoolingStage:
     return STAGES["room"]
 
 
-def _positive(name: str, value: float, unit: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number > 0 {unit}, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a finite number > 0 {unit}, got {value!r}")
-    return v
-
-
 def hydraulic_diameter_um(*, width_um: float, height_um: float) -> float:
     """Hydraulic diameter 4 A / P of a rectangular channel (um).
 
@@ -112,8 +102,8 @@ def hydraulic_diameter_um(*, width_um: float, height_um: float) -> float:
         >>> hydraulic_diameter_um(width_um=100.0, height_um=50.0)
         66.66666666666667
     """
-    w = _positive("width_um", width_um, "um")
-    h = _positive("height_um", height_um, "um")
+    w = check_positive("width_um", width_um, "um")
+    h = check_positive("height_um", height_um, "um")
     return 4.0 * w * h / (2.0 * (w + h))
 
 
@@ -132,11 +122,11 @@ def reynolds_number(
         24.9
     """
     d_m = hydraulic_diameter_um(width_um=width_um, height_um=height_um) * 1e-6
-    q = _positive("flow_uL_per_min", flow_uL_per_min, "uL/min") * 1e-9 / 60.0
+    q = check_positive("flow_uL_per_min", flow_uL_per_min, "uL/min") * 1e-9 / 60.0
     area_m2 = float(width_um) * float(height_um) * 1e-12
     v = q / area_m2
-    rho = _positive("density_kg_per_m3", density_kg_per_m3, "kg/m^3")
-    mu = _positive("viscosity_Pa_s", viscosity_Pa_s, "Pa s")
+    rho = check_positive("density_kg_per_m3", density_kg_per_m3, "kg/m^3")
+    mu = check_positive("viscosity_Pa_s", viscosity_Pa_s, "Pa s")
     return rho * v * d_m / mu
 
 
@@ -164,8 +154,8 @@ def laminar_h_W_per_m2K(
         26.2
     """
     d_um = hydraulic_diameter_um(width_um=width_um, height_um=height_um)
-    k = _positive("fluid_k_W_per_mK", fluid_k_W_per_mK, "W/m/K")
-    nu = _positive("nusselt", nusselt, "")
+    k = check_positive("fluid_k_W_per_mK", fluid_k_W_per_mK, "W/m/K")
+    nu = check_positive("nusselt", nusselt, "")
     if flow_uL_per_min is not None:
         re = reynolds_number(width_um=width_um, height_um=height_um,
                              flow_uL_per_min=flow_uL_per_min)
@@ -206,7 +196,7 @@ class CoolantChannel(BaseModel):
     def h(self) -> float:
         """Heat-transfer coefficient of the walls in W/(m^2 K)."""
         if self.h_W_per_m2K is not None:
-            return _positive("h_W_per_m2K", self.h_W_per_m2K, "W/m^2/K")
+            return check_positive("h_W_per_m2K", self.h_W_per_m2K, "W/m^2/K")
         dx = self.xmax_um - self.xmin_um
         dy = self.ymax_um - self.ymin_um
         dz = self.zmax_um - self.zmin_um

@@ -19,14 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from components.models.sdict import check_positive
+
 __all__ = ["Grid", "graded_axis"]
-
-
-def _positive(name: str, value: float) -> float:
-    v = float(value)
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return v
 
 
 def graded_axis(
@@ -49,8 +44,8 @@ def graded_axis(
     Returns:
         sorted float array of edges.
     """
-    fine = _positive("fine_um", fine_um)
-    coarse = _positive("max_um", max_um)
+    fine = check_positive("fine_um", fine_um)
+    coarse = check_positive("max_um", max_um)
     if coarse < fine:
         raise ValueError(f"max_um must be >= fine_um = {fine}, got {max_um!r}")
     b = np.unique(np.round(np.asarray(breaks_um, dtype=float), 9))

@@ -59,7 +59,10 @@ def check_positive(name: str, value: float, unit: str = "") -> float:
         >>> check_positive("radius_um", 5)
         5.0
     """
-    v = float(value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number > 0 {unit}, got {value!r}") from None
     if not math.isfinite(v) or v <= 0:
         raise ValueError(f"{name} must be a finite number > 0 {unit}, got {value!r}".rstrip())
     return v
