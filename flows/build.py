@@ -217,6 +217,7 @@ def build_chip(
                     spec.qubitron.round_trip_um, spec.qubitron.gap_um, spec.wdm.centre_nm
                 ),
                 transient=False,  # `quantacore thermal` computes the time constant
+                electronics=spec.thermal.electronics,
             )
             return thermal_summary(report)
 

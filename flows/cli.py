@@ -454,6 +454,7 @@ def thermal(
             temperature_K=spec.thermal.temperature_K,
             fab_sigma_nm=spec.thermal.fab_sigma_nm,
             max_heater_power_mW=spec.thermal.max_heater_power_mW,
+            electronics=spec.thermal.electronics,
         )
     else:
         from qc_pdk.drc import read_layout_file

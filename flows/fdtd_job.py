@@ -207,14 +207,22 @@ def _plot(comparison: dict[str, Any], path: Path) -> None:
 
 
 def run_validation(out_dir: Path, *, console: Any = None) -> Path:
-    """Write ``validation.json`` + ``validation.png`` (FDTD vs model, all calibrated cells).
+    """Write ``validation.json`` + ``validation.png`` (FDTD vs model, all calibrated cells),
+    replacing ``out_dir`` whole (an interrupted run leaves the previous one).
 
     Returns:
         the JSON path.
     """
+    from contextlib import nullcontext
+
+    from flows.output import atomic_folder
     from simulation.fdtd.validation import write_validation
 
-    if console is not None:
-        with console.status("FDTD validation of the calibrated compact models"):
-            return write_validation(out_dir)
-    return write_validation(out_dir)
+    status = (
+        console.status("FDTD validation of the calibrated compact models")
+        if console is not None
+        else nullcontext()
+    )
+    with status, atomic_folder(out_dir) as tmp:
+        name = write_validation(tmp).name
+    return Path(out_dir) / name

@@ -144,6 +144,23 @@ class LayerUsage(_Strict):
     routing: Literal["WG1", "WG2"] = "WG2"
 
 
+class ElectronicsBlock(_Strict):
+    """A block of classical electronics on the chip: a box (um, die frame) dissipating power."""
+
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+    xmin_um: float = Field(ge=0.0, le=MAX_DIE_SIDE_UM)
+    ymin_um: float = Field(ge=0.0, le=MAX_DIE_SIDE_UM)
+    xmax_um: float = Field(ge=0.0, le=MAX_DIE_SIDE_UM)
+    ymax_um: float = Field(ge=0.0, le=MAX_DIE_SIDE_UM)
+    power_mW: float = Field(ge=0.0, le=1e6, description="dissipated power, mW")
+
+    @model_validator(mode="after")
+    def _has_area(self) -> ElectronicsBlock:
+        if not (self.xmax_um > self.xmin_um and self.ymax_um > self.ymin_um):
+            raise ValueError(f"electronics block {self.name}: xmax/ymax must exceed xmin/ymin")
+        return self
+
+
 class ThermalSpec(_Strict):
     """Operating point of the thermal analysis (``quantacore thermal``, the build's section)."""
 
@@ -158,6 +175,9 @@ class ThermalSpec(_Strict):
     seed: int = Field(default=0, ge=0, description="seed of the fabrication-offset draw")
     max_heater_power_mW: float = Field(
         default=500.0, gt=0.0, le=10_000.0, description="largest power of one heater in mW"
+    )
+    electronics: tuple[ElectronicsBlock, ...] = Field(
+        default=(), description="electronics blocks: heat load and ring heating"
     )
 
 

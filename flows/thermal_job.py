@@ -19,13 +19,14 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from flows.output import atomic_folder
 from flows.report import ThermalSummary
 from qc_pdk.errors import InputError
-from thermal.analysis import ThermalReport, analyse_thermal
+from thermal.analysis import AreaSource, ThermalReport, analyse_thermal
 from thermal.outputs import write_thermal_outputs
 
 __all__ = ["ThermalInputError", "run_thermal", "thermal_summary"]
@@ -68,6 +69,7 @@ def run_thermal(
     max_heater_power_mW: float = 500.0,
     loaded_q: float = 50_000.0,
     transient: bool = True,
+    electronics: Sequence[Any] = (),
 ) -> tuple[ThermalReport, int]:
     """Analyse ``source`` (GDS path or gdsfactory Component) and write the outputs to ``out``.
 
@@ -80,6 +82,7 @@ def run_thermal(
         max_heater_power_mW: largest power one heater may take, in mW.
         loaded_q: loaded Q of the rings (their linewidth is wl / Q).
         transient: also compute the heater's time constant.
+        electronics: blocks with a box (um, top frame) and ``power_mW`` (``ElectronicsBlock``).
 
     Returns:
         the report and the exit code (0 every ring tunable within budget, 1 otherwise).
@@ -100,6 +103,11 @@ def run_thermal(
             max_heater_power_mW=max_heater_power_mW,
             loaded_q=loaded_q,
             transient=transient,
+            area_sources=[
+                AreaSource(name=b.name, xmin_um=b.xmin_um, ymin_um=b.ymin_um,
+                           xmax_um=b.xmax_um, ymax_um=b.ymax_um, power_mW=b.power_mW)
+                for b in electronics
+            ],
         )
     except InputError:
         raise

@@ -34,6 +34,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from components.resonance import ring_fsr_nm
+from thermal.area_heating import area_source_rise_K
 from thermal.cooling import CoolantChannel, cooling_stage
 from thermal.crosstalk import CrosstalkResult, crosstalk_matrix
 from thermal.kernel import KernelOptions, kernel_problem
@@ -72,6 +73,7 @@ class RingThermal(BaseModel):
     fsr_nm: float
     power_per_fsr_mW: float
     offset_nm: float
+    area_source_rise_K: float = 0.0
     wrapped_fsr: bool
     power_mW: float
     tuned_shift_nm: float
@@ -159,7 +161,8 @@ def analyse_thermal(
         wl_nm: channel wavelength (nm) for dn/dT, group index and FSR.
         loaded_q: loaded Q of the rings (linewidth = wl / Q; qubitron's estimate ~5e4).
         channels: coolant channels (top frame, um), besides the layout's FLUID shapes.
-        area_sources: electronics blocks (heat load only).
+        area_sources: electronics blocks: their heat counts in the load, and their rise at
+            each ring (``thermal.area_heating``) shifts its resonance before tuning.
         window_um: kernel window beyond each heater (um).
         substrate_thickness_um: Si above the heat sink (um); None = the PDK stack's 10 um.
         cooling_power_W: override of the stage's cooling power (W).
@@ -201,6 +204,15 @@ def analyse_thermal(
         if off.shape != (nr,):
             raise ValueError(f"offsets_nm must have one entry per ring ({nr}), got {off.shape}")
     t1 = time.perf_counter()
+    area_rise = area_source_rise_K(
+        sources=area_sources, ring_centres_um=lay.ring_centres_um(),
+        ring_levels=[lay.ring_specs[c].level for c in lay.ring_cell], options=o,
+        channels=channels,
+    )
+    timings["area_sources"] = time.perf_counter() - t1
+    # the electronics' heat red-shifts every ring before the heaters act
+    off = off + spk * area_rise
+    t1 = time.perf_counter()
     tuning: TuningResult | None = None
     if heater_powers_mW is not None:
         p = np.asarray(heater_powers_mW, dtype=float)
@@ -228,6 +240,7 @@ def analyse_thermal(
             self_rise_K_per_mW=s, shift_nm_per_mW=s * spk, fsr_nm=float(fsr[r]),
             power_per_fsr_mW=float(fsr[r] / (s * spk)) if s > 0 else float("inf"),
             offset_nm=float(off[r]), wrapped_fsr=bool(off[r] > 0),
+            area_source_rise_K=float(area_rise[r]),
             power_mW=float(p[xt.own_heater[r]]) if xt.own_heater[r] >= 0 else 0.0,
             tuned_shift_nm=float(achieved[r])))
     tau = None
@@ -258,7 +271,8 @@ def analyse_thermal(
         "cell's own metal is",
         "rings are found from gdsfactory cell info (ring_centre_um, radius_um); a GDS without "
         "kfactory meta data yields no rings",
-        "area sources count in the heat load only (their rise at the rings is not modelled)",
+        "electronics blocks dissipate at the top of the cladding (placement estimate); their "
+        "rise at each ring centre shifts its resonance before tuning",
         "a ring red of its channel is tuned by one FSR minus its offset (wrapped_fsr)",
     ]
     if o.temperature_K < 250:

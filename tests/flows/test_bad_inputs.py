@@ -51,6 +51,8 @@ FILES: dict[str, str | bytes] = {
     "rows_true.yaml": "name: x\narray: {rows: true, columns: 4, tile_columns: 4}\n",
     "spacing_nan.yaml": "name: x\n" + ARRAY + "wdm: {spacing_nm: .nan}\n",
     "good_chip.yaml": "name: x\n" + ARRAY,
+    "bad_block.yaml": "name: x\n" + ARRAY + "thermal: {electronics: [{name: b, xmin_um: 10, "
+    "ymin_um: 0, xmax_um: 5, ymax_um: 10, power_mW: 1}]}\n",
     "unknown_cell.yaml": "instances:\n  a: {component: not_a_cell}\n",
     "route_x_1e12.yaml": ROUTE % (", x: 1.0e+12", ""),
     "route_y_nan.yaml": ROUTE % ("", ", y: .nan"),
@@ -174,6 +176,7 @@ CASES: list[tuple[str, str]] = [
     ("thermal {gap_nan.yaml} --out {r}", "qubitron.gap_um: Input should be a finite number"),
     ("thermal {dup.yaml} --out {r}", "duplicate key"),
     ("thermal {good_chip.yaml} --out {afile.txt}", "--out {afile.txt}: is a file"),
+    ("thermal {bad_block.yaml} --out {r}", "electronics block b: xmax/ymax must exceed"),
     ("thermal {good_chip.yaml} --out {missing}/t", "does not exist"),
     ("thermal {good_chip.yaml} --out {r} --temperature-k 0.5", "temperature_K"),
     ("thermal {good_chip.yaml} --out {r} --max-heater-power-mw -1", "max_heater_power_mW"),

@@ -41,7 +41,8 @@ def test_thermal_of_a_spec_at_4_K_reports_what_cannot_be_tuned(tmp_path: Path) -
     spec = tmp_path / "chip.yaml"
     spec.write_text(
         "name: cold\narray: {rows: 1, columns: 4, tile_columns: 4}\n"
-        "die: {width_um: 6000, height_um: 3000}\nthermal: {temperature_K: 4}\n"
+        "die: {width_um: 6000, height_um: 3000}\nthermal: {temperature_K: 4, electronics: "
+        "[{name: cmos, xmin_um: 0, ymin_um: 0, xmax_um: 6000, ymax_um: 3000, power_mW: 50}]}\n"
     )
     out = tmp_path / "th"
     result = runner.invoke(app, ["thermal", str(spec), "--out", str(out)])
@@ -49,6 +50,8 @@ def test_thermal_of_a_spec_at_4_K_reports_what_cannot_be_tuned(tmp_path: Path) -
     report = json.loads((out / "thermal.json").read_text())
     assert report["stage"] == "4K" and report["n_heaters"] == 8  # qubitron + switch heaters
     assert not report["within_budget"]
+    assert report["area_source_power_mW"] == 50.0  # the electronics block counts in the load
+    assert all(r["area_source_rise_K"] > 0 for r in report["rings"])  # and warms every ring
 
 
 def test_thermal_bad_input_exit_2_and_nothing_written(tmp_path: Path) -> None:

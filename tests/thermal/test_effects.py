@@ -102,3 +102,30 @@ def test_fluid_layer_in_the_layout_is_a_coolant_channel(switch: gf.Component) ->
     a = analyse_thermal(plain, kernel_options=FAST, transient=False, offsets_nm=[-0.1])
     b = analyse_thermal(cooled, kernel_options=FAST, transient=False, offsets_nm=[-0.1])
     assert b.rings[0].power_per_fsr_mW > 1.05 * a.rings[0].power_per_fsr_mW
+
+
+def test_an_electronics_block_heats_the_ring_and_saves_heater_power(
+    switch: gf.Component,
+) -> None:
+    """A block beside a ring warms it (red shift), so a ring blue of its channel needs less
+    heater power; the farther block warms it less; the block's power counts in the load."""
+    from thermal.analysis import AreaSource
+
+    c = gf.Component()
+    c << switch
+    xc, yc = switch.info["ring_centre_um"]
+
+    def block(dx: float) -> AreaSource:
+        return AreaSource(name="cmos", xmin_um=xc + dx, ymin_um=yc - 40, xmax_um=xc + dx + 80,
+                          ymax_um=yc + 40, power_mW=20.0)
+
+    wide = FAST.model_copy(update={"window_um": 80.0})  # both blocks inside the window
+    base = analyse_thermal(c, kernel_options=wide, transient=False, offsets_nm=[-0.3])
+    near = analyse_thermal(c, kernel_options=wide, transient=False, offsets_nm=[-0.3],
+                           area_sources=[block(40.0)])
+    far = analyse_thermal(c, kernel_options=wide, transient=False, offsets_nm=[-0.3],
+                          area_sources=[block(70.0)])
+    assert near.rings[0].area_source_rise_K > far.rings[0].area_source_rise_K > 0
+    assert near.heater_power_mW[0] < far.heater_power_mW[0] < base.heater_power_mW[0]
+    assert near.heat_load_W == pytest.approx(base.heat_load_W - (base.heater_power_mW[0]
+                                             - near.heater_power_mW[0]) * 1e-3 + 20e-3)
