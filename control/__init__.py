@@ -11,6 +11,7 @@ Modules (one concept each; import them directly, nothing heavy is imported here)
 - ``noise``: qubit encoding and the per-qubitron noise table for the QEC layer.
 - ``schedule``: pulse / switch / detection schedule of one QEC round (JSON, CSV, PNG).
 - ``timing``: arrival times n_g L / c, skew, detection-window fit, round latency.
+- ``lines``: heater / detector control lines and pads of a chip against its die edge.
 
 - ``qec``: rotated surface-code memories on the chip's own noise (stim circuits with
   heralded erasures, plain and erasure-aware pymatching, sinter collection, threshold and the

@@ -223,7 +223,9 @@ def build_chip(
 
         thermal = timer.run(console, STAGES[5], thermal_stage)
         control, noise = timer.run(
-            console, STAGES[6], lambda: run_control(spec, tmp / "control", tile=tile, loss=loss)
+            console,
+            STAGES[6],
+            lambda: run_control(spec, tmp / "control", tile=tile, loss=loss, chip=component),
         )
         qec = timer.run(
             console,

@@ -8,9 +8,12 @@ From the routed tile (every tile is the same cell) and the chip spec's launched 
 3. the per-qubitron noise table (``control.noise``: STIRAP solved for each distinct drive,
    the encoding and readout model stated there);
 4. the pulse schedule of one QEC round and the optical timing (arrival times from the routed
-   path lengths, skew, round latency).
+   path lengths, skew, round latency);
+5. with the chip's layout: its heater control lines and bond pads against the die edge
+   (``control.lines``: direct drive or row-column addressing).
 
-Outputs (``noise_table.csv/json``, ``schedule.csv/json/png``, ``timing.json``) go to one folder.
+Outputs (``noise_table.csv/json``, ``schedule.csv/json/png``, ``timing.json``, and
+``control_lines.json`` with the chip) go to one folder.
 
 Example:
     >>> import tempfile, pathlib
@@ -28,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from components.resonance import wdm_grid_nm
+from control.lines import ControlLines, control_lines
 from control.noise import NoiseTable, noise_table
 from control.pulses import PulseTiming
 from control.schedule import qec_round_schedule
@@ -47,7 +51,12 @@ def _dB(field: np.ndarray) -> float:
 
 
 def run_control(
-    spec: ChipSpec, out: str | Path, *, tile: Any = None, loss: LossReport | None = None
+    spec: ChipSpec,
+    out: str | Path,
+    *,
+    tile: Any = None,
+    loss: LossReport | None = None,
+    chip: Any = None,
 ) -> tuple[ControlSummary, NoiseTable]:
     """Evaluate the control layer of ``spec``'s tile and write its outputs to ``out``.
 
@@ -56,6 +65,9 @@ def run_control(
         out: output folder (replaced atomically).
         tile: the routed tile cell (default: drawn from the spec).
         loss: the tile's loss budget (for the routed path lengths; default: computed).
+        chip: the whole chip's layout (gdsfactory Component); when given, its heater control
+            lines and bond pads are counted against the die edge (``control.lines``) and
+            written to ``control_lines.json``.
 
     Returns:
         the build report's control section and the tile's noise table.
@@ -102,6 +114,7 @@ def run_control(
         detection_window_ns=2 * 3.0,  # early + late time bin (control.noise.ReadoutModel)
         wavelength_nm=spec.wdm.centre_nm,
     )
+    lines = control_lines(chip) if chip is not None else None
     with atomic_folder(out) as tmp:
         table.to_csv(tmp / "noise_table.csv")
         table.to_json(tmp / "noise_table.json")
@@ -109,7 +122,10 @@ def run_control(
         schedule.to_json(tmp / "schedule.json")
         schedule.save_png(tmp / "schedule.png")
         (tmp / "timing.json").write_text(times.model_dump_json(indent=1))
-    return control_summary(spec, table, times, pump_dB, stokes_dB, q_loaded), table
+        if lines is not None:
+            (tmp / "control_lines.json").write_text(lines.model_dump_json(indent=1))
+    summary = control_summary(spec, table, times, pump_dB, stokes_dB, q_loaded, lines=lines)
+    return summary, table
 
 
 def control_summary(
@@ -119,8 +135,11 @@ def control_summary(
     pump_dB: dict[str, float],
     stokes_dB: dict[str, float],
     loaded_q: dict[str, float],
+    *,
+    lines: ControlLines | None = None,
 ) -> ControlSummary:
-    """The build report's control section from the noise table and the timing."""
+    """The build report's control section from the noise table, the timing and (optionally)
+    the chip's control lines."""
     pauli = table.column("p_pauli_x") + table.column("p_pauli_y") + table.column("p_pauli_z")
     s = table.summary()
     return ControlSummary(
@@ -142,6 +161,7 @@ def control_summary(
         round_latency_ns=round(times.round_latency_ns, 3),
         pump_skew_ps=round(times.pump_skew_ps, 3),
         skew_fits_window=times.skew_fits_window,
+        control_lines=lines,
         notes=[
             "emitter figures (dipole, free decay, branching, dephasing) are estimates: "
             "see control.noise.EmitterModel",

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from control.lines import ControlLines
 from simulation.loss_budget import PathLoss
 
 __all__ = [
@@ -158,6 +159,9 @@ class ControlSummary(_Part):
     pump_skew_ps: float
     skew_fits_window: bool
     notes: list[str]
+    control_lines: ControlLines | None = Field(
+        default=None, description="heater lines, bond pads, die-edge fit (the whole chip)"
+    )
 
 
 class QecSummary(_Part):

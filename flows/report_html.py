@@ -114,6 +114,20 @@ def _control_section(report: BuildReport) -> str:
         ("pump arrival skew", f"{c.pump_skew_ps:.2f} ps"
          + (" (fits the detection window)" if c.skew_fits_window else " (does NOT fit)")),
     ]
+    if (cl := c.control_lines) is not None:
+        rows += [
+            ("heaters (qubitron / switch) / detectors",
+             f"{cl.qubitron_heaters} / {cl.switch_heaters} / {cl.detectors}"),
+            ("control / readout lines, bond pads (whole chip)",
+             f"{cl.control_lines} / {cl.readout_lines}, {cl.pads_on_chip} pads"),
+            ("bond pads the die edge holds",
+             f"{cl.pads_die_edge_holds} at {cl.pad_pitch_um:g} um pitch"
+             + (" (fits)" if cl.fits else " (does NOT fit)")),
+            ("addressing", cl.scheme.replace("_", "-")
+             + (f" ({cl.matrix_rows} x {cl.matrix_columns} matrix)" if cl.matrix_rows else "")
+             + f": {cl.control_lines_with_scheme} control lines, {cl.pads_with_scheme} pads"
+             + ("" if cl.fits_with_scheme else " (still does NOT fit)")),
+        ]
     per_q = [
         (q, f"{c.pump_delivery_dB[q]:.3f}", f"{c.stokes_delivery_dB[q]:.3f}",
          f"{c.loaded_q[q]:.4g}")
