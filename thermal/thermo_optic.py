@@ -3,9 +3,9 @@
 The mode's effective thermo-optic coefficient is
 dn_eff/dT = (d n_eff / d n_SiN) dn_SiN/dT + (d n_eff / d n_SiO2) dn_SiO2/dT,
 with the partial derivatives taken by finite differences of the same two-step
-effective-index method as ``components.models.waveguide_modes`` (re-implemented here with the
-core and cladding indices as inputs). The partials are the confinement-weighted sensitivities
-of the mode; the effective-index method is itself an approximation, so dn_eff/dT is an
+effective-index method as ``components.models.waveguide_modes`` (``strip_neff_eim``, which
+takes the core and cladding indices as inputs). The partials are the confinement-weighted
+sensitivities of the mode; the effective-index method is itself an approximation, so dn_eff/dT is an
 **estimate** (a few per cent).
 
 A ring resonance at wl shifts by d wl = wl (dn_eff/dT) dT_avg / n_g, where dT_avg is the
@@ -22,29 +22,13 @@ Example:
 
 from __future__ import annotations
 
-import math
-
-from scipy.optimize import brentq
-
-from components.models.waveguide_modes import group_index, n_sin, n_sio2
+from components.models.waveguide_modes import group_index, n_sin, n_sio2, strip_neff_eim
 from qc_pdk.cross_sections import WG_THICKNESS_UM, WG_WIDTH_UM
 from thermal.materials import dn_dT_per_K
 
 __all__ = ["dneff_dT_per_K", "neff_eim", "shift_nm_per_K"]
 
 _DN = 1e-4  # index step for the finite-difference partials
-
-
-def _slab(wl_um: float, d_um: float, n_core: float, n_clad: float, tm: bool) -> float:
-    k0 = 2.0 * math.pi / wl_um
-    ratio = (n_core / n_clad) ** 2 if tm else 1.0
-
-    def f(n: float) -> float:
-        kx = k0 * math.sqrt(max(n_core**2 - n**2, 0.0))
-        gamma = k0 * math.sqrt(max(n**2 - n_clad**2, 0.0))
-        return kx * d_um / 2.0 - math.atan2(ratio * gamma, kx)
-
-    return float(brentq(f, n_clad + 1e-12, n_core - 1e-12, xtol=1e-15))
 
 
 def neff_eim(
@@ -56,10 +40,8 @@ def neff_eim(
     thickness_um: float = WG_THICKNESS_UM,
 ) -> float:
     """Effective index of the strip's TE-like mode (two-step effective-index method)."""
-    if not (n_core > n_clad > 0):
-        raise ValueError(f"n_core must be > n_clad > 0, got n_core={n_core}, n_clad={n_clad}")
-    slab = _slab(wl_um, thickness_um, n_core, n_clad, tm=False)
-    return _slab(wl_um, width_um, slab, n_clad, tm=True)
+    return strip_neff_eim(wl_um=wl_um, n_core=n_core, n_clad=n_clad, width_um=width_um,
+                          thickness_um=thickness_um)
 
 
 def dneff_dT_per_K(*, wl_nm: float = 1550.0, temperature_K: float = 300.0) -> float:

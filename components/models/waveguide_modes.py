@@ -122,11 +122,26 @@ def _slab_neff(wl_um: float, d_um: float, n_core: float, n_clad: float, tm: bool
 
 
 @functools.lru_cache(maxsize=65536)
-def _neff_scalar(wl_um: float, width_um: float, thickness_um: float) -> float:
-    n_core = float(n_sin(wl_um))
-    n_clad = float(n_sio2(wl_um))
+def strip_neff_eim(
+    *, wl_um: float, n_core: float, n_clad: float, width_um: float, thickness_um: float
+) -> float:
+    """Two-step effective-index n_eff of a buried strip with the given core and cladding
+    indices (the thermo-optic partials vary them; :func:`eim_effective_index` uses SiN/SiO2).
+
+    Example:
+        >>> round(strip_neff_eim(wl_um=1.55, n_core=1.996, n_clad=1.444, width_um=0.8,
+        ...                      thickness_um=0.3), 3)
+        1.568
+    """
+    if not (n_core > n_clad > 0):
+        raise ValueError(f"n_core must be > n_clad > 0, got n_core={n_core}, n_clad={n_clad}")
     n_slab = _slab_neff(wl_um, thickness_um, n_core, n_clad, tm=False)
     return _slab_neff(wl_um, width_um, n_slab, n_clad, tm=True)
+
+
+def _neff_scalar(wl_um: float, width_um: float, thickness_um: float) -> float:
+    return strip_neff_eim(wl_um=wl_um, n_core=float(n_sin(wl_um)), n_clad=float(n_sio2(wl_um)),
+                          width_um=width_um, thickness_um=thickness_um)
 
 
 def slab_effective_index(wl_um: float = 1.55, *, thickness_um: float = WG_THICKNESS_UM) -> float:
