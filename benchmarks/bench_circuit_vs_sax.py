@@ -13,12 +13,17 @@ each over ours). sax is the `bench` extra.
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the meshes live in tests/
+
 from components import MODELS
 from simulation.circuit import Circuit, solve_circuit
+from tests.simulation.meshes import coupler_mesh
 
 N_WL = 1000
 
@@ -44,38 +49,6 @@ def ladder(n_instances: int) -> tuple[dict, dict[str, str]]:
     return {"instances": instances, "connections": connections, "ports": ports}, instances
 
 
-def coupler_mesh(n: int, wl: np.ndarray, seed: int = 0) -> tuple[dict, dict[str, dict]]:
-    """Netlist of an n x n mesh of lossless 2x2 couplers (w, s in; e, n out) and S-dicts."""
-    rng = np.random.default_rng(seed)
-    instances: dict[str, str] = {}
-    sdicts: dict[str, dict] = {}
-    connections: list[tuple[str, str]] = []
-    for i in range(n):
-        for j in range(n):
-            name = f"c{i}_{j}"
-            theta = rng.uniform(0.2, 1.3)
-            offsets = rng.uniform(0, 2 * np.pi, 4)[:, None]
-            lengths = rng.uniform(5.0, 50.0, 4)[:, None]
-            phases = np.exp(1j * (offsets + 2 * np.pi * 1.6 * lengths / wl))
-            phase = dict(zip("wsen", phases, strict=True))
-            bar, cross = np.cos(theta), 1j * np.sin(theta)
-            s = {}
-            core = {("w", "e"): bar, ("w", "n"): cross, ("s", "e"): cross, ("s", "n"): bar}
-            for (a, b), v in core.items():
-                s[(a, b)] = s[(b, a)] = phase[a] * phase[b] * v
-            sdicts[name] = s
-            instances[name] = name
-            if j + 1 < n:
-                connections.append((f"{name},e", f"c{i}_{j + 1},w"))
-            if i + 1 < n:
-                connections.append((f"{name},n", f"c{i + 1}_{j},s"))
-    ports: dict[str, str] = {}
-    for k in range(n):
-        ports |= {f"W{k}": f"c{k}_0,w", f"E{k}": f"c{k}_{n - 1},e"}
-        ports |= {f"S{k}": f"c0_{k},s", f"N{k}": f"c{n - 1}_{k},n"}
-    return {"instances": instances, "connections": connections, "ports": ports}, sdicts
-
-
 def constant_model(s):  # noqa: ANN001, ANN201 - sax model returning a fixed S-dict
     return lambda wl=1.55: s
 
@@ -85,10 +58,7 @@ def compare_meshes(wl: np.ndarray) -> None:
     import sax
 
     for n in (8, 16, 24):
-        net, sdicts = coupler_mesh(n, wl)
-        circuit = Circuit(
-            instances=net["instances"], connections=net["connections"], ports=net["ports"]
-        )
+        circuit, sdicts = coupler_mesh(n, wl)
         t0 = time.perf_counter()
         ours = solve_circuit(circuit, sdicts)
         t_first = time.perf_counter() - t0
@@ -98,9 +68,9 @@ def compare_meshes(wl: np.ndarray) -> None:
 
         sax_models = {key: constant_model(s) for key, s in sdicts.items()}
         sax_net = {
-            "instances": {i: {"component": k} for i, k in net["instances"].items()},
-            "connections": dict(net["connections"]),
-            "ports": net["ports"],
+            "instances": {i: {"component": k} for i, k in circuit.instances.items()},
+            "connections": dict(circuit.connections),
+            "ports": dict(circuit.ports),
         }
         t0 = time.perf_counter()
         circuit_fn, _ = sax.circuit(sax_net, sax_models, backend="klu")

@@ -12,6 +12,7 @@ from components.models.sdict import reciprocal, to_matrix
 from quantacore import activate
 from simulation.circuit import Circuit, NetlistError, solve_circuit
 from simulation.simulate import simulate_component
+from tests.simulation.meshes import coupler_mesh
 
 WL = np.linspace(1.545, 1.555, 401)
 
@@ -198,41 +199,6 @@ def test_elimination_and_sparse_lu_agree_on_random_networks(seed: int) -> None:
         np.testing.assert_allclose(a.get(key, 0), b.get(key, 0), atol=1e-10)
 
 
-def _coupler_mesh(n: int, wl: np.ndarray, seed: int = 0) -> tuple[Circuit, dict]:
-    """An n x n mesh of lossless 2x2 directional couplers, each with its own random phases.
-
-    Coupler ports: w, s in; e, n out (w -> e bar, w -> n cross). Rows join e -> w, columns
-    n -> s; the mesh's edges are its 4 n external ports.
-    """
-    rng = np.random.default_rng(seed)
-    instances: dict[str, str] = {}
-    sdicts: dict[str, dict] = {}
-    connections: list[tuple[str, str]] = []
-    for i in range(n):
-        for j in range(n):
-            name = f"c{i}_{j}"
-            theta = rng.uniform(0.2, 1.3)
-            # a phase on each port (a fixed one plus a waveguide's dispersion) keeps the
-            # coupler unitary and reciprocal: S -> D S D
-            lengths = rng.uniform(5.0, 50.0, 4)[:, None]
-            offsets = rng.uniform(0, 2 * np.pi, 4)[:, None]
-            phase = np.exp(1j * (offsets + 2 * np.pi * 1.6 * lengths / wl))
-            d = dict(zip("wsen", phase, strict=True))
-            bar, cross = np.cos(theta), 1j * np.sin(theta)
-            core = {("w", "e"): bar, ("w", "n"): cross, ("s", "e"): cross, ("s", "n"): bar}
-            sdicts[name] = reciprocal({(a, b): d[a] * d[b] * v for (a, b), v in core.items()})
-            instances[name] = name
-            if j + 1 < n:
-                connections.append((f"{name},e", f"c{i}_{j + 1},w"))
-            if i + 1 < n:
-                connections.append((f"{name},n", f"c{i + 1}_{j},s"))
-    ports = {}
-    for k in range(n):
-        ports |= {f"W{k}": f"c{k}_0,w", f"E{k}": f"c{k}_{n - 1},e"}
-        ports |= {f"S{k}": f"c0_{k},s", f"N{k}": f"c{n - 1}_{k},n"}
-    return Circuit(instances=instances, connections=connections, ports=ports), sdicts
-
-
 def _dense_reference(net: Circuit, sdicts: dict, names: list[str]) -> np.ndarray:
     """The whole scattering system with numpy: b = S a, a = C b + E a_ext (every port used)."""
     index: dict[str, int] = {}
@@ -261,7 +227,7 @@ def _dense_reference(net: Circuit, sdicts: dict, names: list[str]) -> np.ndarray
 @pytest.mark.parametrize("method", ["auto", "sparse"])
 def test_16x16_coupler_mesh_equals_dense_reference(method: str) -> None:
     wl = np.linspace(1.545, 1.555, 3)
-    net, sdicts = _coupler_mesh(16, wl)
+    net, sdicts = coupler_mesh(16, wl)
     names = list(net.ports)
     _, got = to_matrix(solve_circuit(net, sdicts, method=method), names)
     np.testing.assert_allclose(got, _dense_reference(net, sdicts, names), rtol=0, atol=1e-10)
@@ -269,7 +235,7 @@ def test_16x16_coupler_mesh_equals_dense_reference(method: str) -> None:
 
 def test_lossless_coupler_mesh_conserves_energy() -> None:
     wl = np.linspace(1.545, 1.555, 41)
-    net, sdicts = _coupler_mesh(16, wl, seed=3)
+    net, sdicts = coupler_mesh(16, wl, seed=3)
     _, m = to_matrix(solve_circuit(net, sdicts), list(net.ports))
     gram = np.conj(np.swapaxes(m, -1, -2)) @ m
     np.testing.assert_allclose(gram, np.broadcast_to(np.eye(m.shape[-1]), gram.shape), atol=1e-10)
@@ -291,7 +257,7 @@ def _reordered(net: Circuit, rng: np.random.Generator) -> Circuit:
 @pytest.mark.parametrize("seed", range(6))
 def test_elimination_order_never_changes_results(seed: int) -> None:
     rng = np.random.default_rng(100 + seed)
-    nets = [_mzi(), _coupler_mesh(6, WL[:5], seed=seed)]
+    nets = [_mzi(), coupler_mesh(6, WL[:5], seed=seed)]
     t = ring_self_coupling(wl=WL, radius_um=30.0, gap_um=0.4)
     a, phi = ring_round_trip(wl=WL, radius_um=30.0)
     ring = Circuit(
