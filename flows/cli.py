@@ -438,7 +438,7 @@ def thermal(
     Exit 0 every ring tunable within budget, 1 not, 2 bad input.
     """
     from flows.output import check_output_folder
-    from flows.thermal_job import run_thermal
+    from flows.thermal_job import run_thermal, thermal_summary
 
     out_dir = out if out is not None else source.parent / f"{source.stem}_thermal"
     check_output_folder(out_dir)  # before any work
@@ -466,8 +466,6 @@ def thermal(
         settings["max_heater_power_mW"] = max_heater_power_mw
     with console.status(f"thermal analysis of {source} ..."):
         report, code = run_thermal(layout, out_dir, **settings)
-    from flows.thermal_job import thermal_summary
-
     t = thermal_summary(report)
     table = Table(title=f"thermal {source.name} at {t.temperature_K:g} K ({t.cooling_stage})")
     table.add_column("figure")
@@ -555,8 +553,7 @@ def qec(
     for col in ("decoder", "threshold / chip rates", "logical error / round",
                 "distance for target", "logical qubits"):
         table.add_column(col)
-    def fmt(value: object) -> str:
-        return "-" if value is None else f"{value:.3g}" if isinstance(value, float) else str(value)
+    from flows.report import format_figure as fmt
 
     for dec, margin in summary.threshold_margin.items():
         table.add_row(dec, fmt(margin), fmt(summary.chip_logical_error_round.get(dec)),

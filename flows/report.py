@@ -34,7 +34,20 @@ __all__ = [
     "RouteSummary",
     "StageTiming",
     "ThermalSummary",
+    "format_figure",
 ]
+
+
+def format_figure(value: object) -> str:
+    """A report figure as text: ``-`` for none, 3 significant digits for a float.
+
+    Example:
+        >>> format_figure(None), format_figure(0.012345), format_figure(5)
+        ('-', '0.0123', '5')
+    """
+    if value is None:
+        return "-"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 class _Part(BaseModel):

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from components.gallery import write_png
-from flows.report import BuildReport
+from flows.report import BuildReport, format_figure
 
 
 def write_layout_pictures(component: Any, tile: Any, folder: Path, spec: Any) -> dict[str, str]:
@@ -90,12 +90,15 @@ def _thermal_section(report: BuildReport) -> str:
         ("median heater power per FSR", f"{t.median_power_per_fsr_mW:.4g} mW"),
         ("worst crosstalk (neighbour / own rise)", f"{t.worst_crosstalk_ratio:.3g}"),
     ]
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in t.notes)
     return (
         f"<h2>Thermal: {html.escape(verdict)}</h2>{_table(rows, ('figure', 'value'))}"
         f'<p>temperature maps, crosstalk matrix and tuning powers: <a href="thermal/">thermal/</a>'
-        f"</p><ul>{notes}</ul>"
+        f"</p>{_notes(t.notes)}"
     )
+
+
+def _notes(notes: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"
 
 
 def _control_section(report: BuildReport) -> str:
@@ -133,13 +136,12 @@ def _control_section(report: BuildReport) -> str:
          f"{c.loaded_q[q]:.4g}")
         for q in c.pump_delivery_dB
     ]
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in c.notes)
     return (
         f"<h2>Control: STIRAP and noise ({html.escape(c.scope)})</h2>"
         f"{_table(rows, ('figure', 'value'))}"
         f"{_table(per_q, ('qubitron', 'pump delivery (dB)', 'Stokes delivery (dB)', 'loaded Q'))}"
         '<p>noise table, schedule and timing: <a href="control/">control/</a></p>'
-        f"<ul>{notes}</ul>"
+        f"{_notes(c.notes)}"
     )
 
 
@@ -148,18 +150,12 @@ def _qec_section(report: BuildReport) -> str:
     if q is None:
         return ""
     verdict = "below threshold" if q.below_threshold else "ABOVE threshold"
-
-    def fmt(v: object) -> str:
-        if v is None:
-            return "-"
-        return f"{v:.3g}" if isinstance(v, float) else str(v)
-
+    fmt = format_figure
     rows = [
         (dec, fmt(q.threshold_margin.get(dec)), fmt(q.chip_logical_error_round.get(dec)),
          fmt(q.distance_for_target.get(dec)), fmt(q.logical_qubits_on_chip.get(dec)))
         for dec in q.threshold_margin
     ]
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in q.notes)
     return (
         f"<h2>Error correction: the chip is {verdict}</h2>"
         f"<p>rotated surface-code memory, distances {q.distances}, error scales {q.scales} "
@@ -169,7 +165,7 @@ def _qec_section(report: BuildReport) -> str:
                         "distance for target", "logical qubits on chip"))
         + f"<p>inner bosonic code in the ring mode: {html.escape(q.hybrid_verdict)}</p>"
         + '<p>points and plots: <a href="qec/">qec/</a></p>'
-        + f"<ul>{notes}</ul>"
+        + _notes(q.notes)
     )
 
 
