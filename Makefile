@@ -7,8 +7,9 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages: MEEP (out-of-process FDTD worker, system interpreter), matplotlib for it,
-# the KLayout application (runs the exported .drc deck), and venv support.
-APT_PACKAGES := python3-meep python3-matplotlib klayout python3-venv
+# the KLayout application (runs the exported .drc deck), venv support, and chromium (the
+# browser test of the HTML report).
+APT_PACKAGES := python3-meep python3-matplotlib klayout python3-venv chromium
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: setup apt venv demo test bench clean
