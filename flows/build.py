@@ -40,14 +40,15 @@ from flows.report import (
     CalibrationSummary,
     Counts,
     DetectorReading,
-    DrcSummary,
     LossSummary,
     QubitronDetection,
     RouteSummary,
     StageTiming,
     ThermalSummary,
 )
-from flows.report_html import write_html_report, write_layout_pictures
+from flows.report_drc import drc_summary
+from flows.report_html import write_html_report
+from flows.report_loss import qubitron_channel_paths
 from flows.spec import ChipSpec
 from flows.thermal_job import run_thermal, thermal_summary
 from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM
@@ -246,12 +247,7 @@ def build_chip(
                 crossings=route.crossings * component.info["tiles"],
                 tiles=component.info["tiles"],
             ),
-            drc=DrcSummary(
-                clean=drc.clean,
-                total_violations=drc.total_violations,
-                by_rule=drc.counts(),
-                runtime_s=drc.runtime_s,
-            ),
+            drc=drc_summary(drc),  # with every rule checked and where violations are
             routing=route,
             loss=LossSummary(
                 scope="one tile (every tile is the same cell)",
@@ -268,10 +264,14 @@ def build_chip(
         )
 
         def report_stage() -> None:
-            report.pictures = write_layout_pictures(component, tile, tmp, spec)
+            # what a designer asks of the loss: each qubitron's path on its own channel
+            report.channel_paths = qubitron_channel_paths(
+                tile,
+                {k: v.wl_nm for k, v in report.qubitron_detection.detector_efficiency.items()},
+            )
             report.stages = timer.stages
             report.total_seconds = round(time.perf_counter() - t_start, 3)
-            write_html_report(report, tmp / "report.html")
+            write_html_report(report, tmp / "report.html", chip=component, tile=tile)
 
         timer.run(console, STAGES[8], report_stage)
         report.stages = timer.stages

@@ -27,6 +27,8 @@ __all__ = [
     "ControlSummary",
     "Counts",
     "DetectorReading",
+    "DrcMarker",
+    "DrcRuleLine",
     "DrcSummary",
     "LossSummary",
     "QecSummary",
@@ -63,6 +65,25 @@ class Counts(_Part):
     tiles: int
 
 
+class DrcRuleLine(_Part):
+    """One rule as checked: what it measures, its value and why, and how often it failed."""
+
+    rule: str
+    kind: str
+    layers: list[str]
+    value: float
+    unit: str
+    reason: str
+    violations: int
+
+
+class DrcMarker(_Part):
+    """Where one violation is on the mask: its box in chip coordinates (um)."""
+
+    rule: str
+    bbox_um: tuple[float, float, float, float]
+
+
 class DrcSummary(_Part):
     """KLayout DRC of the whole mask (``drc/drc.json`` has every violation)."""
 
@@ -70,6 +91,10 @@ class DrcSummary(_Part):
     total_violations: int
     by_rule: dict[str, int]
     runtime_s: float
+    rules: list[DrcRuleLine] = Field(default_factory=list, description="every rule checked")
+    markers: list[DrcMarker] = Field(
+        default_factory=list, description="violation boxes, chip coordinates (first <= 500)"
+    )
 
 
 class RouteSummary(_Part):
@@ -218,6 +243,11 @@ class BuildReport(_Part):
     routing: RouteSummary
     loss: LossSummary
     qubitron_detection: QubitronDetection
+    channel_paths: list[PathLoss] = Field(
+        default_factory=list,
+        description="pump fibre -> each qubitron's detector on the qubitron's own WDM channel, "
+        "with the loss breakdown (one tile)",
+    )
     fdtd: CalibrationSummary
     thermal: ThermalSummary | None = None
     control: ControlSummary | None = None
