@@ -9,7 +9,7 @@ from __future__ import annotations
 import gdsfactory as gf
 import numpy as np
 
-from qc_pdk.layers import LAYER
+from qc_pdk.layers import LAYER, WAVEGUIDE_LAYERS
 from qc_pdk.rules import min_bend_radius_um, min_space_um, min_width_um
 
 # Size of a heater contact via stack (HEATER/M1/M2 squares, um) and of its vias.
@@ -31,12 +31,12 @@ def layer_name(cross_section: gf.typings.CrossSectionSpec) -> str:
 def waveguide_layer(
     cross_section: gf.typings.CrossSectionSpec, param: str = "cross_section"
 ) -> str:
-    """Like ``layer_name`` but only accepts the SiN waveguide layers WG1 / WG2."""
+    """Like ``layer_name`` but only accepts the SiN waveguide layers (WG1 / WG2 / WG3)."""
     name = layer_name(cross_section)
-    if name not in ("WG1", "WG2"):
+    if name not in WAVEGUIDE_LAYERS:
         raise ValueError(
-            f"{param}={cross_section!r} must be a SiN waveguide cross-section (WG1/WG2), "
-            f"got layer {name}"
+            f"{param}={cross_section!r} must be a SiN waveguide cross-section "
+            f"({'/'.join(WAVEGUIDE_LAYERS)}), got layer {name}"
         )
     return name
 

@@ -4,26 +4,65 @@ Writes ``DIR/<name>.gds``, ``DIR/route.json`` and ``DIR/route.png`` atomically (
 directory swapped into place). Returns 0 when every net routed, 1 when some net could not be
 routed (the report names it and says why); raises ``InputError`` for a bad spec (nothing
 written).
+
+With waveguide layers (``--layers WG1,WG2[,WG3]`` or ``settings.layers``) the 3D planner
+(``routing.multilayer``) assigns the nets to layers and draws the interlayer couplers;
+``route.json`` is then its report, with the planar routing of the same nets beside it
+(``planar``) unless ``compare_planar`` is off.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext as _nothing
 from pathlib import Path
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import Progress
 
 from components.gallery import write_png
 from flows.gds_file import write_mask
 from flows.output import atomic_folder, check_output_folder
+from routing.multilayer import MultiLayerReport, route_nets_multilayer
 from routing.router import route_nets
-from routing.spec import load_spec
+from routing.spec import RouteSpec, RouteSpecError, load_spec, parse_layers
 
 
-def run_route(spec_path: Path, out_dir: Path, console: Console | None = None) -> int:
-    """Route the spec at ``spec_path`` into ``out_dir``; exit code 0 ok / 1 unroutable."""
+class PlanarComparison(BaseModel):
+    """The same nets routed on one layer (the planar result the planner is judged against)."""
+
+    layer: str
+    routed: int
+    crossings: int
+    total_insertion_loss_dB: float
+    max_insertion_loss_dB: float
+    runtime_s: float
+
+
+class MultiLayerJobReport(MultiLayerReport):
+    """``route.json`` of a multi-layer job: the planner's report and the planar comparison."""
+
+    planar: PlanarComparison | None = None
+
+
+def run_route(spec_path: Path, out_dir: Path, console: Console | None = None, *,
+              layers: str | None = None, compare_planar: bool = True) -> int:
+    """Route the spec at ``spec_path`` into ``out_dir``; exit code 0 ok / 1 unroutable.
+
+    Args:
+        layers: ``"WG1,WG2[,WG3]"``: plan and route over these waveguide layers (overrides
+            the spec's ``settings.layers``).
+        compare_planar: with layers, also route the same nets planar for the report.
+    """
     check_output_folder(out_dir)
     spec = load_spec(spec_path)
+    if layers is not None:
+        try:
+            spec.settings.layers = parse_layers(layers)
+        except ValueError as e:
+            raise RouteSpecError(f"--layers {layers!r}: {e}") from None
+    if spec.settings.layers is not None:
+        return _run_multilayer(spec, out_dir, console, compare_planar=compare_planar)
     component = spec.build()
     s = spec.settings
     with Progress(console=console, disable=console is None, transient=True) as bar:
@@ -53,3 +92,43 @@ def run_route(spec_path: Path, out_dir: Path, console: Console | None = None) ->
             if not n.routed:
                 console.print(f"[red]unroutable[/red] {n.name}: {n.reason}")
     return 0 if res.report.ok else 1
+
+
+def _run_multilayer(spec: RouteSpec, out_dir: Path, console: Console | None, *,
+                    compare_planar: bool) -> int:
+    """The 3D planner's job: plan, couplers, route per layer; the planar result beside it."""
+    s = spec.settings
+    kwargs = dict(radius_um=s.radius_um, pitch_um=s.pitch_um, keepout_um=s.keepout_um,
+                  margin_um=s.margin_um, heuristic_weight=s.heuristic_weight)
+    planar = None
+    with (console.status("routing planar (for comparison) ...") if console is not None
+          else _nothing()):
+        if compare_planar:
+            rep = route_nets(spec.build(), spec.connection_list(),
+                             cross_section=s.cross_section, **kwargs).report  # type: ignore[arg-type]
+            planar = PlanarComparison(
+                layer=s.cross_section, routed=rep.routed, crossings=rep.total_crossings,
+                total_insertion_loss_dB=rep.total_insertion_loss_dB,
+                max_insertion_loss_dB=rep.max_insertion_loss_dB, runtime_s=rep.runtime_s)
+    component = spec.build()
+    assert s.layers is not None
+    with (console.status(f"planning and routing on {'+'.join(s.layers)} ...")
+          if console is not None else _nothing()):
+        res = route_nets_multilayer(component, spec.connection_list(), layers=s.layers,
+                                    **kwargs)  # type: ignore[arg-type]
+    report = MultiLayerJobReport(**res.report.model_dump(), planar=planar)
+    with atomic_folder(out_dir) as tmp:
+        write_mask(component, tmp / f"{spec.name}.gds")
+        (tmp / "route.json").write_text(report.model_dump_json(indent=1) + "\n",
+                                        encoding="utf-8")
+        write_png(component, tmp / "route.png")
+    if console is not None:
+        console.print(res.report.summary())
+        if planar is not None:
+            console.print(f"planar on {planar.layer}: {planar.routed} nets, {planar.crossings} "
+                          f"crossings, IL total {planar.total_insertion_loss_dB:.3f} dB, max "
+                          f"{planar.max_insertion_loss_dB:.3f} dB, {planar.runtime_s:.1f} s")
+        for n in res.report.nets:
+            if not n.routed:
+                console.print(f"[red]unroutable[/red] {n.name}: {n.reason}")
+    return 0 if not res.report.unrouted and res.report.clean else 1

@@ -70,6 +70,11 @@ def strip_wg2(width: float = WG_WIDTH_UM, radius: float = WG_ROUTING_RADIUS_UM) 
     return _sin_strip(LAYER.WG2, width, radius)
 
 
+def strip_wg3(width: float = WG_WIDTH_UM, radius: float = WG_ROUTING_RADIUS_UM) -> CrossSection:
+    """SiN strip waveguide on the optional third layer WG3 (width and radius in um)."""
+    return _sin_strip(LAYER.WG3, width, radius)
+
+
 def strip(width: float = WG_WIDTH_UM, radius: float = WG_ROUTING_RADIUS_UM) -> CrossSection:
     """Default optical cross-section: the SiN strip on WG1."""
     return strip_wg1(width=width, radius=radius)
@@ -117,6 +122,7 @@ CROSS_SECTIONS: dict[str, Callable[..., CrossSection]] = {
     "strip": strip,
     "strip_wg1": strip_wg1,
     "strip_wg2": strip_wg2,
+    "strip_wg3": strip_wg3,
     "heater_metal": heater_metal,
     "metal1": metal1,
     "metal2": metal2,

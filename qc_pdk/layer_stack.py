@@ -6,6 +6,7 @@
      4.2 ┼──────────── M1 (Al, 0.6)
      3.6 ┼──────────── VIAC
      3.4 ┼──────────── HEATER (TiN, 0.12)      2 um above WG2: clear of the mode
+     2.6 ┼──────────── WG3 (SiN, 0.3), optional  0.5 um under HEATER: rule HEATER.WG3.1
      1.6 ┼──────────── NW (NbN, 0.006) on top of WG2
      1.3 ┼──────────── WG2 (SiN, 0.3)
      0.3 ┼──────────── interlayer SiO2 (1.0)   evanescent coupling in interlayer tapers
@@ -33,6 +34,8 @@ BOX_THICKNESS_UM = 4.0
 INTERLAYER_OXIDE_UM = 1.0
 WG1_ZMIN_UM = 0.0
 WG2_ZMIN_UM = WG1_ZMIN_UM + WG_THICKNESS_UM + INTERLAYER_OXIDE_UM
+# the optional third layer: the same 1 um oxide above WG2, so the WG1-WG2 coupler serves too
+WG3_ZMIN_UM = WG2_ZMIN_UM + WG_THICKNESS_UM + INTERLAYER_OXIDE_UM
 HEATER_ZMIN_UM = 3.4
 CLADDING_TOP_UM = 7.0
 
@@ -56,6 +59,7 @@ LAYER_STACK = LayerStack(
         "cladding": _level(LAYER.FLOORPLAN, 0.0, CLADDING_TOP_UM, "sio2", 99),
         "wg1": _level(LAYER.WG1, WG1_ZMIN_UM, WG_THICKNESS_UM, "sin", 1),
         "wg2": _level(LAYER.WG2, WG2_ZMIN_UM, WG_THICKNESS_UM, "sin", 1),
+        "wg3": _level(LAYER.WG3, WG3_ZMIN_UM, WG_THICKNESS_UM, "sin", 1),
         "nanowire": _level(LAYER.NW, WG2_ZMIN_UM + WG_THICKNESS_UM, 0.006, "nbn", 2),
         "heater": _level(LAYER.HEATER, HEATER_ZMIN_UM, 0.12, "tin", 2),
         "viac": _level(LAYER.VIAC, HEATER_ZMIN_UM + 0.12, 0.68, "al", 3),

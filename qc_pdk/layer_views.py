@@ -18,6 +18,7 @@ from qc_pdk.layers import layer_by_name
 _STYLE: dict[str, tuple[str, str]] = {
     "WG1": ("#1f77b4", "solid"),
     "WG2": ("#17becf", "dotted"),
+    "WG3": ("#9467bd", "left-hatched"),
     "NOBEND": ("#7f7f7f", "hollow"),
     "HEATER": ("#d62728", "coarsely dotted"),
     "VIAC": ("#8c564b", "solid"),

@@ -1,8 +1,9 @@
 """QuantaCore layer map: GDS (layer, datatype) for every drawn and marker layer.
 
 Two silicon-nitride waveguide layers (WG1 lower, WG2 upper) give the 3D-stacked photonic
-network; TiN heaters, two aluminium metals with vias, an NbN nanowire layer for SNSPDs,
-emitter-site markers, pad openings, thermal trenches and the usual floorplan / device
+network, and an optional third (WG3, above WG2) lets a design ask what another layer buys;
+TiN heaters, two aluminium metals with vias, an NbN nanowire layer for SNSPDs, emitter-site
+markers, pad openings, thermal trenches and the usual floorplan / device
 recognition layers complete the set.
 
 Example:
@@ -22,6 +23,7 @@ class QuantaCoreLayerMap(LayerMap):
 
     WG1: Layer = (1, 0)  # SiN waveguide core, lower layer
     WG2: Layer = (2, 0)  # SiN waveguide core, upper layer
+    WG3: Layer = (4, 0)  # SiN waveguide core, optional third layer above WG2
     NOBEND: Layer = (3, 0)  # waives the waveguide bend-radius rule (crossings, tapers, junctions)
     HEATER: Layer = (47, 0)  # TiN resistive heater
     VIAC: Layer = (40, 0)  # heater -> M1 contact
@@ -42,7 +44,24 @@ class QuantaCoreLayerMap(LayerMap):
 
 
 LAYER = QuantaCoreLayerMap
-WAVEGUIDE_LAYERS: tuple[str, ...] = ("WG1", "WG2")
+# bottom to top: neighbours in this tuple are joined by one interlayer coupler
+WAVEGUIDE_LAYERS: tuple[str, ...] = ("WG1", "WG2", "WG3")
+
+
+def layer_distance(lower: str, upper: str) -> int:
+    """Interlayer couplers between two waveguide layers (0 for the same layer).
+
+    Example:
+        >>> layer_distance("WG1", "WG3")
+        2
+
+    Raises:
+        ValueError: a name that is not a waveguide layer.
+    """
+    for name in (lower, upper):
+        if name not in WAVEGUIDE_LAYERS:
+            raise ValueError(f"{name!r} is not a waveguide layer; have {WAVEGUIDE_LAYERS}")
+    return abs(WAVEGUIDE_LAYERS.index(lower) - WAVEGUIDE_LAYERS.index(upper))
 
 
 def layer_by_name() -> dict[str, tuple[int, int]]:

@@ -95,6 +95,7 @@ def _waveguide_rules(layer: str) -> list[DesignRule]:
 RULES: tuple[DesignRule, ...] = (
     *_waveguide_rules("WG1"),
     *_waveguide_rules("WG2"),
+    *_waveguide_rules("WG3"),
     _r("HEATER.W.1", "width", "HEATER", 1.0, "TiN lines under 1 um burn out at tuning currents"),
     _r("HEATER.S.1", "space", "HEATER", 2.0, "TiN lift-off resolution and heater-to-heater shorts"),
     _r(
@@ -104,6 +105,14 @@ RULES: tuple[DesignRule, ...] = (
         1.0,
         "a heater edge within 1 um beside an uncovered WG2 core absorbs light and skews the mode",
         ("WG2",),
+    ),
+    _r(
+        "HEATER.WG3.1",
+        "separation",
+        "HEATER",
+        2.0,
+        "TiN 0.5 um above a WG3 core absorbs its mode: keep heaters 2 um aside of WG3 cores",
+        ("WG3",),
     ),
     _r("VIAC.W.1", "width", "VIAC", 1.0, "heater contact size for low contact resistance"),
     _r(
@@ -150,6 +159,14 @@ RULES: tuple[DesignRule, ...] = (
         3.0,
         "a trench within 3 um of a core perturbs the mode and adds loss",
         ("WG2",),
+    ),
+    _r(
+        "TRENCH.WG3.1",
+        "separation",
+        "TRENCH",
+        3.0,
+        "a trench within 3 um of a core perturbs the mode and adds loss",
+        ("WG3",),
     ),
     _r("GRID.1", "grid", "*", 0.001, "every vertex on the 1 nm mask-writer grid"),
 )

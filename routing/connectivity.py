@@ -1,10 +1,11 @@
 """Which ports a routed component really joins: connectivity read back from the drawn layout.
 
 Routes are chains of two-port pieces (straights, bends, S-bends, tapers, interlayer
-couplers) placed as instances; two ports touch when they sit at the same point on the same
-layer facing each other. Following each chain from a named instance's port to the next named
-instance's port gives the connections the mask makes, independent of the netlist that was
-asked for, so a router that silently permutes a bundle is caught.
+couplers) and crossings (walked straight through: o1-o3, o2-o4) placed as instances; two
+ports touch when they sit at the same point on the same layer facing each other. Following
+each chain from a named instance's port to the next named instance's port gives the
+connections the mask makes, independent of the netlist that was asked for, so a router that
+silently permutes a bundle is caught.
 
 Example:
     >>> import gdsfactory as gf
@@ -29,6 +30,8 @@ __all__ = ["drawn_connections"]
 
 # a port's position rounded to the database unit, with its layer
 _Key = tuple[int, int, object]
+# a crossing cell passes light straight through (routing draws the library ``crossing``)
+_THROUGH = {"o1": "o3", "o3": "o1", "o2": "o4", "o4": "o2"}
 
 
 def drawn_connections(
@@ -39,8 +42,8 @@ def drawn_connections(
     Args:
         component: the component whose direct instances are the cells and the route pieces.
         endpoints: names of the instances whose ports are net ends (everything else is a
-            route piece and is walked through; a piece with more than two optical ports ends
-            the walk).
+            route piece and is walked through; a crossing straight through; any other piece
+            with more than two optical ports ends the walk).
 
     Returns:
         the set of joined port pairs (an endpoint port joined to nothing is left out).
@@ -49,10 +52,13 @@ def drawn_connections(
     dbu = component.kcl.dbu
     at: dict[_Key, list[tuple[str, str]]] = defaultdict(list)
     optical: dict[str, list[str]] = {}
+    crossings: set[str] = set()
     for inst in component.insts:
         name = inst.name
         if not name:
             continue
+        if inst.cell.name.startswith("crossing"):
+            crossings.add(name)
         optical[name] = [p.name for p in inst.ports if p.port_type == "optical" and p.name]
         for p in inst.ports:
             if p.port_type == "optical" and p.name:
@@ -77,6 +83,8 @@ def drawn_connections(
                     found.add(frozenset({f"{start_inst},{start_port}", f"{piece},{port}"}))
                     continue
                 others = [q for q in optical.get(piece, []) if q != port]
+                if piece in crossings and port in _THROUGH:
+                    others = [_THROUGH[port]]
                 if len(others) != 1:  # not a two-port route piece: the chain ends here
                     continue
                 nxt = (piece, others[0])

@@ -33,6 +33,7 @@ import numpy as np
 from components import CELLS
 from components.models.crossing import DEFAULT_CROSSING_LOSS_DB
 from qc_pdk.errors import InputError
+from qc_pdk.layers import WAVEGUIDE_LAYERS, layer_by_name
 from qc_pdk.rules import min_space_um
 from routing.claims import bends_of
 from routing.costs import RouteCosts
@@ -208,7 +209,7 @@ def route_nets(
     t0 = time.perf_counter()
     xs = gf.get_cross_section(cross_section)
     width = float(xs.width)
-    layer_name = "WG2" if gf.get_layer_tuple(xs.layer) == (2, 0) else "WG1"
+    layer_name = waveguide_layer_name(gf.get_layer_tuple(xs.layer), cross_section)
     space = min_space_um(layer_name)
     bend_cell = CELLS["bend_euler"](radius=radius_um, cross_section=cross_section)  # PDK check
     cross_cell = CELLS["crossing"](cross_section=cross_section)
@@ -276,8 +277,9 @@ def route_nets(
     clear = keepout_um + width / 2
     for box in boxes.values():
         grid.block_box(box.left - clear, box.bottom - clear, box.right + clear, box.top + clear)
-    # earlier routes (an earlier call's): their waveguide plus spacing, not their boxes
-    block_drawn(grid, drawn, clear_um=width / 2 + space)
+    # earlier routes (an earlier call's): their waveguide plus spacing, not their boxes; on
+    # this layer only, so another waveguide layer's routes pass underneath (3D planner)
+    block_drawn(grid, drawn, clear_um=width / 2 + space, layer=gf.get_layer_tuple(xs.layer))
     xing_base = sum(1 for i in drawn if (i.name or "").startswith("xing_"))
 
     # tasks: port nodes, directions and the reserved stubs through each port's own keep-out
@@ -453,6 +455,20 @@ def route_nets(
     return RouteResult(component=component, report=report)
 
 
+def waveguide_layer_name(layer: tuple[int, int], cross_section: str = "") -> str:
+    """The PDK name (``"WG1"`` ...) of a waveguide layer given as (layer, datatype).
+
+    Example:
+        >>> waveguide_layer_name((2, 0))
+        'WG2'
+    """
+    by_tuple = {v: k for k, v in layer_by_name().items() if k in WAVEGUIDE_LAYERS}
+    if layer not in by_tuple:
+        raise RoutingInputError(f"cross_section={cross_section!r} draws on {layer}, not a "
+                                f"waveguide layer ({', '.join(WAVEGUIDE_LAYERS)})")
+    return by_tuple[layer]
+
+
 def _abut(a: gf.Port, b: gf.Port) -> bool:
     """True if two ports sit on each other facing opposite ways (already joined)."""
     (ax, ay), (bx, by) = a.center, b.center
@@ -461,9 +477,9 @@ def _abut(a: gf.Port, b: gf.Port) -> bool:
 
 
 def block_drawn(grid: RoutingGrid, drawn: Sequence[gf.ComponentReference], *,
-                clear_um: float) -> None:
-    """Wall the nodes within ``clear_um`` of earlier routes' waveguides (their shapes on
-    every layer, so a bend blocks its arc, not its bounding box)."""
+                clear_um: float, layer: tuple[int, int] | None = None) -> None:
+    """Wall the nodes within ``clear_um`` of earlier routes' waveguides (their shapes, so a
+    bend blocks its arc, not its bounding box): on ``layer`` only, or on every layer."""
     import klayout.db as kdb
 
     cache: dict[int, kdb.Region] = {}
@@ -471,7 +487,10 @@ def block_drawn(grid: RoutingGrid, drawn: Sequence[gf.ComponentReference], *,
         ci = inst.cell_index
         if ci not in cache:
             reg = kdb.Region()
-            for li in inst.cell.kcl.layout.layer_indexes():
+            layout = inst.cell.kcl.layout
+            indexes = (layout.layer_indexes() if layer is None
+                       else [layout.layer(*layer)])
+            for li in indexes:
                 reg += kdb.Region(inst.cell.begin_shapes_rec(li))
             cache[ci] = reg.merged()
         dbu = inst.cell.kcl.dbu

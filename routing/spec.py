@@ -28,6 +28,7 @@ from pydantic import (
 from components import CELLS
 from components.gallery import check_bounds
 from qc_pdk.errors import InputError
+from qc_pdk.layers import WAVEGUIDE_LAYERS
 from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_RADIUS_UM
 from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
 from routing.router import Connection
@@ -89,6 +90,33 @@ class RouteSettings(BaseModel):
     keepout_um: _Length = Field(default=3.0, ge=0)
     margin_um: _Length | None = Field(default=None, ge=0)
     heuristic_weight: float = Field(default=2.0, ge=1.0, le=100.0, allow_inf_nan=False)
+    # waveguide layers for the 3D planner (routing.multilayer); None: planar on cross_section
+    layers: list[str] | None = Field(default=None, min_length=1)
+
+    @field_validator("layers")
+    @classmethod
+    def _waveguide_layers(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else parse_layers(v)
+
+
+def parse_layers(names: list[str] | str) -> list[str]:
+    """Waveguide layer names from a list or ``"WG1,WG2"``, checked and distinct.
+
+    Example:
+        >>> parse_layers("WG1, WG2")
+        ['WG1', 'WG2']
+
+    Raises:
+        ValueError: an unknown or repeated layer (named).
+    """
+    items = [x.strip() for x in names.split(",")] if isinstance(names, str) else list(names)
+    for x in items:
+        if x not in WAVEGUIDE_LAYERS:
+            raise ValueError(f"{x!r} is not a waveguide layer; choose from "
+                             f"{', '.join(WAVEGUIDE_LAYERS)}")
+    if len(set(items)) != len(items) or not items:
+        raise ValueError(f"layers {items}: give one or more distinct waveguide layers")
+    return items
 
 
 class RouteSpec(BaseModel):

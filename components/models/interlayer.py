@@ -4,9 +4,11 @@ Loss 0.006 dB per transition [ref: SiN-SiN interlayer transition (wafer scale), 
 2604.12889 (2026)], plus optional propagation over the coupler length.
 
 Calibrated by FDTD when ``qc_pdk/data/calibration.json`` has section ``interlayer_coupler``
-(``insertion_loss_dB``, from a side-view 2D effective-index MEEP run of the library cell by
-``python -m simulation.fdtd.calibrate``); the PDK binds it into this model
-(``components.models.calibration``).
+(``insertion_loss_dB`` of the library cell at its default taper length, from side-view 2D
+effective-index MEEP runs over a sweep of lengths by ``python -m simulation.fdtd.calibrate``;
+the sweep is recorded beside it); the PDK binds it into this model
+(``components.models.calibration``). The same figure serves WG1-WG2 and WG2-WG3 couplers:
+both layer pairs sit 1 um apart (``qc_pdk.layer_stack``).
 
 Example:
     >>> import numpy as np

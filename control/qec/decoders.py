@@ -50,9 +50,16 @@ __all__ = [
 ]
 
 
+# pymatching's correlated matching takes no error above 1/2 (negative weight); such a prior
+# is decoded as a coin flip (weight 0), the most the matching can say of it. Sampling keeps
+# the true probability: only the decoder's prior is capped.
+_MAX_CORRELATED_P = 0.5
+
+
 def erasure_decoding_dem(dem: stim.DetectorErrorModel) -> stim.DetectorErrorModel:
     """``dem`` with every decomposed error that involves no herald split into independent
-    errors, so correlated matching reweights by heralds only."""
+    errors, so correlated matching reweights by heralds only; error priors above 1/2 are
+    capped at 1/2 (see ``_MAX_CORRELATED_P``)."""
     heralds = set(herald_detectors(dem))
     out = stim.DetectorErrorModel()
     for inst in dem.flattened():
@@ -60,10 +67,10 @@ def erasure_decoding_dem(dem: stim.DetectorErrorModel) -> stim.DetectorErrorMode
             out.append(inst)
             continue
         targets = inst.targets_copy()
+        p = [min(x, _MAX_CORRELATED_P) for x in inst.args_copy()]
         if any(t.is_relative_detector_id() and t.val in heralds for t in targets):
-            out.append(inst)
+            out.append("error", p, targets)
             continue
-        p = inst.args_copy()
         component: list[stim.DemTarget] = []
         for t in [*targets, stim.DemTarget.separator()]:
             if t.is_separator():

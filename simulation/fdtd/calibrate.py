@@ -12,7 +12,9 @@ Sweeps (2D effective-index FDTD, :mod:`simulation.fdtd.job`):
   ``ring_coupler_fdtd`` -- not the ``ring_coupler`` section the ring models read, because
   applying it re-tunes every ring and WDM design (a decision for the designers);
 - ``crossing``: the library crossing, through loss and worst crosstalk;
-- ``interlayer_coupler``: the library WG1 -> WG2 coupler (side-view 2D), insertion loss.
+- ``interlayer_coupler``: the library WG1 -> WG2 coupler (side-view 2D) over
+  :data:`INTERLAYER_LENGTHS_UM`; the loss of the cell's default length is applied, the table
+  is recorded (it is what chose the default length).
 
 All fits use the band-centre wavelength (1.55 um). ``python -m simulation.fdtd.calibrate``
 regenerates the file (about 2-4 minutes on 2 cores; results are cached).
@@ -37,6 +39,7 @@ import gdsfactory as gf
 import numpy as np
 from scipy.optimize import curve_fit
 
+from components.gallery import cell_parameters
 from components.models.calibration import default_calibration_path
 from simulation.fdtd.cache import FdtdCache
 from simulation.fdtd.cells import calibration_bend, calibration_ring_coupler, fdtd_cell
@@ -60,6 +63,7 @@ __all__ = [
 BEND_RADII_UM: tuple[float, ...] = (8.0, 10.0, 12.0, 14.0, 16.0, 20.0, 24.0, 30.0)
 RING_RADIUS_UM = 10.0
 RING_GAPS_UM: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6)
+INTERLAYER_LENGTHS_UM: tuple[float, ...] = (60.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0)
 # 16 px/um: the 20 -> 28 px/um change of the bend loss is < 0.05 dB (convergence check)
 CALIBRATION_RESOLUTION_PX_PER_UM = 16.0
 CALIBRATION_WL_UM: tuple[float, ...] = (1.53, 1.55, 1.57)
@@ -146,8 +150,11 @@ def calibration_jobs(
         ],
         # both inputs: the symmetry of the through paths is part of the check
         "crossing": [(None, job(fdtd_cell("crossing"), ["o1", "o2"], "crossing"))],
-        "interlayer_coupler": [(None, job(fdtd_cell("interlayer_coupler"), ["o1"],
-                                          "interlayer"))],
+        "interlayer_coupler": [
+            (float(length), job(fdtd_cell("interlayer_coupler", {"length": f"{length:g}"}),
+                                ["o1"], f"interlayer L={length:g} um"))
+            for length in INTERLAYER_LENGTHS_UM
+        ],
     }
 
 
@@ -197,8 +204,15 @@ def summarise(
     crossing = {"insertion_loss_dB": _db(t), "crosstalk_dB": -_db(xt),
                 "fdtd_through_o1_o3_dB": -_db(t13), "fdtd_through_o2_o4_dB": -_db(t24)}
 
-    il = _at(results["interlayer_coupler"][0], "o1", "o2")
-    inter = {"insertion_loss_dB": _db(min(il, 1.0)), "fdtd_transmission": il}
+    lengths = _swept(jobs["interlayer_coupler"])
+    il_dB = [_db(min(_at(r, "o1", "o2"), 1.0)) for r in results["interlayer_coupler"]]
+    default_length = float(str(cell_parameters("interlayer_coupler")["length"]))
+    if default_length not in lengths:
+        raise ValueError(f"the interlayer sweep {lengths} misses the cell's default length "
+                         f"{default_length} um")
+    inter = {"insertion_loss_dB": il_dB[lengths.index(default_length)],
+             "length_um": default_length, "lengths_um": lengths,
+             "fdtd_loss_dB": [round(x, 5) for x in il_dB]}
     ring["note"] = ("fit of the ring model's coupler constants; NOT applied (the ring models "
                     "read section ring_coupler): ~3.5x the estimated kappa0, which would "
                     "re-tune every ring/WDM design; rename to ring_coupler to apply")

@@ -67,7 +67,7 @@ MARGIN_UM = 1.5  # cladding around the core: ~4 evanescent decay lengths of the 
 MAX_PIXELS_2D = 4_000_000  # guard: the FDTD layer is for single small cells
 MAX_VOXELS_3D = 60_000_000
 
-_STACK_LEVEL = {"WG1": "wg1", "WG2": "wg2"}
+_STACK_LEVEL = {"WG1": "wg1", "WG2": "wg2", "WG3": "wg3"}
 
 
 @dataclass(frozen=True)
@@ -280,15 +280,16 @@ def _snap(cell: dict[str, float], res: float, dimension: int) -> dict[str, float
 
 
 def _layers_overlap(polys: dict[str, list[list[list[float]]]]) -> bool:
-    if not all(polys.get(n) for n in WAVEGUIDE_LAYERS):
-        return False
+    """True when cores of two waveguide layers overlap in plan view (a vertical transition)."""
     regs = []
     for n in WAVEGUIDE_LAYERS:
+        if not polys.get(n):
+            continue
         r = kdb.Region()
         for poly in polys[n]:
             r.insert(kdb.DPolygon([kdb.DPoint(x, y) for x, y in poly]).to_itype(0.001))
         regs.append(r)
-    return not (regs[0] & regs[1]).is_empty()
+    return any(not (a & b).is_empty() for i, a in enumerate(regs) for b in regs[i + 1:])
 
 
 def _width_profile(polys: list[list[list[float]]], xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

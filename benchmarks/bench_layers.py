@@ -1,0 +1,104 @@
+"""Benchmark: the 3D stacking planner against planar routing of the same nets.
+
+Problems: all-to-all among 12 nodes (66 nets, ``bench_router.all_to_all``) and the row-to-bank
+permutations (N = 16, 64, ``bench_router.row_to_bank``). Each is routed planar on WG1 by the
+QuantaCore router, then by ``route_nets_multilayer`` on WG1+WG2 and on WG1+WG2+WG3, all in
+this process, each on a fresh copy of the problem. Printed per run: nets routed, crossings
+(drawn crossing cells), layer changes (interlayer couplers), total / worst insertion loss
+(route plus couplers, calibrated compact models) and wall time; for the planner also the
+plan's estimated crossings and the exact-vs-heuristic gap where both ran. The planner runs
+twice: with conflicts estimated from proxy paths, and "(planar)" with the crossings of the
+planar routing of the same nets.
+
+References for K12 (nodes in convex position, chords): C(12, 4) = 495 crossings drawn as
+straight chords (a published planar router's figure), 150 on two pages (a published two-layer
+planner's figure; the 2-page book crossing number of K12), 153 for K12's planar crossing
+number. K12 has thickness 3, but with its nodes fixed in convex position and every route
+leaving its node inwards, three layers are three book pages: each page holds at most
+2n - 3 = 21 non-crossing chords of the 66, so 0 crossings on three layers needs routes that
+leave the convex arrangement, which this problem's port rows do not offer.
+
+Run: ``python benchmarks/bench_layers.py [--sizes 16,64] [--skip-a2a-planar]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_router import all_to_all, row_to_bank  # noqa: E402
+
+from quantacore import activate  # noqa: E402
+from routing.multilayer import (  # noqa: E402
+    layer_costs_from_models,
+    planar_crossing_pairs,
+    route_nets_multilayer,
+)
+from routing.router import route_nets  # noqa: E402
+
+
+def _planar(build: Callable) -> dict:
+    c, conns = build()[:2]
+    t0 = time.perf_counter()
+    rep = route_nets(c, conns).report
+    return dict(how="planar WG1", routed=rep.routed, nets=len(conns),
+                crossings=rep.total_crossings, changes=0,
+                total=rep.total_insertion_loss_dB, max=rep.max_insertion_loss_dB,
+                time=time.perf_counter() - t0, est="", gap="", clean=rep.check.clean,
+                pairs=planar_crossing_pairs(c))
+
+
+def _layers(build: Callable, layers: tuple[str, ...],
+            pairs: list[tuple[str, str]] | None = None) -> dict:
+    c, conns = build()[:2]
+    t0 = time.perf_counter()
+    rep = route_nets_multilayer(c, conns, layers=layers, crossing_pairs=pairs).report
+    gap = rep.heuristic_gap_dB
+    how = "+".join(layers) + (" (planar)" if pairs is not None else "")
+    return dict(how=how, routed=rep.routed, nets=len(conns),
+                crossings=rep.total_crossings, changes=rep.layer_changes,
+                total=rep.total_insertion_loss_dB, max=rep.max_insertion_loss_dB,
+                time=time.perf_counter() - t0, est=f"{rep.estimated_crossings}",
+                gap="" if gap is None else f"{gap:.3f}", clean=rep.clean)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="16,64", help="row-to-bank sizes")
+    ap.add_argument("--skip-a2a-planar", action="store_true",
+                    help="skip the slow planar all-to-all run")
+    args = ap.parse_args()
+    activate()
+    costs = layer_costs_from_models()
+    print(f"prices: crossing {costs.crossing_dB:.3f} dB, interlayer coupler "
+          f"{costs.coupler_dB:.4f} dB (calibrated models)")
+    problems: list[tuple[str, Callable, bool]] = [("all-to-all K12", all_to_all,
+                                                   not args.skip_a2a_planar)]
+    problems += [(f"row_to_bank N={n}", lambda n=n: row_to_bank(int(n)), True)
+                 for n in args.sizes.split(",")]
+    head = (f"{'problem':18s} {'routing':24s} {'routed':>7s} {'xings':>6s} {'est':>5s} "
+            f"{'changes':>7s} {'IL tot dB':>10s} {'IL max dB':>10s} {'time s':>8s} "
+            f"{'gap dB':>7s} clean")
+    print(head)
+    def show(name: str, r: dict) -> dict:
+        print(f"{name:18s} {r['how']:24s} {r['routed']:>3d}/{r['nets']:<3d} "
+              f"{r['crossings']:6d} {r['est']:>5s} {r['changes']:7d} {r['total']:10.2f} "
+              f"{r['max']:10.3f} {r['time']:8.1f} {r['gap']:>7s} {r['clean']}", flush=True)
+        return r
+
+    for name, build, with_planar in problems:
+        pairs = show(name, _planar(build))["pairs"] if with_planar else None
+        for layers in (("WG1", "WG2"), ("WG1", "WG2", "WG3")):
+            show(name, _layers(build, layers))
+            if pairs is not None:  # planned from the planar routing's own crossings
+                show(name, _layers(build, layers, pairs))
+
+
+if __name__ == "__main__":
+    main()
