@@ -18,7 +18,7 @@ leaving its node inwards, three layers are three book pages: each page holds at 
 2n - 3 = 21 non-crossing chords of the 66, so 0 crossings on three layers needs routes that
 leave the convex arrangement, which this problem's port rows do not offer.
 
-Run: ``python benchmarks/bench_layers.py [--sizes 16,64] [--skip-a2a-planar]``.
+Run: ``python benchmarks/bench_layers.py [--sizes 16,64] [--skip-a2a-planar] [--no-a2a]``.
 """
 
 from __future__ import annotations
@@ -73,13 +73,14 @@ def main() -> None:
     ap.add_argument("--sizes", default="16,64", help="row-to-bank sizes")
     ap.add_argument("--skip-a2a-planar", action="store_true",
                     help="skip the slow planar all-to-all run")
+    ap.add_argument("--no-a2a", action="store_true", help="skip the all-to-all problem")
     args = ap.parse_args()
     activate()
     costs = layer_costs_from_models()
     print(f"prices: crossing {costs.crossing_dB:.3f} dB, interlayer coupler "
           f"{costs.coupler_dB:.4f} dB (calibrated models)")
-    problems: list[tuple[str, Callable, bool]] = [("all-to-all K12", all_to_all,
-                                                   not args.skip_a2a_planar)]
+    problems: list[tuple[str, Callable, bool]] = [] if args.no_a2a else [
+        ("all-to-all K12", all_to_all, not args.skip_a2a_planar)]
     problems += [(f"row_to_bank N={n}", lambda n=n: row_to_bank(int(n)), True)
                  for n in args.sizes.split(",")]
     head = (f"{'problem':18s} {'routing':24s} {'routed':>7s} {'xings':>6s} {'est':>5s} "

@@ -40,7 +40,7 @@ from routing.channel import count_inversions
 from routing.costs import RouteCosts
 from routing.router import Connection, route_nets
 
-PITCH_UM = 240.0
+PITCH_UM = 260.0  # the WG1 qubitron with its 300 um interlayer coupler is 248 um wide
 ROW_Y_UM = 45.0
 CHANNEL_UM_PER_NET = 45.0  # the planner needs ~15-40 um of tracks per net (crossing pitch, doglegs)
 
