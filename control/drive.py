@@ -57,6 +57,7 @@ __all__ = [
     "DEFAULT_WAVELENGTH_NM",
     "bad_cavity",
     "cavity_decay_rad_per_us",
+    "cavity_detuning_factor",
     "coupling_from_purcell_rad_per_us",
     "intracavity_photons",
     "power_at_qubitron_mW",
@@ -105,6 +106,35 @@ def cavity_decay_rad_per_us(
     """
     q = chk.positive_array("loaded_q", loaded_q)
     return _omega_rad_per_s(wavelength_nm) / q * 1e-6
+
+
+def cavity_detuning_factor(
+    *, detuning_nm: ArrayLike, loaded_q: ArrayLike,
+    wavelength_nm: ArrayLike = DEFAULT_WAVELENGTH_NM,
+) -> Array:
+    """Lorentzian 1 / (1 + (2 delta / kappa)^2) of a ring detuned from its channel.
+
+    A laser on the channel but a ring ``detuning_nm`` away (2 delta / kappa = 2 Q_L
+    detuning / wavelength) builds up that fraction of the on-resonance intracavity power,
+    and an emitter on the channel sees the same fraction of the on-resonance Purcell factor.
+
+    Args:
+        detuning_nm: ring resonance minus the channel, nm (either sign).
+        loaded_q: loaded Q of the ring (> 0).
+        wavelength_nm: channel wavelength, nm.
+
+    Returns:
+        the factor in (0, 1] (1 on resonance; 0.5 at half a linewidth).
+
+    Example:
+        >>> [round(float(f), 3) for f in cavity_detuning_factor(
+        ...     detuning_nm=[0.0, 0.0155, 0.1], loaded_q=5e4, wavelength_nm=1550.0)]
+        [1.0, 0.5, 0.023]
+    """
+    d = chk.finite_array("detuning_nm", detuning_nm)
+    q = chk.positive_array("loaded_q", loaded_q)
+    wl = chk.positive_array("wavelength_nm", wavelength_nm, "nm")
+    return 1.0 / (1.0 + (2.0 * q * d / wl) ** 2)
 
 
 def power_at_qubitron_mW(*, input_power_mW: ArrayLike, path_loss_dB: ArrayLike) -> Array:

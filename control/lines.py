@@ -11,7 +11,10 @@ sum over its parents' instances of the parent's placements times the instance's 
   own subtree (two, e1 / e2): those are its control lines.
 * **Detectors**: the lowest cells whose subtree holds both NW (nanowire) shapes and bond pads
   (``components.snspd``); their pads (two: the qubitron's e3 / e4) are readout lines.
-* **Bond pads**: PAD (passivation opening) polygons, merged per cell.
+* **Bond pads**: PAD (passivation opening) polygons, merged per cell. Pads placed as
+  instances named ``heater_pad_*`` (``routing.heater_wiring``: each tile's row of pads wired
+  to its heaters) are the heater lines brought to the tile edge: counted as ``fanout_pads``,
+  they are not extra lines.
 
 What the die edge holds: one row of pads along each side, at the pitch ``PAD_SIZE_UM`` plus
 the pad spacing (the larger of the PAD and M2 space rules: the pads are M2 squares), the four
@@ -55,6 +58,9 @@ __all__ = [
 AddressingScheme = Literal["direct", "row_column"]
 
 PADS_PER_HEATER = 2  # e1 / e2 of components._heater.qc_straight_heater
+# instance-name prefix of the tile's heater pad row (routing.heater_wiring names them so; kept
+# here as a string: control may not import routing)
+FANOUT_PAD_PREFIX = "heater_pad_"
 
 ROW_COLUMN_ASSUMPTION = (
     "row-column addressing: heaters wired as a matrix (one line per row and per column) with "
@@ -110,6 +116,10 @@ class ControlCounts(BaseModel):
     heater_pads: int = Field(ge=0, description="pads wired to heaters (control lines)")
     detector_pads: int = Field(ge=0, description="pads wired to detectors (readout lines)")
     pads: int = Field(ge=0, description="every PAD opening of the chip")
+    fanout_pads: int = Field(
+        default=0, ge=0,
+        description="pads of the tiles' heater pad rows (the heater lines at the tile edge)",
+    )
     die_width_um: float = Field(gt=0)
     die_height_um: float = Field(gt=0)
 
@@ -240,7 +250,7 @@ def read_control_counts(
         if not any(ch in det_candidates for ch in ly.cell(ci).called_cells())
     }
     emitter = {ci for ci in under if _has_rec(ly, ly.cell(ci), em_lt)}
-    q_heaters = s_heaters = detectors = heater_pads = det_pads = pads = 0
+    q_heaters = s_heaters = detectors = heater_pads = det_pads = pads = fanout = 0
     for ci in ly.each_cell_top_down():
         if ci not in under:
             continue
@@ -255,6 +265,9 @@ def read_control_counts(
         for inst in cell.each_inst():
             child, m = inst.cell_index, k * inst.size()
             occ[child] += m
+            name = inst.property(0)  # kfactory keeps instance names in GDS property 0
+            if isinstance(name, str) and name.startswith(FANOUT_PAD_PREFIX):
+                fanout += m * pads_rec[child]
             if child in heater_cells:
                 heater_pads += m * pads_rec[child]
                 if ci in emitter:
@@ -269,7 +282,7 @@ def read_control_counts(
         die_height_um = h if die_height_um is None else die_height_um
     return ControlCounts(
         qubitron_heaters=q_heaters, switch_heaters=s_heaters, detectors=detectors,
-        heater_pads=heater_pads, detector_pads=det_pads, pads=pads,
+        heater_pads=heater_pads, detector_pads=det_pads, pads=pads, fanout_pads=fanout,
         die_width_um=die_width_um, die_height_um=die_height_um,
     )
 
@@ -289,13 +302,16 @@ def control_lines_from_counts(*, counts: ControlCounts) -> ControlLines:
         (False, 'row_column', 2897)
     """
     holds = edge_pad_capacity(die_width_um=counts.die_width_um, die_height_um=counts.die_height_um)
-    fits = counts.pads <= holds
-    other_pads = counts.pads - counts.heater_pads - counts.detector_pads
+    # one die-edge pad per line: the tile rows' pads are heater lines already counted
+    edge_pads = counts.pads - counts.fanout_pads
+    fits = edge_pads <= holds
+    other_pads = edge_pads - counts.heater_pads - counts.detector_pads
     assumptions = [
         f"one row of {PAD_SIZE_UM:g} um pads along each die edge at {pad_pitch_um():g} um "
         "pitch (M2.S.1 spacing; the rule table has no PAD space rule), corners left empty",
         "detectors keep two readout lines each in every scheme",
-        "a count comparison: the fan-out from the cells' pads to the die edge is not drawn",
+        "heater lines are drawn to a pad row at each tile's edge (routing.heater_wiring); "
+        "from there to the die edge is a count comparison",
     ]
     rows = cols = None
     if fits or counts.heaters == 0:

@@ -69,6 +69,7 @@ from control.drive import (
     DEFAULT_DIPOLE_DEBYE,
     DEFAULT_FREE_DECAY_PER_NS,
     DEFAULT_WAVELENGTH_NM,
+    cavity_detuning_factor,
     purcell_factor,
     rabi_from_power_rad_per_us,
     ring_mode_volume_um3,
@@ -210,6 +211,18 @@ class NoiseRow(BaseModel):
     stokes_rabi_rad_per_us: float = Field(description="peak Stokes Rabi frequency, rad/us", ge=0)
     purcell_factor: float = Field(description="Purcell factor into the ring mode", ge=0)
     decay_rate_per_ns: float = Field(description="Purcell-enhanced decay rate of e, 1/ns", ge=0)
+    ring_detuning_pm: float = Field(
+        default=0.0, description="ring resonance minus its channel left after tuning, pm"
+    )
+    cavity_factor: float = Field(
+        default=1.0, ge=0.0, le=1.0,
+        description="Lorentzian 1 / (1 + (2 Q detuning / wavelength)^2): scales the drive "
+        "power in the ring and the Purcell factor",
+    )
+    detuning_source: str = Field(
+        default="none given: ring taken on its channel",
+        description="where ring_detuning_pm came from (e.g. the thermal tuning solve)",
+    )
 
 
 class NoiseTable(BaseModel):
@@ -232,7 +245,7 @@ class NoiseTable(BaseModel):
 
     def column(self, name: str) -> Array:
         """One numeric column as an array (raises ValueError for an unknown column)."""
-        if name not in NoiseRow.model_fields or name == "qubitron":
+        if name not in NoiseRow.model_fields or name in ("qubitron", "detuning_source"):
             raise ValueError(f"name must be a numeric NoiseRow field, got {name!r}")
         return np.array([getattr(r, name) for r in self.rows], dtype=float)
 
@@ -286,6 +299,8 @@ def noise_table(
     ring_radius_um: ArrayLike = DEFAULT_RING_RADIUS_UM,
     one_photon_detuning_rad_per_us: ArrayLike = 0.0,
     two_photon_detuning_rad_per_us: ArrayLike = 0.0,
+    ring_detuning_nm: ArrayLike = 0.0,
+    detuning_source: Sequence[str] | str | None = None,
     emitter: EmitterModel | None = None,
     pulses: PulseTiming | None = None,
     readout: ReadoutModel | None = None,
@@ -307,6 +322,13 @@ def noise_table(
         ring_radius_um: ring radius for the default mode volume, um.
         one_photon_detuning_rad_per_us: residual pump detuning after tuning, rad/us.
         two_photon_detuning_rad_per_us: residual Raman detuning, rad/us.
+        ring_detuning_nm: each ring's resonance minus its WDM channel after thermal tuning, nm
+            (``flows.thermal_job.qubitron_detuning``). The lasers stay on the channel, so an
+            off-channel ring holds less of their field and enhances the emitter less: the
+            drive powers and the Purcell factor are scaled by
+            :func:`control.drive.cavity_detuning_factor` (Lorentzian of the loaded Q).
+        detuning_source: where ``ring_detuning_nm`` came from, per qubitron or one for all
+            (written to the table).
         emitter: :class:`EmitterModel` (default: the documented estimates).
         pulses: pulse shape and timing (default :class:`control.pulses.PulseTiming`).
         readout: :class:`ReadoutModel` (default: detector_figures()).
@@ -339,22 +361,31 @@ def noise_table(
         )
     else:
         g = chk.nonnegative_array("coupling_rad_per_us", coupling_rad_per_us, "rad/us")
+    ring_nm = chk.finite_array("ring_detuning_nm", ring_detuning_nm)
+    cavity = cavity_detuning_factor(
+        detuning_nm=ring_nm, loaded_q=q, wavelength_nm=em.wavelength_nm
+    )
     om_p = rabi_from_power_rad_per_us(
-        power_mW=pump_power_mW, loaded_q=q, coupling_rad_per_us=g, wavelength_nm=em.wavelength_nm
+        power_mW=chk.nonnegative_array("pump_power_mW", pump_power_mW, "mW") * cavity, loaded_q=q,
+        coupling_rad_per_us=g, wavelength_nm=em.wavelength_nm,
     )
     om_s = rabi_from_power_rad_per_us(
-        power_mW=stokes_power_mW, loaded_q=q, coupling_rad_per_us=g, wavelength_nm=em.wavelength_nm
+        power_mW=chk.nonnegative_array("stokes_power_mW", stokes_power_mW, "mW") * cavity,
+        loaded_q=q,
+        coupling_rad_per_us=g, wavelength_nm=em.wavelength_nm,
     )
-    fp = purcell_factor(
+    fp = cavity * purcell_factor(
         coupling_rad_per_us=g, loaded_q=q, free_decay_per_ns=em.free_decay_per_ns,
         wavelength_nm=em.wavelength_nm,
     )
     try:
-        om_p, om_s, fp, loss_db, d1, d2 = np.broadcast_arrays(om_p, om_s, fp, loss_db, d1, d2)
+        om_p, om_s, fp, loss_db, d1, d2, ring_nm, cavity = np.broadcast_arrays(
+            om_p, om_s, fp, loss_db, d1, d2, ring_nm, cavity
+        )
     except ValueError:
         raise ValueError("per-qubitron inputs do not broadcast to one length") from None
-    om_p, om_s, fp, loss_db, d1, d2 = (
-        np.atleast_1d(a).ravel() for a in (om_p, om_s, fp, loss_db, d1, d2)
+    om_p, om_s, fp, loss_db, d1, d2, ring_nm, cavity = (
+        np.atleast_1d(a).ravel() for a in (om_p, om_s, fp, loss_db, d1, d2, ring_nm, cavity)
     )
     n = om_p.size
     if qubitron_ids is None:
@@ -363,6 +394,12 @@ def noise_table(
         ids = [str(name) for name in qubitron_ids]
     if len(ids) != n:
         raise ValueError(f"qubitron_ids must have {n} names, got {len(ids)}")
+    if detuning_source is None or isinstance(detuning_source, str):
+        sources = [detuning_source or str(NoiseRow.model_fields["detuning_source"].default)] * n
+    else:
+        sources = [str(x) for x in detuning_source]
+        if len(sources) != n:
+            raise ValueError(f"detuning_source must have {n} entries, got {len(sources)}")
     gamma = em.free_decay_per_ns * (1.0 + fp)
 
     # group qubitrons whose quantised STIRAP parameters coincide; solve each group once
@@ -441,10 +478,12 @@ def noise_table(
         "stokes_rabi_rad_per_us": om_s,
         "purcell_factor": fp,
         "decay_rate_per_ns": gamma,
+        "ring_detuning_pm": ring_nm * 1e3,
+        "cavity_factor": cavity,
     }
     lists = {k: np.asarray(v, dtype=float).tolist() for k, v in cols.items()}
     rows = [
-        NoiseRow(qubitron=ids[i], **{k: v[i] for k, v in lists.items()})
+        NoiseRow(qubitron=ids[i], detuning_source=sources[i], **{k: v[i] for k, v in lists.items()})
         for i in range(n)
     ]
     table = NoiseTable(

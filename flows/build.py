@@ -50,7 +50,7 @@ from flows.report_drc import drc_summary
 from flows.report_html import write_html_report
 from flows.report_loss import qubitron_channel_paths
 from flows.spec import ChipSpec
-from flows.thermal_job import run_thermal, thermal_summary
+from flows.thermal_job import qubitron_detuning, run_thermal, thermal_summary
 from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM
 from qc_pdk.drc import check_layout, write_drc_outputs
 from qc_pdk.layer_views import write_lyp
@@ -220,13 +220,20 @@ def build_chip(
                 transient=False,  # `quantacore thermal` computes the time constant
                 electronics=spec.thermal.electronics,
             )
+            # the detuning the heaters leave feeds the control stage's STIRAP per qubitron
+            detuning.update(zip(("nm", "source"), qubitron_detuning(report, tile), strict=True))
             return thermal_summary(report)
+
+        detuning: dict[str, Any] = {}
 
         thermal = timer.run(console, STAGES[5], thermal_stage)
         control, noise = timer.run(
             console,
             STAGES[6],
-            lambda: run_control(spec, tmp / "control", tile=tile, loss=loss, chip=component),
+            lambda: run_control(
+                spec, tmp / "control", tile=tile, loss=loss, chip=component,
+                ring_detuning_nm=detuning.get("nm"), detuning_source=detuning.get("source"),
+            ),
         )
         qec = timer.run(
             console,

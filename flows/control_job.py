@@ -57,6 +57,8 @@ def run_control(
     tile: Any = None,
     loss: LossReport | None = None,
     chip: Any = None,
+    ring_detuning_nm: dict[str, float] | None = None,
+    detuning_source: dict[str, str] | None = None,
 ) -> tuple[ControlSummary, NoiseTable]:
     """Evaluate the control layer of ``spec``'s tile and write its outputs to ``out``.
 
@@ -68,6 +70,9 @@ def run_control(
         chip: the whole chip's layout (gdsfactory Component); when given, its heater control
             lines and bond pads are counted against the die edge (``control.lines``) and
             written to ``control_lines.json``.
+        ring_detuning_nm: qubitron -> its ring's detuning from the channel left after thermal
+            tuning, nm (``flows.thermal_job.qubitron_detuning``); default: on the channel.
+        detuning_source: qubitron -> where that detuning came from (into the noise table).
 
     Returns:
         the build report's control section and the tile's noise table.
@@ -101,6 +106,11 @@ def run_control(
         detector_path_loss_dB=0.0,  # the SNSPD sits on the qubitron's own drop waveguide
         qubitron_ids=names,
         pulses=timing,
+        ring_detuning_nm=[(ring_detuning_nm or {}).get(q, 0.0) for q in names],
+        detuning_source=[
+            (detuning_source or {}).get(q, "not analysed: ring taken on its channel")
+            for q in names
+        ],
     )
     schedule = qec_round_schedule(qubitrons=names, pulses=timing)
     lengths = {
@@ -125,6 +135,10 @@ def run_control(
         if lines is not None:
             (tmp / "control_lines.json").write_text(lines.model_dump_json(indent=1))
     summary = control_summary(spec, table, times, pump_dB, stokes_dB, q_loaded, lines=lines)
+    match = tile.info.get("length_match")
+    if match is not None:
+        summary.length_match = dict(match)
+        summary.pump_skew_before_matching_ps = float(match["skew_before_ps"])
     return summary, table
 
 
@@ -162,6 +176,8 @@ def control_summary(
         pump_skew_ps=round(times.pump_skew_ps, 3),
         skew_fits_window=times.skew_fits_window,
         control_lines=lines,
+        ring_detuning_pm={r.qubitron: round(r.ring_detuning_pm, 4) for r in table.rows},
+        detuning_source={r.qubitron: r.detuning_source for r in table.rows},
         notes=[
             "emitter figures (dipole, free decay, branching, dephasing) are estimates: "
             "see control.noise.EmitterModel",

@@ -200,6 +200,19 @@ class ControlSummary(_Part):
     control_lines: ControlLines | None = Field(
         default=None, description="heater lines, bond pads, die-edge fit (the whole chip)"
     )
+    ring_detuning_pm: dict[str, float] = Field(
+        default_factory=dict,
+        description="qubitron ring minus its channel after thermal tuning (pm), fed to STIRAP",
+    )
+    detuning_source: dict[str, str] = Field(
+        default_factory=dict, description="where each qubitron's ring detuning came from"
+    )
+    pump_skew_before_matching_ps: float | None = Field(
+        default=None, description="pump skew of the tile's routes before meanders (ps)"
+    )
+    length_match: dict[str, Any] | None = Field(
+        default=None, description="the tile router's pump length matching (bound, extras)"
+    )
 
 
 class QecSummary(_Part):

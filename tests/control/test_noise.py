@@ -117,3 +117,30 @@ def test_bad_inputs_name_the_parameter(kwargs: dict, name: str) -> None:
 def test_emitter_model_rejects_bad_branching() -> None:
     with pytest.raises(ValueError, match="branching_g2"):
         EmitterModel(branching_g2=-0.1)
+
+
+def test_a_ring_left_off_its_channel_transfers_worse_and_says_why() -> None:
+    from control.drive import cavity_detuning_factor
+
+    q = 5e4
+    linewidth_nm = 1550.0 / q
+    t = noise_table(
+        pump_power_mW=2e-7, stokes_power_mW=2e-7, loaded_q=q,
+        ring_detuning_nm=[0.0, 0.5 * linewidth_nm, 3 * linewidth_nm],
+        detuning_source=["tuned", "half a linewidth", "untunable: heater limit"],
+    )
+    eff = t.column("transfer_efficiency")
+    err = t.column("p_erasure") + t.column("p_pauli_x")
+    assert eff[0] > eff[1] > eff[2] and err[0] < err[1] < err[2]
+    assert t.column("cavity_factor")[1] == pytest.approx(0.5, rel=1e-9)
+    assert t.column("purcell_factor")[2] == pytest.approx(
+        t.column("purcell_factor")[0] * float(cavity_detuning_factor(
+            detuning_nm=3 * linewidth_nm, loaded_q=q)), rel=1e-9)
+    assert [r.detuning_source for r in t.rows][2] == "untunable: heater limit"
+    assert "detuning_source" in t.to_csv().splitlines()[0]
+    with pytest.raises(ValueError, match="detuning_source must have 3"):
+        noise_table(pump_power_mW=2e-7, stokes_power_mW=2e-7, loaded_q=q,
+                    ring_detuning_nm=[0.0, 0.1, 0.2], detuning_source=["a"])
+    with pytest.raises(ValueError, match="ring_detuning_nm"):
+        noise_table(pump_power_mW=2e-7, stokes_power_mW=2e-7, loaded_q=q,
+                    ring_detuning_nm=float("nan"))

@@ -65,3 +65,28 @@ def test_control_bad_spec_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["control", str(spec), "--out", str(tmp_path / "c")])
     assert result.exit_code == 2 and "control.pump_power_mW" in result.output
     assert not (tmp_path / "c").exists()
+
+
+def test_control_section_shows_skew_before_and_after_matching_and_the_detuning(
+    tmp_path: Path,
+) -> None:
+    spec = default_chip()
+    tile = chip_tile(spec.tile_design().model_copy(update={"max_pump_skew_ps": 1.0}))
+    detuning = {"qubitron_1": 0.05}  # nm: ~1.6 linewidths of the loaded ring
+    summary, table = run_control(
+        spec, tmp_path / "ctl", tile=tile, ring_detuning_nm=detuning,
+        detuning_source={"qubitron_1": "thermal tuning: untunable (test)"},
+    )
+    assert summary.pump_skew_before_matching_ps is not None
+    assert summary.pump_skew_before_matching_ps > 1.0 > summary.pump_skew_ps
+    assert summary.length_match is not None and summary.length_match["bound_ps"] == 1.0
+    assert summary.ring_detuning_pm["qubitron_1"] == 50.0
+    assert summary.ring_detuning_pm["qubitron_0"] == 0.0
+    assert summary.detuning_source["qubitron_1"] == "thermal tuning: untunable (test)"
+    assert summary.detuning_source["qubitron_0"].startswith("not analysed")
+    rows = {r.qubitron: r for r in table.rows}
+    assert rows["qubitron_1"].cavity_factor < 0.5
+    assert rows["qubitron_1"].purcell_factor < rows["qubitron_0"].purcell_factor
+    assert rows["qubitron_1"].p_erasure > rows["qubitron_0"].p_erasure
+    written = json.loads((tmp_path / "ctl" / "noise_table.json").read_text())
+    assert written["rows"][1]["detuning_source"] == "thermal tuning: untunable (test)"

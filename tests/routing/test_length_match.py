@@ -70,3 +70,26 @@ def test_bundle_skew_before_and_after_matching(tmp_path: Path) -> None:
     assert after < SKEW_BOUND_PS < before
     report = run_drc(matched.write_gds(tmp_path / "matched.gds"))
     assert report.clean, report.counts()
+
+
+def test_tile_over_its_pump_skew_bound_gets_meanders_and_ends_under_it(tmp_path: Path) -> None:
+    from flows.spec import default_chip
+    from routing.tile import chip_tile
+    from simulation.loss_budget import loss_budget
+
+    bound_ps = 1.0
+    design = default_chip().tile_design().model_copy(update={"max_pump_skew_ps": bound_ps})
+    tile = chip_tile(design)
+    match = tile.info["length_match"]
+    assert match["skew_before_ps"] > bound_ps  # the default routes differ by ~0.5 mm
+    assert len(match["extra_um"]) == design.qubitrons
+    assert any(i.name.startswith("pump_match_") for i in tile.insts)
+    # after: the loss budget's own path lengths (what control.timing reads) meet the bound
+    loss = loss_budget(tile, centre_wl_um=1.55)
+    lengths = {p.output: p.length_um for p in loss.paths
+               if p.input == "fibre_pump_in" and p.output.startswith("det:qubitron_")}
+    assert len(lengths) == design.qubitrons
+    assert skew_ns(arrival_times_ns(lengths)) * 1e3 < bound_ps
+    assert match["skew_after_ps"] < bound_ps
+    report = run_drc(tile.write_gds(tmp_path / "matched_tile.gds"))
+    assert report.total_violations == 0, [(r.rule, r.count) for r in report.rules if r.count]
