@@ -86,6 +86,7 @@ def _chip_plant_cached(spec_json: str) -> ChipPlant:
     from components.qubitron import loaded_q_estimate
     from control.pulses import PulseTiming
     from flows.control_job import run_control
+    from flows.thermal_job import qubitron_detuning
     from routing.tile import chip_tile
     from thermal.analysis import analyse_thermal
     from thermal.tuning import tune_rings
@@ -98,8 +99,13 @@ def _chip_plant_cached(spec_json: str) -> ChipPlant:
         seed=spec.thermal.seed, max_heater_power_mW=spec.thermal.max_heater_power_mW,
         loaded_q=loaded_q, wl_nm=spec.wdm.centre_nm, transient=False,
     )
+    # the same residual detuning the build feeds into STIRAP, so the twin starts from the
+    # build's noise table
+    detuning_nm, detuning_source = qubitron_detuning(thermal, tile)
     with tempfile.TemporaryDirectory() as scratch:
-        control, noise = run_control(spec, Path(scratch) / "control", tile=tile)
+        control, noise = run_control(spec, Path(scratch) / "control", tile=tile,
+                                     ring_detuning_nm=detuning_nm,
+                                     detuning_source=detuning_source)
     names = [r.qubitron for r in noise.rows]
     c = spec.control
     pump = [c.pump_power_mW * 10 ** (-control.pump_delivery_dB[n] / 10) for n in names]
