@@ -359,6 +359,14 @@ def validate(
 def route(
     spec: Annotated[Path, typer.Argument(help="Route spec (YAML): instances and connections.")],
     out: Annotated[Path | None, typer.Option(help="Output folder (default: <stem>_route).")] = None,
+    layers: Annotated[
+        str | None,
+        typer.Option(help="Waveguide layers for the 3D planner, e.g. WG1,WG2 or WG1,WG2,WG3: "
+                          "nets are assigned to layers and interlayer couplers drawn."),
+    ] = None,
+    compare_planar: Annotated[
+        bool, typer.Option(help="With --layers: also route the nets planar for the report.")
+    ] = True,
 ) -> None:
     """Place and route: routed GDS, route.json and route.png.
 
@@ -367,7 +375,8 @@ def route(
     from flows.route_job import run_route
 
     out_dir = out if out is not None else spec.parent / f"{spec.stem}_route"
-    raise typer.Exit(run_route(spec, out_dir, console))
+    raise typer.Exit(run_route(spec, out_dir, console, layers=layers,
+                               compare_planar=compare_planar))
 
 
 @app.command()
@@ -561,6 +570,160 @@ def qec(
                       fmt(summary.logical_qubits_on_chip.get(dec)))
     Console().print(table)
     console.print(f"wrote {out}")
+
+
+@app.command()
+@_reports_bad_input
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep spec (YAML), see flows/sweep/spec.py.")],
+    out: Annotated[Path, typer.Option(help="Sweep folder (re-using it resumes).")] = Path(
+        "gds_out/sweep"
+    ),
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler; default: local.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Local worker processes (default: one per core; 0: no Dask)."),
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Content cache folder (default ~/.cache/quantacore/sweep).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill it.")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Run again points that failed before.")
+    ] = False,
+) -> None:
+    """Layout-to-performance sweep: the real pipeline on every point, on Dask.
+
+    Writes results.parquet (one row per point), summary.json and sweep.html. Exit 0 when no
+    point failed, 1 when some failed (their errors are in the table), 2 for a bad sweep spec
+    (nothing written).
+    """
+    from flows.sweep.run import run_sweep
+    from flows.sweep.spec import load_sweep
+    from flows.sweep.store import check_sweep_folder
+
+    check_sweep_folder(out)
+    spec, _, points = load_sweep(sweep_file)
+    result = run_sweep(
+        spec, points, out, scheduler=scheduler, workers=workers, console=console,
+        cache_dir=cache, use_cache=not no_cache, retry_failed=retry_failed,
+    )
+    raise typer.Exit(EXIT_CHECKS_FAILED if result.counts.get("failed") else EXIT_OK)
+
+
+@app.command()
+@_reports_bad_input
+def twin(
+    scenario: Annotated[
+        Path,
+        typer.Option(help="Degradation scenario (YAML; examples in control/monitoring/"
+                     "scenarios/)."),
+    ],
+    spec: Annotated[
+        Path | None, typer.Argument(help="Chip spec (YAML); default: the built-in default chip.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("gds_out/twin"),
+    serve: Annotated[
+        int | None, typer.Option(help="Serve live Prometheus metrics on this port while running.")
+    ] = None,
+    serve_addr: Annotated[str, typer.Option(help="Address the metrics endpoint binds.")] = (
+        "127.0.0.1"
+    ),
+    pace: Annotated[
+        float, typer.Option(help="Simulated seconds per wall-clock second (0: flat out).")
+    ] = 0.0,
+    linger_s: Annotated[
+        float, typer.Option("--linger-s", help="Keep serving this long after the run, s.")
+    ] = 0.0,
+    qec_shots: Annotated[int, typer.Option(help="stim shots per QEC snapshot.")] = 2_000,
+) -> None:
+    """Monitoring digital twin: telemetry, drift detection, interventions, report.
+
+    Writes telemetry (Parquet), twin.json/.md (events, lead times, false alarms,
+    interventions) and twin.html. Exit 0 when every injected failure was detected before it
+    happened, 1 when one was not, 2 for a bad spec or scenario (nothing written).
+    """
+    from control.monitoring.scenario import load_scenario
+    from flows.output import check_output_folder
+    from flows.spec import load_spec
+    from flows.twin_job import (
+        check_scenario_fits,
+        check_twin_settings,
+        chip_plant,
+        run_twin_job,
+    )
+
+    check_twin_settings(serve_port=serve, pace=pace, linger_s=linger_s, qec_shots=qec_shots)
+    check_output_folder(out)
+    chip_spec = load_spec(spec)
+    scen = load_scenario(scenario)
+    check_scenario_fits(scen, chip_spec)
+    with console.status(f"evaluating {chip_spec.name} (thermal, drive, noise) ..."):
+        plant = chip_plant(chip_spec)
+    job = run_twin_job(plant, scen, out, spec=chip_spec, serve_port=serve, serve_addr=serve_addr,
+                       pace=pace, linger_s=linger_s, qec_shots=qec_shots, console=console)
+    r = job.report
+    table = Table(title=f"twin {chip_spec.name}: {scen.name} ({r.samples:,} samples, "
+                  f"{r.samples_per_s:,.0f}/s)")
+    table.add_column("event", overflow="fold")
+    for col in ("would fail (s)", "detected (s)", "lead time (s)", "alarms"):
+        table.add_column(col)
+    from flows.report import format_figure as fmt
+
+    for e in r.events:
+        table.add_row(e.label, fmt(e.failure_s), fmt(e.detected_s), fmt(e.lead_time_s),
+                      str(e.alarms))
+    Console().print(table)
+    console.print(f"false alarms {r.false_alarms}, interventions {len(r.interventions)}; "
+                  f"wrote {out}")
+    raise typer.Exit(job.exit_code)
+
+
+@app.command()
+@_reports_bad_input
+def optimize(
+    study_file: Annotated[Path, typer.Argument(help="Study (YAML), see flows/optimize_job.py.")],
+    out: Annotated[Path, typer.Option(help="Study folder (study.db; re-using it resumes).")] = Path(
+        "gds_out/optimize"
+    ),
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a running Dask scheduler; default: local.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Local worker processes (default: one per core; 0: no Dask)."),
+    ] = None,
+    trials: Annotated[
+        int | None, typer.Option(help="Finished trials the study should hold (default: file).")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Content cache folder (default ~/.cache/quantacore/sweep).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill it.")] = False,
+) -> None:
+    """AI design optimisation: optuna (TPE / NSGA-II) over the real pipeline, on Dask.
+
+    Writes study.db, trials.parquet, pareto.json, pareto/*.yaml (chip specs to build) and
+    optimize.html. Exit 0 when a design meets every constraint, 1 when none does, 2 for a bad
+    study file (nothing written).
+    """
+    from flows.optimize_job import OptimizeSpecError, load_optimize, run_optimize
+    from flows.sweep.run import SchedulerError
+    from flows.sweep.store import check_sweep_folder
+
+    check_sweep_folder(out)
+    if trials is not None and not 1 <= trials <= 100_000:
+        raise OptimizeSpecError(f"--trials {trials}: must be between 1 and 100000")
+    if workers is not None and workers < 0:
+        raise SchedulerError(f"--workers {workers}: give 0 (no Dask) or more")
+    spec, base, dims = load_optimize(study_file)
+    result = run_optimize(
+        spec, base, dims, out, scheduler=scheduler, workers=workers, trials=trials,
+        console=console, cache_dir=cache, use_cache=not no_cache,
+    )
+    raise typer.Exit(EXIT_OK if result.feasible else EXIT_CHECKS_FAILED)
 
 
 def main() -> None:  # pragma: no cover - console entry point alternative

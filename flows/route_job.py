@@ -37,12 +37,16 @@ class PlanarComparison(BaseModel):
     total_insertion_loss_dB: float
     max_insertion_loss_dB: float
     runtime_s: float
+    clean: bool = True
 
 
 class MultiLayerJobReport(MultiLayerReport):
-    """``route.json`` of a multi-layer job: the planner's report and the planar comparison."""
+    """``route.json`` of a multi-layer job: the planner's report, the planar comparison, and
+    which of the two the mask holds (``kept``: the planar routing when it routes as many nets
+    with less total loss)."""
 
     planar: PlanarComparison | None = None
+    kept: str = "multilayer"
 
 
 def run_route(spec_path: Path, out_dir: Path, console: Console | None = None, *,
@@ -101,34 +105,48 @@ def _run_multilayer(spec: RouteSpec, out_dir: Path, console: Console | None, *,
     kwargs = dict(radius_um=s.radius_um, pitch_um=s.pitch_um, keepout_um=s.keepout_um,
                   margin_um=s.margin_um, heuristic_weight=s.heuristic_weight)
     planar = None
+    planar_component = None
     with (console.status("routing planar (for comparison) ...") if console is not None
           else _nothing()):
         if compare_planar:
-            rep = route_nets(spec.build(), spec.connection_list(),
+            planar_spec = spec.model_copy(update={"name": f"{spec.name}_planar"})
+            planar_component = planar_spec.build()
+            rep = route_nets(planar_component, spec.connection_list(),
                              cross_section=s.cross_section, **kwargs).report  # type: ignore[arg-type]
             planar = PlanarComparison(
                 layer=s.cross_section, routed=rep.routed, crossings=rep.total_crossings,
                 total_insertion_loss_dB=rep.total_insertion_loss_dB,
-                max_insertion_loss_dB=rep.max_insertion_loss_dB, runtime_s=rep.runtime_s)
+                max_insertion_loss_dB=rep.max_insertion_loss_dB, runtime_s=rep.runtime_s,
+                clean=rep.check.clean)
     component = spec.build()
     assert s.layers is not None
     with (console.status(f"planning and routing on {'+'.join(s.layers)} ...")
           if console is not None else _nothing()):
         res = route_nets_multilayer(component, spec.connection_list(), layers=s.layers,
                                     **kwargs)  # type: ignore[arg-type]
-    report = MultiLayerJobReport(**res.report.model_dump(), planar=planar)
+    ml = res.report
+    # the planar routing is a candidate too: the job never hands back a worse mask
+    keep_planar = (planar is not None and planar.clean
+                   and (planar.routed, -planar.total_insertion_loss_dB)
+                   > (ml.routed, -ml.total_insertion_loss_dB))
+    report = MultiLayerJobReport(**ml.model_dump(), planar=planar,
+                                 kept="planar" if keep_planar else "multilayer")
+    written = planar_component if keep_planar and planar_component is not None else component
     with atomic_folder(out_dir) as tmp:
-        write_mask(component, tmp / f"{spec.name}.gds")
+        write_mask(written, tmp / f"{spec.name}.gds")
         (tmp / "route.json").write_text(report.model_dump_json(indent=1) + "\n",
                                         encoding="utf-8")
-        write_png(component, tmp / "route.png")
+        write_png(written, tmp / "route.png")
     if console is not None:
         console.print(res.report.summary())
         if planar is not None:
             console.print(f"planar on {planar.layer}: {planar.routed} nets, {planar.crossings} "
                           f"crossings, IL total {planar.total_insertion_loss_dB:.3f} dB, max "
                           f"{planar.max_insertion_loss_dB:.3f} dB, {planar.runtime_s:.1f} s")
+            console.print(f"the mask holds the {report.kept} routing")
         for n in res.report.nets:
             if not n.routed:
                 console.print(f"[red]unroutable[/red] {n.name}: {n.reason}")
-    return 0 if not res.report.unrouted and res.report.clean else 1
+    if keep_planar:
+        return 0 if planar is not None and planar.routed == len(ml.nets) else 1
+    return 0 if not ml.unrouted and ml.clean else 1

@@ -10,6 +10,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+
 import gdsfactory as gf
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,13 +40,22 @@ class ChipLayout(BaseModel):
     die_height_um: float = Field(gt=0)
 
 
-@gf.cell
 def chip_layout(layout: ChipLayout) -> gf.Component:
     """All tiles as one array instance of the routed tile cell, with the die outline.
+
+    The cell is named after the layout's name and a digest of its content: gdsfactory names a
+    cell from its arguments, and would give two layouts of one name (two sweep points, say)
+    one cell name.
 
     Raises:
         PlacementError: the array does not fit in the die, or the pitch is below the tile size.
     """
+    digest = hashlib.sha256(layout.model_dump_json().encode()).hexdigest()[:8]
+    return _chip_layout(layout=layout, content=digest)
+
+
+@gf.cell
+def _chip_layout(layout: ChipLayout, content: str) -> gf.Component:
     tile = chip_tile(layout.tile)
     rows, cols = layout.rows, layout.columns
     pitch_x, pitch_y = layout.tile_pitch_um or (

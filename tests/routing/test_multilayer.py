@@ -173,6 +173,7 @@ def test_route_command_plans_layers_and_compares_with_planar(tmp_path: Path) -> 
     assert (report["total_crossings"], report["layer_changes"]) == (0, 2)
     assert report["planar"]["crossings"] == 1  # the same nets on one layer must cross
     assert report["total_insertion_loss_dB"] < report["planar"]["total_insertion_loss_dB"]
+    assert report["kept"] == "multilayer"  # the better of the two is what the mask holds
     assert (out / "crossing_pair.gds").exists() and (out / "route.png").exists()
     for bad in ("WG1,M1", "WG1,WG1", ""):
         bad_out = tmp_path / f"bad{len(bad)}"
