@@ -461,11 +461,12 @@ def route_nets_multilayer(
         for w in names:
             if plan.layer_of[w] != layer:
                 continue
-            moved = couplers_of[w] > 0
+            # a bundle stays a bundle on its new layer: the coupler chains of facing rows
+            # end in facing rows, so the channel planner still takes them
             for c in wgs[w]:
                 conns.append(Connection(
                     source=new_ref[c.source + "@" + w], target=new_ref[c.target + "@" + w],
-                    channel=c.channel, bundle=None if moved else c.bundle, name=c.label))
+                    channel=c.channel, bundle=c.bundle, name=c.label))
         if not conns:
             continue
         t1 = time.perf_counter()
