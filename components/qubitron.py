@@ -13,6 +13,10 @@ from components._heater import min_heated_straight_um, qc_straight_heater
 from components._model_kwargs import qubitron_kwargs
 from components.emitter_site import emitter_marker
 from components.interlayer_coupler import interlayer_coupler
+from components.models.qubitron import (
+    DEFAULT_QUBITRON_GAP_UM,
+    DEFAULT_QUBITRON_RADIUS_UM,
+)
 from components.models.qubitron import qubitron as qubitron_model
 from components.models.ring import ring_loaded_q
 from components.registry import ELECTRICAL, OPTICAL, library_cell
@@ -31,7 +35,7 @@ def loaded_q_estimate(round_trip_um: float, gap_um: float, wl_nm: float = DESIGN
     and round-trip loss (``components.models.ring.ring_loaded_q``), an estimate.
 
     Example:
-        >>> 1e3 < loaded_q_estimate(2 * math.pi * 40 + 60, 0.3) < 1e7
+        >>> 1e3 < loaded_q_estimate(2 * math.pi * 50 + 60, 0.5) < 1e7
         True
     """
     return ring_loaded_q(
@@ -48,8 +52,9 @@ def loaded_q_estimate(round_trip_um: float, gap_um: float, wl_nm: float = DESIGN
 )
 @gf.cell
 def qubitron(
-    radius: float = 40.0,
-    gap: float = 0.3,
+    # one design for the cell, its model and the chip spec (the model module says why)
+    radius: float = DEFAULT_QUBITRON_RADIUS_UM,
+    gap: float = DEFAULT_QUBITRON_GAP_UM,
     length_y: float = 30.0,
     heater_width: float = 2.0,
     cross_section: CrossSectionSpec = "strip_wg2",

@@ -36,9 +36,10 @@ __all__ = ["qubitron"]
 # still holds the 4 x 0.8 nm WDM grid (FSR > 3.2 nm needs R < 53 um). The cell default
 # (components/qubitron.py) and the chip spec use the same radius.
 DEFAULT_QUBITRON_RADIUS_UM = 50.0
-# design choice (not a published figure): 0.8 um gaps give ~1 % power coupling per bus at
-# R = 50 um with the (unsourced) coupler constants of components.models.ring: high loaded Q.
-DEFAULT_QUBITRON_GAP_UM = 0.8
+# design choice (not a published figure): 0.5 um gaps couple ~6.5 % power per bus with the
+# vectorial mode decay (0.3 um: 15 %, a 0.16 nm linewidth, too wide for 0.8 nm channels):
+# drop ~0.93 on resonance. The cell default and the chip spec (flows/spec.py) use the same gap.
+DEFAULT_QUBITRON_GAP_UM = 0.5
 
 
 def qubitron(
@@ -64,8 +65,8 @@ def qubitron(
     Args:
         wl: wavelength(s) in um.
         radius_um: ring radius in um (default 50, design choice).
-        gap_pump_um: pump-bus gap in um (default 0.8, design choice).
-        gap_stokes_um: Stokes-bus gap in um (default 0.8, design choice).
+        gap_pump_um: pump-bus gap in um (default 0.5, design choice).
+        gap_stokes_um: Stokes-bus gap in um (default 0.5, design choice).
         loss_dB_per_cm: propagation loss in dB/cm (default 0.1 [ref: SiN buried channel, 1550 nm]).
         heater_power_mW: ring heater power in mW.
         heater_p_pi_mW: mW per pi round-trip phase (default 25 [ref: Ring heaters, conventional]).

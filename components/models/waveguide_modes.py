@@ -197,6 +197,7 @@ def effective_index(
     *,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    radius_um: float = math.inf,
 ) -> np.ndarray:
     """n_eff of the fundamental TE-like mode: vectorial where tabulated, else the EIM estimate.
 
@@ -204,6 +205,10 @@ def effective_index(
         wl_um: vacuum wavelength(s) in um; any shape.
         width_um: core width in um (default PDK ``WG_WIDTH_UM`` = 0.8).
         thickness_um: core thickness in um (default PDK ``WG_THICKNESS_UM`` = 0.3).
+        radius_um: bend radius of the centreline in um (default ``inf``: straight). A bent
+            mode's n_eff (referenced to the centreline, from the mode table; the straight
+            value beyond the table's largest radius or for an untabulated cross-section) is
+            what sets a ring's round-trip phase.
 
     Returns:
         n_eff (dimensionless float array with the shape of ``wl_um``).
@@ -213,14 +218,19 @@ def effective_index(
         1.5433
         >>> effective_index([1.5, 1.6]).shape
         (2,)
+        >>> round(float(effective_index(1.55, radius_um=50.0) - effective_index(1.55)), 4)
+        0.0006
     """
     from components.models.mode_table import mode_entry
 
+    r = float(radius_um)
+    if not r > 0:
+        raise ValueError(f"radius_um must be > 0 um (inf: straight), got {radius_um!r}")
     n = eim_effective_index(wl_um, width_um=width_um, thickness_um=thickness_um)
     entry = mode_entry(width_um=width_um, thickness_um=thickness_um)
     if entry is None:
         return n
-    return n + entry.n_eff_correction(np.asarray(wl_um, dtype=float))
+    return n + entry.n_eff_correction(np.asarray(wl_um, dtype=float), radius_um=r)
 
 
 def group_index(
@@ -228,6 +238,7 @@ def group_index(
     *,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    radius_um: float = math.inf,
 ) -> np.ndarray:
     """Group index n_g = n_eff - wl d n_eff / d wl of the SiN strip, material dispersion included.
 
@@ -238,6 +249,7 @@ def group_index(
         wl_um: vacuum wavelength(s) in um; any shape.
         width_um: core width in um.
         thickness_um: core thickness in um.
+        radius_um: bend radius in um (default ``inf``: straight; see :func:`effective_index`).
 
     Returns:
         n_g (dimensionless float array with the shape of ``wl_um``).
@@ -247,7 +259,7 @@ def group_index(
         1.907
     """
     wl = np.asarray(wl_um, dtype=float)
-    kw = {"width_um": width_um, "thickness_um": thickness_um}
+    kw = {"width_um": width_um, "thickness_um": thickness_um, "radius_um": radius_um}
     n0 = effective_index(wl, **kw)
     dn = (effective_index(wl + _DWL_UM, **kw) - effective_index(wl - _DWL_UM, **kw)) / (
         2.0 * _DWL_UM

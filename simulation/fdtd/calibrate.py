@@ -11,13 +11,20 @@ Sweeps (2D effective-index FDTD, :mod:`simulation.fdtd.job`):
   ring model's theta = kappa0 exp(-gap / d) sqrt(2 pi R d) (kappa0, d), written to section
   ``ring_coupler_fdtd`` -- not the ``ring_coupler`` section the ring models read, because
   applying it re-tunes every ring and WDM design (a decision for the designers);
-- ``crossing``: the library crossing, through loss and worst crosstalk;
+- ``crossing``: the library crossing's design sweep (top view) over
+  :data:`CROSSING_DESIGNS_UM` (centre width x taper length): the design with the lowest
+  through loss at crosstalk < :data:`CROSSING_MAX_CROSSTALK_DB` and a taper of at most
+  :data:`CROSSING_MAX_LENGTH_UM` (:func:`best_crossing_design`) is the cell's default; its
+  through loss and worst crosstalk (both inputs, at the converged
+  :data:`CROSSING_RESOLUTION_PX_PER_UM`) are applied, the table is recorded with the design
+  it replaced (``before``);
 - ``interlayer_coupler``: the library WG1 -> WG2 coupler (side-view 2D) over
   :data:`INTERLAYER_LENGTHS_UM`; the loss of the cell's default length is applied, the table
   is recorded (it is what chose the default length).
 
 All fits use the band-centre wavelength (1.55 um). ``python -m simulation.fdtd.calibrate``
-regenerates the file (about 2-4 minutes on 2 cores; results are cached).
+regenerates the file (about 2-4 minutes on 2 cores, plus ~10 minutes for the 41 crossing designs
+on a first run; results are cached).
 
 Example:
     >>> fit = fit_bend_loss(radii_um=[10, 20, 30], loss_dB=[5.0, 1.2, 0.3])
@@ -31,7 +38,7 @@ import argparse
 import datetime as _dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +57,11 @@ from simulation.fdtd.sparams import FdtdResult, run_jobs
 __all__ = [
     "BEND_RADII_UM",
     "CALIBRATION_RESOLUTION_PX_PER_UM",
+    "CROSSING_DESIGNS_UM",
+    "CROSSING_MAX_LENGTH_UM",
+    "CROSSING_RESOLUTION_PX_PER_UM",
+    "best_crossing_design",
+    "crossing_is_drc_clean",
     "RING_GAPS_UM",
     "RING_RADIUS_UM",
     "bend_loss_from_fit",
@@ -64,6 +76,32 @@ BEND_RADII_UM: tuple[float, ...] = (8.0, 10.0, 12.0, 14.0, 16.0, 20.0, 24.0, 30.
 RING_RADIUS_UM = 10.0
 RING_GAPS_UM: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6)
 INTERLAYER_LENGTHS_UM: tuple[float, ...] = (60.0, 100.0, 150.0, 200.0, 250.0, 300.0, 400.0)
+#: crossing designs swept, (centre width, taper length) in um, in the order they were added:
+#: a 3 x 3 grid (2-4 x 6-15 um); each refinement followed the best corner, which kept moving
+#: to narrower centres: widening (an MMI-like centre) loses to the diffraction of the wide,
+#: multimode taper in this low-contrast guide, narrowing below the 0.8 um guide expands the
+#: mode so it crosses the gap with less diffraction (a mode-expansion crossing)
+CROSSING_DESIGNS_UM: tuple[tuple[float, float], ...] = (
+    *((w, length) for length in (6.0, 10.0, 15.0) for w in (2.0, 3.0, 4.0)),
+    *((w, length) for w in (1.5, 2.5) for length in (8.0, 10.0, 12.0, 15.0)),
+    (2.0, 8.0), (2.0, 12.0), (2.0, 20.0), (2.5, 20.0), (3.0, 20.0), (3.0, 25.0),
+    (1.25, 10.0), (1.75, 10.0), (1.5, 9.0), (1.5, 11.0), (1.25, 12.0), (1.75, 12.0),
+    (1.0, 10.0), (0.8, 10.0), (1.0, 6.0), (1.0, 8.0), (1.0, 15.0), (0.6, 10.0), (0.6, 15.0),
+    (0.5, 10.0), (0.5, 15.0), (0.6, 6.0), (0.6, 8.0), (0.6, 12.0), (0.7, 10.0), (0.5, 20.0),
+    (0.6, 20.0), (0.5, 6.0), (0.5, 4.0), (0.6, 4.0), (0.5, 5.0), (0.7, 6.0), (0.5, 3.0),
+)
+#: the design the sweep replaced (the crossing's defaults until the sweep)
+CROSSING_BEFORE_UM = (2.0, 6.0)
+CROSSING_MAX_CROSSTALK_DB = -30.0
+# the router spaces crossings and jogs by the crossing cell's length and its pitch rule is built
+# around the 12 um cell: a 20 um crossing (0.5 / 10 um, 0.21 dB) fails routing sign-off
+# (tests/routing/test_signoff.py, shifted rows at 50 um pitch), so the taper is capped until
+# the router accepts longer crossings
+CROSSING_MAX_LENGTH_UM = 6.0
+# the crossing's loss moves by 0.05 dB (30 %) from 16 to 28 px/um (bends 2 %,
+# benchmarks/bench_fdtd_convergence.py): the sweep ranks designs at the calibration
+# resolution, the applied figures are the drawn design's at this one
+CROSSING_RESOLUTION_PX_PER_UM = 28.0
 # 16 px/um: the 20 -> 28 px/um change of the bend loss is < 0.05 dB (convergence check)
 CALIBRATION_RESOLUTION_PX_PER_UM = 16.0
 CALIBRATION_WL_UM: tuple[float, ...] = (1.53, 1.55, 1.57)
@@ -124,6 +162,74 @@ def fit_ring_coupler(
     return {"kappa0_per_um": float(popt[0]), "decay_um": float(popt[1])}
 
 
+def best_crossing_design(
+    *, designs_um: Sequence[tuple[float, float]], through_loss_dB: Sequence[float],
+    crosstalk_dB: Sequence[float], max_crosstalk_dB: float = CROSSING_MAX_CROSSTALK_DB,
+    max_length_um: float = CROSSING_MAX_LENGTH_UM,
+    is_drawable: Callable[[tuple[float, float]], bool] | None = None,
+) -> tuple[float, float]:
+    """The crossing design to draw: (centre width, taper length) in um.
+
+    The lowest through loss (dB) among the designs with crosstalk (dB) below
+    ``max_crosstalk_dB``, taper length at most ``max_length_um`` (footprint 2 x length) and,
+    when ``is_drawable`` is given, ``is_drawable(design)`` true (asked in order of loss, e.g.
+    :func:`crossing_is_drc_clean`).
+
+    Raises:
+        ValueError: no design meets the limits, or the sequences differ in length.
+
+    Example:
+        >>> best_crossing_design(designs_um=[(2, 6), (0.6, 6), (0.5, 10)],
+        ...                      through_loss_dB=[0.76, 0.26, 0.21], crosstalk_dB=[-48, -34, -44])
+        (0.6, 6.0)
+    """
+    if not len(designs_um) == len(through_loss_dB) == len(crosstalk_dB):
+        raise ValueError("designs_um, through_loss_dB and crosstalk_dB differ in length")
+    ok = [i for i, (x, d) in enumerate(zip(crosstalk_dB, designs_um, strict=True))
+          if x < max_crosstalk_dB and d[1] <= max_length_um]
+    if not ok:
+        raise ValueError(f"no crossing design has crosstalk below {max_crosstalk_dB} dB and a "
+                         f"taper of at most {max_length_um} um")
+    for i in sorted(ok, key=lambda i: through_loss_dB[i]):
+        design = (float(designs_um[i][0]), float(designs_um[i][1]))
+        if is_drawable is None or is_drawable(design):
+            return design
+    raise ValueError("no crossing design within the limits is drawable (DRC)")
+
+
+def crossing_is_drc_clean(design_um: tuple[float, float]) -> bool:
+    """True when the crossing (centre width, taper length) in um passes the PDK's DRC (some
+    widths leave sub-space notches where the four arms meet, e.g. 0.6 um: WG1.S.1)."""
+    import tempfile
+
+    from qc_pdk.drc import run_drc
+
+    c = fdtd_cell("crossing", {"width_mmi": f"{design_um[0]:g}", "length": f"{design_um[1]:g}"})
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "crossing.gds"
+        c.write_gds(path, with_metadata=False)
+        return bool(run_drc(path).clean)
+
+
+def crossing_sweep_jobs(
+    *, resolution_px_per_um: float = CALIBRATION_RESOLUTION_PX_PER_UM,
+    wl_um: Sequence[float] = CALIBRATION_WL_UM,
+    designs_um: Sequence[tuple[float, float]] = CROSSING_DESIGNS_UM,
+) -> list[tuple[tuple[float, float], FdtdJob]]:
+    """The crossing design sweep: ``[((width_mmi_um, length_um), job), ...]``.
+
+    One input (o1) per design: the cell is one taper arm drawn at 0, 90, 180 and 270 deg, so
+    o2's paths are o1's rotated.
+    """
+    return [
+        ((float(w), float(length)),
+         build_job(fdtd_cell("crossing", {"width_mmi": f"{w:g}", "length": f"{length:g}"}),
+                   source_ports=["o1"], label=f"crossing w={w:g} L={length:g}",
+                   resolution_px_per_um=resolution_px_per_um, wl_um=tuple(wl_um)))
+        for w, length in designs_um
+    ]
+
+
 def calibration_jobs(
     *, resolution_px_per_um: float = CALIBRATION_RESOLUTION_PX_PER_UM,
     wl_um: Sequence[float] = CALIBRATION_WL_UM,
@@ -149,7 +255,10 @@ def calibration_jobs(
             for g in ring_gaps_um
         ],
         # both inputs: the symmetry of the through paths is part of the check
-        "crossing": [(None, job(fdtd_cell("crossing"), ["o1", "o2"], "crossing"))],
+        "crossing": [(None, build_job(fdtd_cell("crossing"), source_ports=["o1", "o2"],
+                                      label="crossing", wl_um=wl,
+                                      resolution_px_per_um=max(resolution_px_per_um,
+                                                               CROSSING_RESOLUTION_PX_PER_UM)))],
         "interlayer_coupler": [
             (float(length), job(fdtd_cell("interlayer_coupler", {"length": f"{length:g}"}),
                                 ["o1"], f"interlayer L={length:g} um"))
@@ -177,12 +286,45 @@ def _db(p: float) -> float:
     return -10.0 * math.log10(max(p, 1e-12))
 
 
+def summarise_crossing_sweep(
+    sweep: Sequence[tuple[tuple[float, float], FdtdResult]],
+) -> dict[str, Any]:
+    """The crossing sweep table, the design it picks and the one it replaced."""
+    designs = [d for d, _ in sweep]
+    loss = [_db(_at(r, "o1", "o3")) for _, r in sweep]
+    xt = [-_db(max(_at(r, "o1", "o2"), _at(r, "o1", "o4"))) for _, r in sweep]
+    chosen = best_crossing_design(designs_um=designs, through_loss_dB=loss, crosstalk_dB=xt,
+                                  is_drawable=crossing_is_drc_clean)
+    before = designs.index(CROSSING_BEFORE_UM) if CROSSING_BEFORE_UM in designs else None
+    out: dict[str, Any] = {
+        "selected_width_mmi_um": chosen[0], "selected_length_um": chosen[1],
+        "selection": (f"lowest o1->o3 loss at crosstalk < {CROSSING_MAX_CROSSTALK_DB:g} dB, "
+                      f"taper <= {CROSSING_MAX_LENGTH_UM:g} um (router), DRC-clean"),
+        "sweep_resolution_px_per_um": CALIBRATION_RESOLUTION_PX_PER_UM,
+        "sweep_width_mmi_um": [d[0] for d in designs],
+        "sweep_length_um": [d[1] for d in designs],
+        "sweep_through_loss_dB": [round(x, 5) for x in loss],
+        "sweep_crosstalk_dB": [round(x, 3) for x in xt],
+    }
+    if before is not None:
+        out["before"] = {"width_mmi_um": CROSSING_BEFORE_UM[0],
+                         "length_um": CROSSING_BEFORE_UM[1],
+                         "through_loss_dB": loss[before], "crosstalk_dB": xt[before]}
+    return out
+
+
 def summarise(
     jobs: dict[str, list[tuple[float | None, FdtdJob]]],
     results: dict[str, list[FdtdResult]],
     ring_radius_um: float = RING_RADIUS_UM,
+    crossing_sweep: Sequence[tuple[tuple[float, float], FdtdResult]] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Fitted calibration sections from the sweep results (see the module docstring)."""
+    """Fitted calibration sections from the sweep results (see the module docstring).
+
+    Raises:
+        ValueError: the crossing sweep picks another design than the cell's default (the cell
+            must be updated first), or misses the default; likewise the interlayer sweep.
+    """
     radii = _swept(jobs["bend_euler"])
     bend_loss = [_db(_at(r, "o1", "o2")) for r in results["bend_euler"]]
     bend: dict[str, Any] = fit_bend_loss(radii_um=radii, loss_dB=bend_loss)
@@ -201,8 +343,19 @@ def summarise(
     xt = max(_at(xr, "o1", "o2"), _at(xr, "o1", "o4"), _at(xr, "o2", "o1"), _at(xr, "o2", "o3"))
     t = min(t13, t24)
     t = min(t, 1.0 - 4.0 * xt)  # keep the model passive: t^2 + 4 x^2 <= 1 (power)
-    crossing = {"insertion_loss_dB": _db(t), "crosstalk_dB": -_db(xt),
-                "fdtd_through_o1_o3_dB": -_db(t13), "fdtd_through_o2_o4_dB": -_db(t24)}
+    crossing: dict[str, Any] = {
+        "insertion_loss_dB": _db(t), "crosstalk_dB": -_db(xt),
+        "fdtd_through_o1_o3_dB": -_db(t13), "fdtd_through_o2_o4_dB": -_db(t24),
+        "resolution_px_per_um": xr.resolution_px_per_um}
+    if crossing_sweep is not None:
+        table = summarise_crossing_sweep(crossing_sweep)
+        cell = cell_parameters("crossing")
+        default = (float(str(cell["width_mmi"])), float(str(cell["length"])))
+        chosen = (table["selected_width_mmi_um"], table["selected_length_um"])
+        if default != chosen:
+            raise ValueError(f"the crossing sweep picks (width_mmi, length) = {chosen} um but "
+                             f"the cell draws {default} um: update components/crossing.py")
+        crossing.update(width_mmi_um=default[0], length_um=default[1], **table)
 
     lengths = _swept(jobs["interlayer_coupler"])
     il_dB = [_db(min(_at(r, "o1", "o2"), 1.0)) for r in results["interlayer_coupler"]]
@@ -252,12 +405,16 @@ def calibrate(
             how = "cached" if res.from_cache else f"{res.raw.get('elapsed_s', 0):.1f} s"
             console.log(f"[{done[0]}/{len(flat)}] {flat[i][1].label}: {how}")
 
+    sweep = crossing_sweep_jobs(resolution_px_per_um=resolution_px_per_um)
+    flat += [("crossing_sweep", j) for _, j in sweep]
     results_flat = run_jobs([j for _, j in flat], max_workers=max_workers, client=client,
                             cache=cache, on_done=progress)
-    results: dict[str, list[FdtdResult]] = {k: [] for k in jobs}
+    results: dict[str, list[FdtdResult]] = {k: [] for k in [*jobs, "crossing_sweep"]}
     for (sec, _), res in zip(flat, results_flat, strict=True):
         results[sec].append(res)
-    sections = summarise(jobs, results)
+    crossing_sweep = [(d, r) for (d, _), r in zip(sweep, results.pop("crossing_sweep"),
+                                                   strict=True)]
+    sections = summarise(jobs, results, crossing_sweep=crossing_sweep)
     data: dict[str, Any] = {
         "_meta": {
             "generated_by": "python -m simulation.fdtd.calibrate",

@@ -15,9 +15,10 @@ from numpy.typing import ArrayLike
 
 from simulation.fdtd.cache import FdtdCache
 from simulation.fdtd.job import FdtdJob
-from simulation.fdtd.sparams import FdtdResult, run_job
+from simulation.fdtd.sparams import FdtdResult, run_job, run_jobs
 
-__all__ = ["ConvergenceResult", "converge", "max_power_change"]
+__all__ = ["ConvergenceResult", "converge", "loss_dB_series", "max_power_change",
+           "resolution_series"]
 
 
 @dataclass(frozen=True)
@@ -76,3 +77,40 @@ def converge(
         prev = cur
     assert prev is not None
     return ConvergenceResult(prev, float(resolutions_px_per_um[-1]), False, history)
+
+
+def resolution_series(
+    job: FdtdJob, *, resolutions_px_per_um: Sequence[float] = (16.0, 20.0, 28.0),
+    cache: FdtdCache | None = None, max_workers: int | None = 1,
+) -> list[FdtdResult]:
+    """``job`` at every resolution (all of them, unlike :func:`converge`), in order.
+
+    Args:
+        job: the job (its own resolution is ignored).
+        resolutions_px_per_um: resolutions to run (px/um).
+        cache: result cache.
+        max_workers: meep processes at once.
+
+    Returns:
+        one :class:`FdtdResult` per resolution.
+    """
+    if not resolutions_px_per_um:
+        raise ValueError("resolutions_px_per_um is empty")
+    return run_jobs([job.with_resolution(r) for r in resolutions_px_per_um],
+                    max_workers=max_workers, cache=cache)
+
+
+def loss_dB_series(results: Sequence[FdtdResult], *, port_in: str, port_out: str,
+                   wl_um: float = 1.55) -> list[float]:
+    """Loss -10 log10 |S|^2 (dB) from ``port_in`` to ``port_out`` at ``wl_um``, per result.
+
+    Example:
+        >>> r = FdtdResult.from_dict({"wl_um": [1.55], "s": {"o1,o2": [[0.5, 0.0]]}}, "k")
+        >>> [round(x, 3) for x in loss_dB_series([r], port_in="o1", port_out="o2")]
+        [6.021]
+    """
+    out = []
+    for r in results:
+        i = int(np.argmin(np.abs(r.wl_um - wl_um)))
+        out.append(float(-10.0 * np.log10(max(float(r.power(port_in, port_out)[i]), 1e-12))))
+    return out

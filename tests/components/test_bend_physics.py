@@ -91,3 +91,18 @@ def test_wdm_channels_land_on_the_grid() -> None:
     spacing = np.diff(found)
     assert np.all(abs(spacing - 0.8) < 0.02 * 0.8)
     assert np.all(abs(np.array(found) - grid) < 0.02 * 0.8)
+
+
+def test_bent_mode_index_exceeds_straight_and_relaxes_with_radius() -> None:
+    """The mode table's bent n_eff (centreline) lies above the straight one, by less at larger
+    radii, and equals it beyond the table; radius <= 0 is refused."""
+    from components.models.waveguide_modes import effective_index
+
+    straight = float(effective_index(1.55))
+    bent = [float(effective_index(1.55, radius_um=r)) for r in (20.0, 30.0, 50.0, 100.0)]
+    assert all(b > straight for b in bent)
+    assert all(a > b for a, b in zip(bent, bent[1:], strict=False))
+    assert 3e-4 < bent[2] - straight < 1e-3  # 50 um: 6e-4, 0.12 FSR of resonance shift
+    assert float(effective_index(1.55, radius_um=1e4)) == straight
+    with pytest.raises(ValueError, match="radius_um"):
+        effective_index(1.55, radius_um=0.0)

@@ -221,7 +221,8 @@ def test_qubitron_detector_port() -> None:
     res_nm = ring_resonances_nm(radius_um=50.0, wl_min_nm=1546.0, wl_max_nm=1553.0)[0]
     wl = res_nm * 1e-3
     q = MODELS["qubitron"](wl=wl)
-    ad = MODELS["ring_adddrop"](wl=wl, radius_um=50.0, gap_um=0.8)
+    # the qubitron's default gap (0.5 um, the chip spec's) on both buses
+    ad = MODELS["ring_adddrop"](wl=wl, radius_um=50.0, gap_um=0.5)
     assert abs(q[("o1", "d1")]) ** 2 == pytest.approx(abs(ad[("o1", "o4")]) ** 2 * 0.91)
     assert abs(q[("o1", "d1")]) ** 2 > 0.5
     assert abs(q[("o3", "o2")]) == pytest.approx(abs(ad[("o3", "o2")]))

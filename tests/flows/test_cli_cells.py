@@ -17,7 +17,7 @@ def test_cells_lists_every_cell_with_parameters() -> None:
     assert result.exit_code == 0, result.output
     for name in CELLS:
         assert name in result.output
-    assert "radius=40.0" in result.output  # qubitron default
+    assert "radius=50.0" in result.output  # qubitron default (R = 50 um, gap 0.5 um)
 
 
 def test_cells_gallery_writes_gds_and_png(tmp_path) -> None:
