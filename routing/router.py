@@ -66,8 +66,9 @@ class RoutingInputError(InputError):
 # crossing is what the reports charge. Measured on 32 random nets among 16 obstacles
 # (tests.routing.problems.random_pairs) when the crossing was 0.77 dB (0.23 dB since its
 # redesign): this price 12 s, 93 crossings, 181 dB total / 12.1 dB worst; the calibrated
-# price 41 s, 42 crossings, 118 dB / 8.2 dB. The search keeps the faster price by default (the aims are on run time); callers
-# that want the loss-optimal routing pass ``search_crossing_dB=costs.crossing_loss_dB``.
+# price 41 s, 42 crossings, 118 dB / 8.2 dB. The search keeps the faster price by default
+# (the aims are on run time); callers that want the loss-optimal routing pass
+# ``search_crossing_dB=costs.crossing_loss_dB``.
 SEARCH_CROSSING_COST_DB = DEFAULT_CROSSING_LOSS_DB
 
 
