@@ -10,6 +10,7 @@ from gdsfactory.typings import ComponentSpec, CrossSectionSpec
 from components._common import check_positive, check_ring
 from components._model_kwargs import ring_kwargs
 from components._pulley import coupler_ring_pulley
+from components.models.ring import DEFAULT_RING_GAP_UM, DEFAULT_RING_RADIUS_UM
 from components.models.ring import ring_adddrop as ring_adddrop_model
 from components.registry import OPTICAL, library_cell
 
@@ -44,8 +45,8 @@ def coupler_ring_centre(
 )
 @gf.cell
 def ring_adddrop(
-    radius: float = 30.0,
-    gap: float = 0.3,
+    radius: float = DEFAULT_RING_RADIUS_UM,
+    gap: float = DEFAULT_RING_GAP_UM,
     gap_drop: float | None = None,
     length_x: float = 0.0,
     length_y: float = 0.0,

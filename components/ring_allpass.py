@@ -10,6 +10,7 @@ from gdsfactory.typings import ComponentSpec, CrossSectionSpec
 from components._common import check_ring
 from components._model_kwargs import ring_kwargs
 from components._pulley import coupler_ring_pulley
+from components.models.ring import DEFAULT_RING_GAP_UM, DEFAULT_RING_RADIUS_UM
 from components.models.ring import ring_allpass as ring_allpass_model
 from components.registry import OPTICAL, library_cell
 from components.ring_adddrop import coupler_ring_centre
@@ -23,8 +24,8 @@ from components.ring_adddrop import coupler_ring_centre
 )
 @gf.cell
 def ring_allpass(
-    radius: float = 30.0,
-    gap: float = 0.3,
+    radius: float = DEFAULT_RING_RADIUS_UM,
+    gap: float = DEFAULT_RING_GAP_UM,
     length_x: float = 0.0,
     coupling: str = "point",
     pulley_angle: float = 30.0,

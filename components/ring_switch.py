@@ -8,6 +8,7 @@ from gdsfactory.typings import CrossSectionSpec
 from components._common import check_at_least
 from components._heater import min_heated_straight_um, qc_straight_heater
 from components._model_kwargs import ring_kwargs
+from components.models.ring import DEFAULT_RING_GAP_UM, DEFAULT_RING_RADIUS_UM
 from components.models.switch import ring_switch as ring_switch_model
 from components.registry import ELECTRICAL, OPTICAL, library_cell
 from components.ring_adddrop import ring_adddrop
@@ -23,8 +24,8 @@ PAD_CLEARANCE_UM = 25.0  # bond pads' bottom edge above the top bus
 )
 @gf.cell
 def ring_switch(
-    radius: float = 30.0,
-    gap: float = 0.3,
+    radius: float = DEFAULT_RING_RADIUS_UM,
+    gap: float = DEFAULT_RING_GAP_UM,
     length_y: float = 30.0,
     heater_width: float = 2.0,
     coupling: str = "point",

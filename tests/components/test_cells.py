@@ -298,7 +298,7 @@ def test_gallery_clean_and_png(tmp_path: Path) -> None:
 
 
 def test_build_cell_parses_and_validates() -> None:
-    assert cell_parameters("ring_allpass")["radius"] == 30.0
+    assert cell_parameters("ring_allpass")["radius"] == 50.0  # the ring models' default
     c = build_cell("ring_allpass", {"radius": "25", "coupling": "pulley", "pulley_angle": "40"})
     assert c.info["radius_um"] == 25.0 and c.info["coupling"] == "pulley"
     d = build_cell("wdm_demux", {"channels": "2", "cross_section": "strip_wg2"})
