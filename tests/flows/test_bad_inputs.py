@@ -187,6 +187,19 @@ CASES: list[tuple[str, str]] = [
     ("qec {rows_true.yaml} --out {r}", "array.rows"),
     ("qec --out {missing}/q", "does not exist"),
     ("qec --out {r} --shots 5", "--shots"),
+    # the 3D planner's layers
+    ("route {route_good.yaml} --layers WG1,M1 --out {r}", "'M1' is not a waveguide layer"),
+    ("route {route_good.yaml} --layers WG1,WG1 --out {r}", "distinct waveguide layers"),
+    # sweep and optimize: a sweep / study file in, a folder out
+    ("sweep {dup.yaml} --out {r}", "duplicate key 'name'"),
+    ("sweep {missing}/s.yaml --out {r}", "no such file"),
+    ("sweep {good_chip.yaml} --out {r}", "parameters: Field required"),
+    ("optimize {dup.yaml}", "duplicate key 'name'"),
+    ("optimize {missing}/o.yaml", "no such file"),
+    ("optimize {good_chip.yaml}", "objectives: Field required"),
+    # twin: a scenario file in, a folder out
+    ("twin --scenario {dup.yaml} --out {r}", "duplicate key 'name'"),
+    ("twin --scenario {missing}/s.yaml --out {r}", "no such file"),
 ]
 
 
