@@ -27,14 +27,14 @@ import math
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from components.qubitron import loaded_q_estimate
 from components.resonance import ring_fsr_nm
 from qc_pdk.errors import InputError
 from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_LENGTH_UM
 from qc_pdk.rules import min_bend_radius_um, min_space_um
-from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
+from qc_pdk.yaml_file import read_yaml_model
 from routing.chip import ChipLayout
 from routing.tile import TileDesign
 
@@ -298,14 +298,7 @@ def load_spec(path: str | Path | None) -> ChipSpec:
     """
     if path is None:
         return default_chip()
-    try:
-        data = read_yaml_mapping(path, what="a chip spec")
-    except ValueError as e:
-        raise SpecError(str(e)) from None
-    try:
-        return ChipSpec.model_validate(data)
-    except ValidationError as e:
-        raise SpecError(f"{path}: {format_validation_error(e)}") from None
+    return read_yaml_model(path, ChipSpec, what="a chip spec", error=SpecError)
 
 
 def default_chip() -> ChipSpec:

@@ -11,10 +11,12 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -71,3 +73,36 @@ def format_validation_error(e: ValidationError) -> str:
         msg = err["msg"].removeprefix("Value error, ")
         lines.append(f"{where}: {msg}" if where else msg)  # model checks name their fields
     return "; ".join(lines)
+
+
+def read_yaml_model(path: str | Path, model: type[M], *, what: str,
+                    error: type[Exception]) -> M:
+    """The pydantic ``model`` read from YAML file ``path``, every problem as one ``error``.
+
+    Args:
+        path: the YAML file.
+        model: the pydantic model its mapping must validate as.
+        what: what the file should hold, for the messages ("a chip spec").
+        error: the exception raised (an ``InputError`` subclass of the caller's).
+
+    Raises:
+        error: ``"<path>: ..."`` for a missing or unreadable file, bad YAML, a non-mapping,
+            or fields that fail validation (``field.path: message``).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> class Chip(BaseModel):
+        ...     name: str
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.yaml"
+        >>> _ = p.write_text("name: chip\\n")
+        >>> read_yaml_model(p, Chip, what="a chip", error=ValueError).name
+        'chip'
+    """
+    try:
+        data = read_yaml_mapping(path, what=what)
+    except ValueError as e:
+        raise error(str(e)) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise error(f"{path}: {format_validation_error(e)}") from None

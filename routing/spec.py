@@ -20,7 +20,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictInt,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -30,7 +29,7 @@ from components.gallery import check_bounds
 from qc_pdk.errors import InputError
 from qc_pdk.layers import WAVEGUIDE_LAYERS
 from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_RADIUS_UM
-from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
+from qc_pdk.yaml_file import read_yaml_model
 from routing.router import Connection
 
 # Coordinates stay on a die: far inside KLayout's int32 range of 1 nm units (qc_pdk.limits).
@@ -159,11 +158,5 @@ def load_spec(path: str | Path) -> RouteSpec:
     Raises:
         RouteSpecError: unreadable file, bad YAML or a field that fails validation (named).
     """
-    try:
-        data = read_yaml_mapping(path, what="a route spec (instances, connections)")
-    except ValueError as e:
-        raise RouteSpecError(str(e)) from None
-    try:
-        return RouteSpec.model_validate(data)
-    except ValidationError as e:
-        raise RouteSpecError(f"{path}: {format_validation_error(e)}") from None
+    return read_yaml_model(path, RouteSpec, what="a route spec (instances, connections)",
+                           error=RouteSpecError)

@@ -37,13 +37,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from qc_pdk.errors import InputError
-from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
+from qc_pdk.yaml_file import read_yaml_model
 
 __all__ = ["EVENT_KINDS", "Event", "Scenario", "ScenarioError", "load_scenario"]
 
@@ -196,11 +195,4 @@ def load_scenario(path: str | Path) -> Scenario:
         >>> load_scenario(p).seed
         3
     """
-    try:
-        data = read_yaml_mapping(path, what="a twin scenario")
-    except ValueError as e:
-        raise ScenarioError(str(e)) from None
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as e:
-        raise ScenarioError(f"{path}: {format_validation_error(e)}") from None
+    return read_yaml_model(path, Scenario, what="a twin scenario", error=ScenarioError)

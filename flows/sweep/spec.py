@@ -44,7 +44,7 @@ from scipy.stats import qmc
 from flows.spec import ChipSpec, SpecError, load_spec
 from flows.sweep.metrics import METRICS, STAGES, Stage, stage_closure
 from qc_pdk.errors import InputError
-from qc_pdk.yaml_file import format_validation_error, read_yaml_mapping
+from qc_pdk.yaml_file import format_validation_error, read_yaml_model
 
 __all__ = [
     "Point",
@@ -384,14 +384,7 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, ChipSpec, list[Point]]:
     Raises:
         SweepSpecError: unreadable file, a bad field, path or value (named in the message).
     """
-    try:
-        data = read_yaml_mapping(path, what="a sweep spec")
-    except ValueError as e:
-        raise SweepSpecError(str(e)) from None
-    try:
-        sweep = SweepSpec.model_validate(data)
-    except ValidationError as e:
-        raise SweepSpecError(f"{path}: {format_validation_error(e)}") from None
+    sweep = read_yaml_model(path, SweepSpec, what="a sweep spec", error=SweepSpecError)
     base = resolve_base(sweep, Path(path).parent)
     try:
         points = plan_points(sweep, base)
