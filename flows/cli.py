@@ -572,6 +572,19 @@ def qec(
     console.print(f"wrote {out}")
 
 
+# options the sweep and the optimiser share (both run the pipeline on Dask with the cache)
+SchedulerOption = Annotated[
+    str | None, typer.Option(help="Address of a running Dask scheduler; default: local.")
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Local worker processes (default: one per core; 0: no Dask).")
+]
+CacheOption = Annotated[
+    Path | None, typer.Option(help="Content cache folder (default ~/.cache/quantacore/sweep).")
+]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill it.")]
+
+
 @app.command()
 @_reports_bad_input
 def sweep(
@@ -579,17 +592,10 @@ def sweep(
     out: Annotated[Path, typer.Option(help="Sweep folder (re-using it resumes).")] = Path(
         "gds_out/sweep"
     ),
-    scheduler: Annotated[
-        str | None, typer.Option(help="Address of a running Dask scheduler; default: local.")
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes (default: one per core; 0: no Dask)."),
-    ] = None,
-    cache: Annotated[
-        Path | None, typer.Option(help="Content cache folder (default ~/.cache/quantacore/sweep).")
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill it.")] = False,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Run again points that failed before.")
     ] = False,
@@ -688,20 +694,13 @@ def optimize(
     out: Annotated[Path, typer.Option(help="Study folder (study.db; re-using it resumes).")] = Path(
         "gds_out/optimize"
     ),
-    scheduler: Annotated[
-        str | None, typer.Option(help="Address of a running Dask scheduler; default: local.")
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes (default: one per core; 0: no Dask)."),
-    ] = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
     trials: Annotated[
         int | None, typer.Option(help="Finished trials the study should hold (default: file).")
     ] = None,
-    cache: Annotated[
-        Path | None, typer.Option(help="Content cache folder (default ~/.cache/quantacore/sweep).")
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor fill it.")] = False,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """AI design optimisation: optuna (TPE / NSGA-II) over the real pipeline, on Dask.
 
