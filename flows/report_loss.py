@@ -12,7 +12,8 @@ Example:
     >>> q = c.add_ref(qubitron(), name="q")
     >>> _ = c.add_port("fibre_pump_in", port=q.ports["o1"])
     >>> _ = c.add_port("out", port=q.ports["o2"])
-    >>> [path] = qubitron_channel_paths(c, {"q/d1": 1550.0})
+    >>> on_resonance_nm = q.cell.info["resonance_wl_nm"]  # the qubitron's own channel
+    >>> [path] = qubitron_channel_paths(c, {"q/d1": on_resonance_nm})
     >>> path.output, 0 < path.insertion_loss_dB < 10, "qubitron" in path.breakdown_dB
     ('det:q/d1', True, True)
 """
