@@ -7,6 +7,8 @@ from gdsfactory.typings import CrossSectionSpec
 
 from components._model_kwargs import wdm_kwargs
 from components._wdm import wdm_bank
+from components.models.ring import DEFAULT_RING_GAP_UM, DEFAULT_RING_RADIUS_UM
+from components.models.wdm import DEFAULT_CHANNELS, DEFAULT_SPACING_NM
 from components.models.wdm import wdm_demux as wdm_demux_model
 from components.registry import OPTICAL, library_cell
 
@@ -20,10 +22,10 @@ from components.registry import OPTICAL, library_cell
 @gf.cell
 def wdm_demux(
     centre_wl_nm: float = 1550.0,
-    spacing_nm: float = 1.6,
-    channels: int = 4,
-    radius: float = 30.0,
-    gap: float = 0.3,
+    spacing_nm: float = DEFAULT_SPACING_NM,
+    channels: int = DEFAULT_CHANNELS,
+    radius: float = DEFAULT_RING_RADIUS_UM,
+    gap: float = DEFAULT_RING_GAP_UM,
     cross_section: CrossSectionSpec = "strip",
 ) -> gf.Component:
     """N add-drop rings along one bus; ring k drops channel k (ascending wavelength).

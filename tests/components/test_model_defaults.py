@@ -25,10 +25,6 @@ _UNIT = re.compile(r"_(um|nm|deg)$")
 # the interlayer model's length_um is an extra propagation length, 0 by default). strict:
 # the test turns red the day they agree, so the mark is removed then.
 KNOWN_MISMATCH = {
-    "wdm_demux": "cell R=30 um / gap 0.3 um vs model 50 / 0.5: the default 4 x 1.6 nm grid "
-                 "would alias in the 4.0 nm FSR of a 50 um ring (components/wdm_demux.py)",
-    "wdm_mux": "cell R=30 um / gap 0.3 um vs model 50 / 0.5: the default 4 x 1.6 nm grid "
-               "would alias in the 4.0 nm FSR of a 50 um ring (components/wdm_mux.py)",
     "interlayer_coupler": "cell length 300 um vs model length_um 0 (extra propagation only)",
 }
 
