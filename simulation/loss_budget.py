@@ -170,8 +170,18 @@ def loss_budget(
         else np.atleast_1d(np.asarray(wl, float))
     )
     net = extract_netlist(component, expose_detectors=True)
-    s_band = solve_netlist(net, wl_arr, models)[net.top]
-    centre_solved = solve_netlist(net, [centre_wl_um], models)
+    solved: dict[tuple[float, ...], dict[str, SDict]] = {}
+
+    def solve(wavelengths_um: ArrayLike) -> dict[str, SDict]:
+        """The circuit at these wavelengths, solved once: a single-channel budget asks for
+        the band, the centre and the detectors at the same wavelength."""
+        key = tuple(float(x) for x in np.atleast_1d(np.asarray(wavelengths_um, float)))
+        if key not in solved:
+            solved[key] = solve_netlist(net, list(key), models)
+        return solved[key]
+
+    s_band = solve(wl_arr)[net.top]
+    centre_solved = solve([centre_wl_um])
     s_centre = centre_solved[net.top]
     flat = _flat_graph(net, centre_solved)
     from components.models import detector_figures
@@ -216,7 +226,7 @@ def loss_budget(
     det_wl = np.atleast_1d(
         np.asarray(centre_wl_um if detector_wl_um is None else detector_wl_um, float)
     )
-    s_det = solve_netlist(net, det_wl, models)[net.top]
+    s_det = solve(det_wl)[net.top]
     detectors: list[DetectorPath] = []
     for (a, b), v in s_det.items():
         if a.startswith(DETECTOR_PREFIX) or not b.startswith(DETECTOR_PREFIX):
