@@ -75,17 +75,8 @@ def run_route(spec_path: Path, out_dir: Path, console: Console | None = None, *,
         def progress(iteration: int, done: int, todo: int) -> None:
             bar.update(task, completed=done, total=todo, description=f"routing, pass {iteration}")
 
-        res = route_nets(
-            component,
-            spec.connection_list(),
-            cross_section=s.cross_section,
-            radius_um=s.radius_um,
-            pitch_um=s.pitch_um,
-            keepout_um=s.keepout_um,
-            margin_um=s.margin_um,
-            heuristic_weight=s.heuristic_weight,
-            progress=progress,
-        )
+        res = route_nets(component, spec.connection_list(), cross_section=s.cross_section,
+                         progress=progress, **s.router_options())
     with atomic_folder(out_dir) as tmp:
         write_mask(component, tmp / f"{spec.name}.gds")
         res.report.write_json(tmp / "route.json")
@@ -102,8 +93,7 @@ def _run_multilayer(spec: RouteSpec, out_dir: Path, console: Console | None, *,
                     compare_planar: bool) -> int:
     """The 3D planner's job: plan, couplers, route per layer; the planar result beside it."""
     s = spec.settings
-    kwargs = dict(radius_um=s.radius_um, pitch_um=s.pitch_um, keepout_um=s.keepout_um,
-                  margin_um=s.margin_um, heuristic_weight=s.heuristic_weight)
+    kwargs = s.router_options()
     planar = None
     planar_component = None
     with (console.status("routing planar (for comparison) ...") if console is not None
@@ -112,7 +102,7 @@ def _run_multilayer(spec: RouteSpec, out_dir: Path, console: Console | None, *,
             planar_spec = spec.model_copy(update={"name": f"{spec.name}_planar"})
             planar_component = planar_spec.build()
             rep = route_nets(planar_component, spec.connection_list(),
-                             cross_section=s.cross_section, **kwargs).report  # type: ignore[arg-type]
+                             cross_section=s.cross_section, **kwargs).report
             planar = PlanarComparison(
                 layer=s.cross_section, routed=rep.routed, crossings=rep.total_crossings,
                 total_insertion_loss_dB=rep.total_insertion_loss_dB,
@@ -123,7 +113,7 @@ def _run_multilayer(spec: RouteSpec, out_dir: Path, console: Console | None, *,
     with (console.status(f"planning and routing on {'+'.join(s.layers)} ...")
           if console is not None else _nothing()):
         res = route_nets_multilayer(component, spec.connection_list(), layers=s.layers,
-                                    **kwargs)  # type: ignore[arg-type]
+                                    **kwargs)
     ml = res.report
     # the planar routing is a candidate too: the job never hands back a worse mask
     keep_planar = (planar is not None and planar.clean

@@ -12,7 +12,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 import gdsfactory as gf
 from pydantic import (
@@ -79,6 +79,16 @@ class ConnectionSpec(BaseModel):
     name: str | None = None
 
 
+class RouterOptions(TypedDict):
+    """What ``route_nets`` and ``route_nets_multilayer`` take from the route settings."""
+
+    radius_um: float
+    pitch_um: float
+    keepout_um: float
+    margin_um: float | None
+    heuristic_weight: float
+
+
 class RouteSettings(BaseModel):
     """Router settings (lengths in um)."""
 
@@ -96,6 +106,12 @@ class RouteSettings(BaseModel):
     @classmethod
     def _waveguide_layers(cls, v: list[str] | None) -> list[str] | None:
         return None if v is None else parse_layers(v)
+
+    def router_options(self) -> RouterOptions:
+        """The keyword arguments both routers take from these settings (lengths in um)."""
+        return RouterOptions(radius_um=self.radius_um, pitch_um=self.pitch_um,
+                             keepout_um=self.keepout_um, margin_um=self.margin_um,
+                             heuristic_weight=self.heuristic_weight)
 
 
 def parse_layers(names: list[str] | str) -> list[str]:
