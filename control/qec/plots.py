@@ -20,6 +20,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from control.qec.report import QecReport
 
 __all__ = ["plot_report"]
@@ -30,6 +32,16 @@ def _png(fig: plt.Figure) -> bytes:
     fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
     return buf.getvalue()
+
+
+def _logical_error_axes(ax: Axes, *, xlabel: str, title: str) -> None:
+    """Log logical error per round against ``xlabel``, legend and grid (both panels)."""
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("logical error per round")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    ax.grid(True, which="both", alpha=0.3)
 
 
 def _vs_scale(report: QecReport) -> bytes:
@@ -51,12 +63,7 @@ def _vs_scale(report: QecReport) -> bytes:
             ax.axvline(th.scale, color="k", ls="--", lw=1, label=f"threshold {th.scale:.3g}")
         ax.axvline(1.0, color="r", ls=":", lw=1, label="chip as is")
         ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("physical error scale")
-        ax.set_ylabel("logical error per round")
-        ax.set_title(dec)
-        ax.legend(fontsize=7)
-        ax.grid(True, which="both", alpha=0.3)
+        _logical_error_axes(ax, xlabel="physical error scale", title=dec)
     fig.tight_layout()
     return _png(fig)
 
@@ -77,12 +84,7 @@ def _vs_distance(report: QecReport) -> bytes:
                 dd = np.arange(3, max(report.distances) + 8, 2)
                 ax.plot(dd, [fit.p_round(int(d)) for d in dd], ls=":", color=line.get_color())
         ax.axhline(report.target_logical_error, color="k", ls="--", lw=1, label="target")
-        ax.set_yscale("log")
-        ax.set_xlabel("code distance")
-        ax.set_ylabel("logical error per round")
-        ax.set_title(dec)
-        ax.legend(fontsize=7)
-        ax.grid(True, which="both", alpha=0.3)
+        _logical_error_axes(ax, xlabel="code distance", title=dec)
     fig.tight_layout()
     return _png(fig)
 
