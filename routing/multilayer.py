@@ -39,11 +39,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import gdsfactory as gf
+import klayout.db as kdb
 import numpy as np
 from pydantic import BaseModel
 
 from components import CELLS
-from qc_pdk.layers import WAVEGUIDE_LAYERS
+from qc_pdk.layers import WAVEGUIDE_LAYERS, layer_distance
 from routing.costs import RouteCosts
 from routing.layer_plan import (
     LayerCosts,
@@ -241,7 +242,7 @@ def _chain_cells(from_layer: str, to_layer: str) -> list[tuple[gf.Component, str
     return out
 
 
-def _lead_um(end: _End, box: Any, keepout_um: float) -> float:
+def _lead_um(end: _End, box: kdb.DBox, keepout_um: float) -> float:
     """Straight length from a port out of its own cell's keep-out, where a coupler may start
     (ports often sit inside their cell's bounding box)."""
     (x, y), (fx, fy) = end.xy, end.facing
@@ -250,76 +251,40 @@ def _lead_um(end: _End, box: Any, keepout_um: float) -> float:
     return math.ceil(max(0.0, inside + keepout_um + 1.0))
 
 
-def _chain_box(end: _End, to_layer: str, keepout_um: float, lead_um: float
-               ) -> tuple[float, ...]:
-    """The box (x0, y0, x1, y1, um) the lead and coupler chain of an end would take."""
-    length = lead_um + sum(float(c.dxsize) for c, _, _ in _chain_cells(end.layer, to_layer))
+def _chain_box(end: _End, steps: int, keepout_um: float, lead_um: float) -> kdb.DBox:
+    """The box (um) the lead and ``steps`` couplers out of an end would take; the couplers of
+    every neighbouring layer pair share one footprint (same taper, 1 um oxide each)."""
+    length = lead_um + steps * float(CELLS["interlayer_coupler"]().dxsize)
     (x, y), (fx, fy) = end.xy, end.facing
     half = 1.0 + keepout_um
     xs = sorted((x, x + fx * length))
     ys = sorted((y, y + fy * length))
-    return (xs[0] - half * abs(fy), ys[0] - half * abs(fx),
-            xs[1] + half * abs(fy), ys[1] + half * abs(fx))
+    return kdb.DBox(xs[0] - half * abs(fy), ys[0] - half * abs(fx),
+                    xs[1] + half * abs(fy), ys[1] + half * abs(fx))
 
 
-@dataclass(frozen=True)
-class _Box:
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-
-def _box(b: tuple[float, ...]) -> _Box:
-    return _Box(*b)
-
-
-def _chain_room(ends: list[_End], layers: tuple[str, ...], boxes: dict[str, Any],
+def _chain_room(ends: list[_End], layers: tuple[str, ...], boxes: dict[str, kdb.DBox],
                 lead: dict[str, float], keepout_um: float) -> dict[str, int]:
     """Couplers each end has room for (straight out of its port, clear of the cells and of
     the other ends' chains), granted one coupler per end per round."""
-    def steps(layer: str, e: _End) -> int:
-        return abs(WAVEGUIDE_LAYERS.index(layer) - WAVEGUIDE_LAYERS.index(e.layer))
-
-    want = {e.ref: max(steps(layer, e) for layer in layers) for e in ends}
+    want = {e.ref: max(layer_distance(e.layer, layer) for layer in layers) for e in ends}
     room = {e.ref: 0 for e in ends}
-    taken: dict[str, _Box] = {}
+    taken: dict[str, kdb.DBox] = {}
     for step in range(1, max(want.values(), default=0) + 1):
         for e in ends:
             if want[e.ref] < step or room[e.ref] < step - 1:
                 continue
-            target = _layer_steps_from(e.layer, step, layers)
-            if target is None:
-                continue
-            box = _chain_box(e, target, keepout_um, lead[e.ref])
+            box = _chain_box(e, step, keepout_um, lead[e.ref])
             others = {k: b for k, b in taken.items() if k != e.ref}
             if _fits(box, e, boxes) and _fits(box, e, others):
                 room[e.ref] = step
-                taken[e.ref] = _box(_chain_box(e, target, 0.0, lead[e.ref]))
+                taken[e.ref] = _chain_box(e, step, 0.0, lead[e.ref])
     return room
 
 
-def _layer_steps_from(layer: str, step: int, layers: tuple[str, ...]) -> str | None:
-    """A layer of ``layers`` ``step`` layers away from ``layer`` (upwards first)."""
-    k = WAVEGUIDE_LAYERS.index(layer)
-    for cand in (k + step, k - step):
-        if 0 <= cand < len(WAVEGUIDE_LAYERS) and WAVEGUIDE_LAYERS[cand] in layers:
-            return WAVEGUIDE_LAYERS[cand]
-    # the layer itself may not be offered (e.g. WG2 between WG1 and WG3): its chain still is
-    for cand in (k + step, k - step):
-        if 0 <= cand < len(WAVEGUIDE_LAYERS):
-            return WAVEGUIDE_LAYERS[cand]
-    return None
-
-
-def _fits(box: tuple[float, ...], end: _End, boxes: dict[str, Any]) -> bool:
-    x0, y0, x1, y1 = box
-    for name, b in boxes.items():
-        if name == end.owner:
-            continue
-        if x0 < b.right and b.left < x1 and y0 < b.top and b.bottom < y1:
-            return False
-    return True
+def _fits(box: kdb.DBox, end: _End, boxes: dict[str, kdb.DBox]) -> bool:
+    """True when ``box`` shares no area with any of ``boxes`` but the end's own cell."""
+    return not any(name != end.owner and box.overlaps(b) for name, b in boxes.items())
 
 
 def route_nets_multilayer(
@@ -406,8 +371,7 @@ def route_nets_multilayer(
     allowed: dict[str, set[str]] = {}
     for w in names:
         ok = {layer for layer in layers
-              if all(abs(WAVEGUIDE_LAYERS.index(layer) - WAVEGUIDE_LAYERS.index(e.layer))
-                     <= room[e.ref] for e in ends[w])}
+              if all(layer_distance(e.layer, layer) <= room[e.ref] for e in ends[w])}
         if not ok:
             raise RoutingInputError(
                 f"net {wgs[w][0].label}: its ports are on {ends[w][0].layer}/{ends[w][1].layer}"
