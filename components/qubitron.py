@@ -138,12 +138,16 @@ def qubitron(
     c.add_port("e4", port=d.ports["e2"])
 
     round_trip = float(ring.info["round_trip_um"])
-    r_eff = round_trip / (2 * math.pi)
+    # arcs at the bent n_eff, the racetrack straights at the straight one, as the model
+    straights_um = round_trip - 2 * math.pi * float(radius)
     res = ring_resonances_nm(
-        radius_um=r_eff, wl_min_nm=DESIGN_WL_NM - 15, wl_max_nm=DESIGN_WL_NM + 15
+        radius_um=float(radius), straight_um=straights_um,
+        wl_min_nm=DESIGN_WL_NM - 15, wl_max_nm=DESIGN_WL_NM + 15,
     )
     c.info["resonance_wl_nm"] = float(res[np.argmin(abs(res - DESIGN_WL_NM))])
-    c.info["fsr_nm"] = float(ring_fsr_nm(radius_um=r_eff, wl_nm=DESIGN_WL_NM))
+    c.info["fsr_nm"] = float(
+        ring_fsr_nm(radius_um=float(radius), straight_um=straights_um, wl_nm=DESIGN_WL_NM)
+    )
     c.info["loaded_q_estimate"] = float(loaded_q_estimate(round_trip, gap))
     c.info["emitter_position_um"] = emitter_xy
     c.info["radius_um"] = float(radius)

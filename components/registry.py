@@ -1,7 +1,8 @@
 """The one table of the cell library: every cell declared once, with its ports and its model.
 
-A cell module declares its cell with :func:`library_cell`; ``components/__init__`` imports
-every public module of the package, so **adding a cell is one new module** (plus its test):
+A cell module declares its cell with :func:`library_cell`; the first read of :data:`REGISTRY`
+(or of ``components.CELLS`` / ``MODELS``) imports every public module of the package
+(:func:`load_library`), so **adding a cell is one new module** (plus its test):
 
 .. code:: python
 
@@ -19,6 +20,9 @@ extractor binds a placed cell to its model through :func:`bind_cell`; the tests 
 cell read the same table (ports, DRC, parameters). gdsfactory's own cells that the library's
 routes draw (``bend_circular``) are bound to a model with :func:`bind_foreign_cell`.
 
+Filling the table imports the cell modules and with them gdsfactory (~3 s), so it waits for
+the first read: the compact models and the circuit solver import without the layout stack.
+
 Example:
     >>> import components
     >>> entry = REGISTRY["straight"]
@@ -28,14 +32,18 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+import pkgutil
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
-
-import gdsfactory as gf
-import kfactory as kf
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from components.models.sdict import SDict
+
+if TYPE_CHECKING:  # the table itself must import without the layout stack (module docstring)
+    import gdsfactory as gf
+    import kfactory as kf
 
 __all__ = [
     "CATEGORIES",
@@ -43,12 +51,14 @@ __all__ = [
     "OPTICAL",
     "REGISTRY",
     "CellEntry",
+    "LibraryTable",
     "LossCategory",
     "ModelBinding",
     "ModelKwargs",
     "bind_cell",
     "bind_foreign_cell",
     "library_cell",
+    "load_library",
 ]
 
 #: Loss-budget categories (what ``quantacore loss`` breaks insertion loss down into).
@@ -71,7 +81,7 @@ OPTICAL, ELECTRICAL = "optical", "electrical"
 #: ``(cell settings, cell info) -> model keyword arguments`` (in the model's units)
 ModelKwargs = Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
 Model = Callable[..., SDict]
-F = TypeVar("F", bound=Callable[..., gf.Component])
+F = TypeVar("F", bound=Callable[..., "gf.Component"])
 
 
 def no_model_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:
@@ -103,17 +113,84 @@ class CellEntry:
     category: LossCategory | None = None
 
 
+_library_state = {"loaded": False, "loading": False}
+# re-entrant: a cell module reading the table while it imports gets the part filled so far;
+# another thread (Dask's threaded workers) waits for the whole table instead
+_library_lock = threading.RLock()
+
+
+def load_library() -> None:
+    """Import every public module of ``components`` once, so each declares its cell here.
+
+    Reading :data:`REGISTRY` calls it; a failing cell module raises its error and the next read
+    tries again. Reads from the importing thread while the modules import see the table as
+    filled so far; other threads wait for it to be complete.
+
+    Example:
+        >>> load_library()
+        >>> "qubitron" in REGISTRY
+        True
+    """
+    if _library_state["loaded"]:
+        return
+    with _library_lock:
+        if _library_state["loaded"] or _library_state["loading"]:
+            return
+        _library_state["loading"] = True
+        try:
+            package = importlib.import_module("components")
+            for module in pkgutil.iter_modules(package.__path__):
+                if not module.name.startswith("_") and not module.ispkg:
+                    importlib.import_module(f"components.{module.name}")
+            _library_state["loaded"] = True
+        finally:
+            _library_state["loading"] = False
+
+
+class LibraryTable(Mapping[str, CellEntry]):
+    """The library table, read-only: ``{cell name: CellEntry}``, filled on the first read.
+
+    A mapping rather than a module-level dict so that reading it (``REGISTRY[name]``, ``in``,
+    ``.items()`` ...) imports the cell modules first, wherever the reader imported it from;
+    only :func:`library_cell` and :func:`bind_foreign_cell` write it.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, CellEntry] = {}
+
+    def __getitem__(self, name: str) -> CellEntry:
+        load_library()
+        return self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        load_library()
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        load_library()
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"LibraryTable({sorted(self._entries)})"
+
+    def _put(self, entry: CellEntry) -> None:
+        self._entries[entry.name] = entry
+
+    def _get_declared(self, name: str) -> CellEntry | None:
+        return self._entries.get(name)  # no load: called while the cell modules import
+
+
 #: every cell of the library (and foreign cells bound to a model), by name
-REGISTRY: dict[str, CellEntry] = {}
+REGISTRY = LibraryTable()
 
 
 def _add(entry: CellEntry) -> None:
-    old = REGISTRY.get(entry.name)
+    old = REGISTRY._get_declared(entry.name)
     if old is not None and old.cell is not entry.cell:
         raise ValueError(f"cell name {entry.name!r} is declared twice in the library")
     if (entry.model is None) != (entry.category is None):
         raise ValueError(f"cell {entry.name!r}: a model needs a category and vice versa")
-    REGISTRY[entry.name] = entry
+    REGISTRY._put(entry)
 
 
 def library_cell(
@@ -158,10 +235,10 @@ def bind_foreign_cell(
 ) -> None:
     """Bind a gdsfactory cell that is not in the library (e.g. ``bend_circular``, drawn by
     gdsfactory's routers) to the model of library cell ``model_name``."""
-    REGISTRY[name] = CellEntry(
+    REGISTRY._put(CellEntry(
         name=name, cell=None, ports={}, model_name=model_name, model_kwargs=model_kwargs,
         category=category,
-    )
+    ))
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,19 @@
 """Ring-resonance and WDM-grid arithmetic for the SiN strip (units in every name).
 
-A ring of radius R (um) has round-trip length L = 2 pi R and resonates where
-m * wl = n_eff(wl) * L for integer order m; its free spectral range is FSR = wl^2 / (n_g L).
-n_eff and n_g are the vectorial values of the PDK's mode table
-(``components.models.waveguide_modes``: n_eff 1.5433, n_g 1.907 at 1550 nm, FEM in
-``simulation.modes``; the effective-index method gave 1.568 / 1.894), so material and
-waveguide dispersion are included.
+A ring's round trip is its circular arcs of radius R (total length 2 pi R) plus, for a
+racetrack, straights of total length S (um). The bent mode of the arcs has a higher n_eff than
+the straight one (referenced to the centreline: +6e-4 at R = 50 um, about 0.12 of an FSR of
+resonance shift), so the round trip's optical length is
+
+    OL(wl) = n_eff(wl, R) 2 pi R + n_eff(wl) S
+
+and the ring resonates where m * wl = OL(wl) for integer order m; its free spectral range is
+FSR = wl^2 / GL with the group length GL = n_g(wl, R) 2 pi R + n_g(wl) S. n_eff and n_g are
+the vectorial values of the PDK's mode table (``components.models.waveguide_modes``: straight
+n_eff 1.5433, n_g 1.907 at 1550 nm, FEM in ``simulation.modes``), so material and waveguide
+dispersion are included. The compact models (``components.models.ring`` and those built on
+it) take their round-trip phase from the same :func:`ring_optical_length_um`, so a radius
+designed here resonates where the model says.
 
 Heater tuning: a round-trip phase of pi moves a resonance by half an FSR; published ring
 heaters need up to 25 mW per pi [ref: Ring heaters, conventional], so the default tuning
@@ -15,8 +23,10 @@ Every function checks its inputs and raises ``ValueError`` naming the parameter 
 
 Example:
     >>> from components.resonance import ring_fsr_nm, wdm_grid_nm
-    >>> round(ring_fsr_nm(radius_um=30.0), 2)
-    6.68
+    >>> round(ring_fsr_nm(radius_um=30.0), 2)   # bent n_g 1.896 (straight 1.907)
+    6.72
+    >>> round(ring_fsr_nm(radius_um=50.0, straight_um=60.0), 3)   # the qubitron racetrack
+    3.372
     >>> wdm_grid_nm(centre_nm=1550.0, spacing_nm=0.8, channels=4).tolist()
     [1548.8, 1549.6, 1550.4, 1551.2]
 """
@@ -26,14 +36,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
-from components.models.sdict import check_positive
+from components.models.sdict import check_nonnegative, check_positive
+from components.models.waveguide_modes import WG_THICKNESS_UM, WG_WIDTH_UM
 
 __all__ = [
     "DEFAULT_HEATER_P_PI_MW",
     "heater_tuning_nm_per_mW",
     "ring_fsr_nm",
+    "ring_group_length_um",
+    "ring_optical_length_um",
     "ring_radius_for_resonance_um",
     "ring_resonances_nm",
     "wdm_grid_nm",
@@ -44,28 +58,97 @@ __all__ = [
 DEFAULT_HEATER_P_PI_MW = 25.0
 
 
-def _neff(wl_um: float | np.ndarray) -> np.ndarray:
-    # imported lazily: components.models imports this module, so no import cycle at load time
+def ring_optical_length_um(
+    wl_um: ArrayLike = 1.55,
+    *,
+    radius_um: float,
+    straight_um: float = 0.0,
+    width_um: float = WG_WIDTH_UM,
+    thickness_um: float = WG_THICKNESS_UM,
+) -> np.ndarray:
+    """Optical length of a ring's round trip, n_eff(wl, R) 2 pi R + n_eff(wl) S, in um.
+
+    The round-trip phase is 2 pi OL / wl; the ring models and the design functions below
+    both use this one function.
+
+    Args:
+        wl_um: vacuum wavelength(s) in um; any shape.
+        radius_um: radius of the ring's circular arcs in um (> 0); the arcs total 2 pi R.
+        straight_um: total length of the racetrack's straights in um (>= 0; 0: a circle).
+        width_um: core width in um.
+        thickness_um: core thickness in um.
+
+    Returns:
+        OL in um, the shape of ``wl_um``.
+
+    Example:
+        >>> ol = ring_optical_length_um(1.55, radius_um=50.0)
+        >>> round(float(ol / (2 * math.pi * 50.0)), 4)   # the bent n_eff at 50 um
+        1.5439
+    """
     from components.models.waveguide_modes import effective_index
 
-    return effective_index(wl_um)
+    r = check_positive("radius_um", radius_um, "um")
+    s = check_nonnegative("straight_um", straight_um, "um")
+    wl = np.asarray(wl_um, dtype=float)
+    kw = {"width_um": width_um, "thickness_um": thickness_um}
+    bent = effective_index(wl, radius_um=r, **kw)
+    if s == 0.0:
+        return bent * (2.0 * math.pi * r)
+    return bent * (2.0 * math.pi * r) + effective_index(wl, **kw) * s
 
 
-def _ng(wl_um: float | np.ndarray) -> np.ndarray:
+def ring_group_length_um(
+    wl_um: ArrayLike = 1.55,
+    *,
+    radius_um: float,
+    straight_um: float = 0.0,
+    width_um: float = WG_WIDTH_UM,
+    thickness_um: float = WG_THICKNESS_UM,
+) -> np.ndarray:
+    """Group length of a ring's round trip, n_g(wl, R) 2 pi R + n_g(wl) S, in um.
+
+    Args:
+        wl_um: vacuum wavelength(s) in um; any shape.
+        radius_um: radius of the ring's circular arcs in um (> 0).
+        straight_um: total length of the racetrack's straights in um (>= 0).
+        width_um: core width in um.
+        thickness_um: core thickness in um.
+
+    Returns:
+        GL in um (FSR = wl^2 / GL, round-trip time = GL / c), the shape of ``wl_um``.
+
+    Example:
+        >>> round(float(ring_group_length_um(1.55, radius_um=50.0, straight_um=60.0)), 1)
+        712.5
+    """
     from components.models.waveguide_modes import group_index
 
-    return group_index(wl_um)
+    r = check_positive("radius_um", radius_um, "um")
+    s = check_nonnegative("straight_um", straight_um, "um")
+    wl = np.asarray(wl_um, dtype=float)
+    kw = {"width_um": width_um, "thickness_um": thickness_um}
+    bent = group_index(wl, radius_um=r, **kw)
+    if s == 0.0:
+        return bent * (2.0 * math.pi * r)
+    return bent * (2.0 * math.pi * r) + group_index(wl, **kw) * s
 
 
 def ring_fsr_nm(
-    *, radius_um: float, wl_nm: float = 1550.0, group_index: float | None = None
+    *,
+    radius_um: float,
+    wl_nm: float = 1550.0,
+    group_index: float | None = None,
+    straight_um: float = 0.0,
 ) -> float:
-    """Free spectral range of a ring, FSR = wl^2 / (n_g * 2 pi R).
+    """Free spectral range of a ring or racetrack, FSR = wl^2 / GL (:func:`ring_group_length_um`).
 
     Args:
-        radius_um: ring centreline radius in um (> 0).
+        radius_um: radius of the ring's arcs in um (> 0).
         wl_nm: wavelength in nm (> 0) at which the FSR is evaluated.
-        group_index: n_g (dimensionless, > 0); default from the mode solver at ``wl_nm``.
+        group_index: one n_g (dimensionless, > 0) for the whole round trip, GL = n_g (2 pi R + S);
+            default: the mode table's, bent for the arcs and straight for the straights.
+        straight_um: total length of a racetrack's straights in um (>= 0; 0: a circle).
 
     Returns:
         FSR in nm.
@@ -76,22 +159,24 @@ def ring_fsr_nm(
     """
     r = check_positive("radius_um", radius_um, "um")
     wl = check_positive("wl_nm", wl_nm, "nm")
-    ng = (
-        float(_ng(wl * 1e-3))
-        if group_index is None
-        else check_positive("group_index", group_index)
-    )
-    length_nm = 2.0 * math.pi * r * 1e3
-    return wl**2 / (ng * length_nm)
+    s = check_nonnegative("straight_um", straight_um, "um")
+    if group_index is None:
+        gl_um = float(ring_group_length_um(wl * 1e-3, radius_um=r, straight_um=s))
+    else:
+        gl_um = check_positive("group_index", group_index) * (2.0 * math.pi * r + s)
+    return wl**2 / (gl_um * 1e3)
 
 
-def ring_resonances_nm(*, radius_um: float, wl_min_nm: float, wl_max_nm: float) -> np.ndarray:
-    """All resonance wavelengths of a ring in [wl_min_nm, wl_max_nm], solving m wl = n_eff(wl) L.
+def ring_resonances_nm(
+    *, radius_um: float, wl_min_nm: float, wl_max_nm: float, straight_um: float = 0.0
+) -> np.ndarray:
+    """All resonance wavelengths of a ring in [wl_min_nm, wl_max_nm], solving m wl = OL(wl).
 
     Args:
-        radius_um: ring centreline radius in um (> 0).
+        radius_um: radius of the ring's arcs in um (> 0).
         wl_min_nm: lower end of the window in nm (> 0).
         wl_max_nm: upper end of the window in nm (> wl_min_nm).
+        straight_um: total length of a racetrack's straights in um (>= 0; 0: a circle).
 
     Returns:
         ascending array of resonance wavelengths in nm (may be empty).
@@ -104,13 +189,13 @@ def ring_resonances_nm(*, radius_um: float, wl_min_nm: float, wl_max_nm: float) 
     r = check_positive("radius_um", radius_um, "um")
     lo = check_positive("wl_min_nm", wl_min_nm, "nm")
     hi = check_positive("wl_max_nm", wl_max_nm, "nm")
+    s = check_nonnegative("straight_um", straight_um, "um")
     if hi <= lo:
         raise ValueError(f"wl_max_nm must be > wl_min_nm = {lo} nm, got {hi}")
-    length_um = 2.0 * math.pi * r
 
     def order(wl_nm: float) -> float:
         wl_um = wl_nm * 1e-3
-        return float(_neff(wl_um)) * length_um / wl_um
+        return float(ring_optical_length_um(wl_um, radius_um=r, straight_um=s)) / wl_um
 
     m_hi = math.floor(order(lo))
     m_lo = math.ceil(order(hi))
@@ -147,48 +232,97 @@ def _channels(channels: int) -> int:
     return int(channels)
 
 
-def ring_radius_for_resonance_um(*, wl_nm: float, approx_radius_um: float) -> float:
-    """Exact ring radius (um) near ``approx_radius_um`` that puts a resonance exactly at ``wl_nm``.
+def _radius_for_order_um(*, order: int, wl_um: float, straight_um: float, guess_um: float) -> float:
+    """Arc radius R with OL(wl, R) = order * wl: OL grows with R (n_eff + R dn_eff/dR > 0:
+    the bent index falls by < 2e-3 per um), so the root is unique; brentq on a bracket grown
+    from the guess, since n_eff(R) comes from a table and has no closed-form inverse."""
 
-    Picks the integer order m = round(n_eff(wl) 2 pi R_approx / wl) and returns
-    R = m wl / (2 pi n_eff(wl)); n_eff is evaluated at ``wl_nm`` itself, so dispersion is exact.
+    def excess(r: float) -> float:
+        return float(ring_optical_length_um(wl_um, radius_um=r, straight_um=straight_um)) - (
+            order * wl_um
+        )
+
+    step = wl_um / (2.0 * math.pi * 1.5)  # about one order of radius
+    lo, hi = max(guess_um - step, 1e-3), guess_um + step
+    while excess(lo) > 0.0:
+        if lo <= 1e-3:
+            raise ValueError(
+                f"order {order} at {wl_um * 1e3:.6g} nm needs a racetrack shorter than its "
+                f"straights alone (straight_um={straight_um}): shorten straight_um"
+            )
+        lo = max(lo - 4.0 * step, 1e-3)
+    while excess(hi) < 0.0:
+        hi += 4.0 * step
+    return float(brentq(excess, lo, hi, xtol=1e-12, rtol=1e-15))
+
+
+def _order_near(*, wl_um: float, radius_um: float, straight_um: float) -> int:
+    ol = float(ring_optical_length_um(wl_um, radius_um=radius_um, straight_um=straight_um))
+    straight_only = (
+        float(ring_optical_length_um(wl_um, radius_um=1e-3, straight_um=straight_um))
+    )
+    return max(round(ol / wl_um), math.floor(straight_only / wl_um) + 1)
+
+
+def ring_radius_for_resonance_um(
+    *, wl_nm: float, approx_radius_um: float, straight_um: float = 0.0
+) -> float:
+    """Arc radius (um) near ``approx_radius_um`` that puts a resonance exactly at ``wl_nm``.
+
+    Picks the integer order m nearest OL(wl, R_approx) / wl and solves OL(wl, R) = m wl for the
+    arc radius R (:func:`ring_optical_length_um`: bent n_eff on the arcs, straight n_eff on a
+    racetrack's straights), so dispersion and the bend's index are both exact.
 
     Args:
         wl_nm: target resonance wavelength in nm (> 0).
-        approx_radius_um: desired radius in um (> 0).
+        approx_radius_um: desired arc radius in um (> 0).
+        straight_um: total length of a racetrack's straights in um (>= 0; 0: a circle).
 
     Returns:
-        radius in um, within half an order (about wl / (2 pi n_eff) / 2 ~ 0.08 um) of the request.
+        arc radius in um, within half an order (about wl / (2 pi n_eff) / 2 ~ 0.08 um) of the
+        request.
 
     Example:
         >>> r = ring_radius_for_resonance_um(wl_nm=1550.0, approx_radius_um=30.0)
         >>> abs(r - 30.0) < 0.1
         True
+        >>> r = ring_radius_for_resonance_um(wl_nm=1550.0, approx_radius_um=50.0, straight_um=60.0)
+        >>> res = ring_resonances_nm(radius_um=r, straight_um=60.0, wl_min_nm=1549.0,
+        ...                          wl_max_nm=1551.0)
+        >>> abs(r - 50.0) < 0.1, round(float(res[0]), 6)
+        (True, 1550.0)
     """
-    wl = check_positive("wl_nm", wl_nm, "nm")
+    wl_um = check_positive("wl_nm", wl_nm, "nm") * 1e-3
     r0 = check_positive("approx_radius_um", approx_radius_um, "um")
-    wl_um = wl * 1e-3
-    neff = float(_neff(wl_um))
-    m = max(1, round(neff * 2.0 * math.pi * r0 / wl_um))
-    return m * wl_um / (2.0 * math.pi * neff)
+    s = check_nonnegative("straight_um", straight_um, "um")
+    m = _order_near(wl_um=wl_um, radius_um=r0, straight_um=s)
+    return _radius_for_order_um(order=m, wl_um=wl_um, straight_um=s, guess_um=r0)
 
 
 def wdm_ring_radii_um(
-    *, centre_nm: float, spacing_nm: float, channels: int, radius_um: float
+    *,
+    centre_nm: float,
+    spacing_nm: float,
+    channels: int,
+    radius_um: float,
+    straight_um: float = 0.0,
 ) -> np.ndarray:
-    """Radii of the ``channels`` rings of a WDM filter bank, ring k resonant at grid channel k.
+    """Arc radii of the ``channels`` rings of a WDM bank, ring k resonant at grid channel k.
 
     All rings share the order m chosen at the grid centre for ``radius_um``, so they stay
     within a few tens of nm of ``radius_um`` and their neighbouring orders lie one FSR away.
+    Racetracks (``straight_um`` > 0, e.g. the tile's qubitrons) keep their straights and
+    change only their arc radius.
 
     Args:
         centre_nm: grid centre in nm (> 0).
         spacing_nm: channel spacing in nm (> 0).
         channels: number of channels (integer >= 1).
-        radius_um: nominal ring radius in um (> 0).
+        radius_um: nominal arc radius in um (> 0).
+        straight_um: total length of each racetrack's straights in um (>= 0; 0: circles).
 
     Returns:
-        radii in um, shape (channels,), in channel order (ascending wavelength).
+        arc radii in um, shape (channels,), in channel order (ascending wavelength).
 
     Raises:
         ValueError: naming the parameter for non-positive inputs, and naming ``spacing_nm`` and
@@ -201,18 +335,21 @@ def wdm_ring_radii_um(
     """
     grid = wdm_grid_nm(centre_nm=centre_nm, spacing_nm=spacing_nm, channels=channels)
     r0 = check_positive("radius_um", radius_um, "um")
+    s = check_nonnegative("straight_um", straight_um, "um")
     n = len(grid)
-    fsr = ring_fsr_nm(radius_um=r0, wl_nm=float(centre_nm))
+    fsr = ring_fsr_nm(radius_um=r0, wl_nm=float(centre_nm), straight_um=s)
     if n * float(spacing_nm) >= fsr:
         raise ValueError(
             f"channels * spacing_nm = {n} * {spacing_nm} nm = {n * float(spacing_nm):.3g} nm must "
-            f"be < the FSR {fsr:.3g} nm of a ring of radius_um={r0} (channels would alias): "
-            "reduce spacing_nm or channels, or use a smaller radius_um"
+            f"be < the FSR {fsr:.3g} nm of a ring of radius_um={r0}"
+            + (f", straight_um={s}" if s else "")
+            + " (channels would alias): reduce spacing_nm or channels, or use a smaller radius_um"
         )
-    wl_c_um = float(centre_nm) * 1e-3
-    m = max(1, round(float(_neff(wl_c_um)) * 2.0 * math.pi * r0 / wl_c_um))
-    wl_um = grid * 1e-3
-    return m * wl_um / (2.0 * math.pi * _neff(wl_um))
+    m = _order_near(wl_um=float(centre_nm) * 1e-3, radius_um=r0, straight_um=s)
+    return np.array([
+        _radius_for_order_um(order=m, wl_um=float(wl) * 1e-3, straight_um=s, guess_um=r0)
+        for wl in grid
+    ])
 
 
 def heater_tuning_nm_per_mW(
@@ -233,7 +370,7 @@ def heater_tuning_nm_per_mW(
 
     Example:
         >>> round(heater_tuning_nm_per_mW(radius_um=30.0, p_pi_mW=25.0), 4)
-        0.1336
+        0.1344
     """
     p_pi = heater_p_pi_mW(p_pi_mW)
     return ring_fsr_nm(radius_um=radius_um, wl_nm=wl_nm) / 2.0 / p_pi

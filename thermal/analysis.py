@@ -124,7 +124,10 @@ class ThermalReport(BaseModel):
 def _ring_geometry(lay: LayoutThermal) -> tuple[np.ndarray, np.ndarray]:
     rt = np.array([2 * math.pi * s.radius_um + 2 * s.length_x_um + 2 * s.length_y_um
                    for s in lay.ring_specs])
-    fsr_spec = np.array([ring_fsr_nm(radius_um=float(r / (2 * math.pi))) for r in rt])
+    fsr_spec = np.array([
+        ring_fsr_nm(radius_um=s.radius_um, straight_um=2 * s.length_x_um + 2 * s.length_y_um)
+        for s in lay.ring_specs
+    ])
     return rt, fsr_spec
 
 

@@ -110,15 +110,20 @@ class ModeEntry:
         """
         from components.models.waveguide_modes import eim_effective_index
 
+        r_max = float(self.radius_um[-1])
         if math.isinf(radius_um):
             n_vec = self.straight_n_eff
+        elif radius_um > r_max:
+            # beyond the table the centreline-referenced bent index relaxes to the straight one
+            # as 1/R^2 (the table's 50 -> 100 um excess falls 4.1x), so a ring's phase stays
+            # continuous in R across the table's end instead of stepping by 1.5e-4
+            n_vec = self.straight_n_eff + (self.n_eff[-1] - self.straight_n_eff) * (
+                r_max / radius_um) ** 2
         else:
             n_vec = np.array([
-                np.interp(radius_um, self.radius_um, self.n_eff[:, j], right=np.nan)
+                np.interp(radius_um, self.radius_um, self.n_eff[:, j])
                 for j in range(len(self.wl_um))
             ])
-            if np.any(np.isnan(n_vec)):  # beyond the table: the bend n_eff tends to straight
-                n_vec = self.straight_n_eff
         eim = eim_effective_index(self.wl_um, width_um=self.width_um,
                                   thickness_um=self.thickness_um)
         coef = np.polyfit(self.wl_um, n_vec - eim, 2)

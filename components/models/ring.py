@@ -10,8 +10,11 @@ Physics (field amplitudes; Bogaerts et al., Laser Photon. Rev. 6, 47 (2012)):
   buried channel, 1550 nm] plus the radiation of the ring's circular arcs of radius
   ``bend_radius_um`` from the vectorial mode table, ``components.models.mode_table``: 3D,
   1550 nm; a racetrack's straights radiate nothing), phase
-  phi = 2 pi n_eff(wl) L / wl + pi P / P_pi (heater; P_pi = 25 mW
-  [ref: Ring heaters, conventional], heating red-shifts);
+  phi = 2 pi OL(wl) / wl + pi P / P_pi (heater; P_pi = 25 mW
+  [ref: Ring heaters, conventional], heating red-shifts), with the optical length
+  OL = n_eff(wl, R_arc) 2 pi R_arc + n_eff(wl) (L - 2 pi R_arc): the arcs at the bent mode's
+  index (+6e-4 at 50 um), a racetrack's straights at the straight one
+  (``components.resonance.ring_optical_length_um``, which also designs the radii);
 - point coupler (t, i kappa), t = cos(theta), kappa = sin(theta). Coupled-mode theory gives a
   local coupling kappa0 exp(-g/d) between parallel guides (Yariv, IEEE JQE 9, 919 (1973));
   along a ring the gap grows as g + z^2 / (2R), so integrating over z
@@ -56,11 +59,10 @@ from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
 from components.models.waveguide_modes import (
     WG_THICKNESS_UM,
     WG_WIDTH_UM,
-    effective_index,
     evanescent_decay_um,
-    group_index,
 )
 from components.resonance import heater_p_pi_mW as _resolve_p_pi_mW
+from components.resonance import ring_group_length_um, ring_optical_length_um
 
 __all__ = [
     "DEFAULT_KAPPA0_PER_UM",
@@ -72,6 +74,7 @@ __all__ = [
     "ring_gap_for_self_coupling_um",
     "ring_loaded_q",
     "ring_round_trip",
+    "arcs_and_straights_um",
     "ring_round_trip_amplitude",
     "ring_self_coupling",
 ]
@@ -199,6 +202,33 @@ def ring_gap_for_self_coupling_um(
     return gap
 
 
+def arcs_and_straights_um(
+    *, radius_um: float, bend_radius_um: float | None = None
+) -> tuple[float, float]:
+    """Split a ring's round trip 2 pi ``radius_um`` into its arcs' radius and its straights.
+
+    Args:
+        radius_um: radius in um of the circle with the ring's round trip (> 0).
+        bend_radius_um: radius of the ring's circular arcs in um (None: ``radius_um``, a circle;
+            at most ``radius_um``).
+
+    Returns:
+        ``(arc radius in um, total straight length in um)``.
+
+    Example:
+        >>> r, s = arcs_and_straights_um(radius_um=50.0 + 30.0 / math.pi, bend_radius_um=50.0)
+        >>> r, round(s, 9)
+        (50.0, 60.0)
+    """
+    r = check_positive("radius_um", radius_um, "um")
+    if bend_radius_um is None:
+        return r, 0.0
+    rb = check_positive("bend_radius_um", bend_radius_um, "um")
+    if rb > r * (1 + 1e-9):
+        raise ValueError(f"bend_radius_um={rb} exceeds the equivalent radius_um={r}")
+    return rb, max(2.0 * math.pi * (r - rb), 0.0)
+
+
 def ring_round_trip_amplitude(
     *,
     radius_um: float = DEFAULT_RING_RADIUS_UM,
@@ -236,9 +266,7 @@ def ring_round_trip_amplitude(
     loss = check_nonnegative("loss_dB_per_cm", loss_dB_per_cm, "dB/cm")
     loss_dB = loss * 2.0 * math.pi * r * 1e-4
     if include_bend_loss:
-        rb = r if bend_radius_um is None else check_positive("bend_radius_um", bend_radius_um, "um")
-        if rb > r * (1 + 1e-9):
-            raise ValueError(f"bend_radius_um={rb} exceeds the equivalent radius_um={r}")
+        rb, _ = arcs_and_straights_um(radius_um=r, bend_radius_um=bend_radius_um)
         loss_dB += bend_loss_dB(
             radius_um=rb, angle_deg=360.0, p=0.0, wl_um=wl_um, width_um=width_um,
             thickness_um=thickness_um,
@@ -262,7 +290,9 @@ def ring_loaded_q(
 
     Q_L = pi n_g L sqrt(t1 t2 a) / (wl (1 - t1 t2 a)) (Bogaerts et al., Laser Photon. Rev. 6,
     47 (2012)) with the self-couplings t1, t2 of :func:`ring_self_coupling` (the one coupling
-    law) and the round-trip amplitude a of :func:`ring_round_trip_amplitude`.
+    law) and the round-trip amplitude a of :func:`ring_round_trip_amplitude`; n_g L is the
+    group length of the arcs (bent n_g) and straights
+    (``components.resonance.ring_group_length_um``).
 
     Args:
         wl_um: wavelength in um.
@@ -299,8 +329,9 @@ def ring_loaded_q(
         bend_radius_um=bend_radius_um, wl_um=wl_um,
     )
     x = t1 * t2 * a
-    ng = float(group_index(wl_um))
-    return float(math.pi * ng * 2 * math.pi * r * math.sqrt(x) / (wl_um * (1.0 - x)))
+    arc_um, straight_um = arcs_and_straights_um(radius_um=r, bend_radius_um=bend_radius_um)
+    gl = float(ring_group_length_um(wl_um, radius_um=arc_um, straight_um=straight_um))
+    return float(math.pi * gl * math.sqrt(x) / (wl_um * (1.0 - x)))
 
 
 def ring_round_trip(
@@ -317,7 +348,9 @@ def ring_round_trip(
 ) -> tuple[float, np.ndarray]:
     """Round-trip amplitude a and phase phi (rad) of a ring.
 
-    phi = 2 pi n_eff(wl) 2 pi R / wl + pi P / P_pi; resonance where phi is a multiple of 2 pi.
+    phi = 2 pi OL(wl) / wl + pi P / P_pi, OL the optical length of the arcs (radius
+    ``bend_radius_um``, bent n_eff) and the straights (the rest of 2 pi ``radius_um``, straight
+    n_eff); resonance where phi is a multiple of 2 pi.
 
     Args:
         wl: wavelength(s) in um.
@@ -347,9 +380,12 @@ def ring_round_trip(
         thickness_um=thickness_um,
     )
     p = check_nonnegative("heater_power_mW", heater_power_mW, "mW")
-    neff = effective_index(wl_arr, width_um=width_um, thickness_um=thickness_um)
-    length_um = 2.0 * np.pi * float(radius_um)
-    phi = 2.0 * np.pi * neff * length_um / wl_arr
+    arc_um, straight_um = arcs_and_straights_um(radius_um=radius_um, bend_radius_um=bend_radius_um)
+    ol = ring_optical_length_um(
+        wl_arr, radius_um=arc_um, straight_um=straight_um, width_um=width_um,
+        thickness_um=thickness_um,
+    )
+    phi = 2.0 * np.pi * ol / wl_arr
     if p:
         phi = phi + np.pi * p / _resolve_p_pi_mW(heater_p_pi_mW)
     return a, phi

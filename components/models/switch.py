@@ -19,12 +19,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from components.models.ring import DEFAULT_RING_GAP_UM, DEFAULT_RING_RADIUS_UM, ring_adddrop
+from components.models.ring import (
+    DEFAULT_RING_GAP_UM,
+    DEFAULT_RING_RADIUS_UM,
+    arcs_and_straights_um,
+    ring_adddrop,
+)
 from components.models.sdict import SDict, wavelength_um
 from components.models.waveguide import DEFAULT_LOSS_DB_PER_CM
-from components.models.waveguide_modes import WG_THICKNESS_UM, WG_WIDTH_UM, effective_index
+from components.models.waveguide_modes import WG_THICKNESS_UM, WG_WIDTH_UM
 from components.resonance import heater_p_pi_mW as _resolve_p_pi_mW
-from components.resonance import heater_tuning_nm_per_mW
+from components.resonance import heater_tuning_nm_per_mW, ring_optical_length_um
 
 __all__ = ["heater_tuning_nm_per_mW", "ring_switch", "switch_state_powers"]
 
@@ -78,6 +83,7 @@ def switch_state_powers(
     heater_p_pi_mW: float | None = None,
     width_um: float = WG_WIDTH_UM,
     thickness_um: float = WG_THICKNESS_UM,
+    bend_radius_um: float | None = None,
 ) -> dict[str, float]:
     """Smallest heater powers (mW) that put the switch in its bar and cross states at ``wl``.
 
@@ -87,10 +93,12 @@ def switch_state_powers(
 
     Args:
         wl: signal wavelength in um (scalar).
-        radius_um: ring radius in um.
+        radius_um: radius in um of the circle with the ring's round trip.
         heater_p_pi_mW: mW per pi round-trip phase (default 25 [ref: Ring heaters, conventional]).
         width_um: core width in um.
         thickness_um: core thickness in um.
+        bend_radius_um: radius of the ring's arcs in um (None: ``radius_um``), as in
+            :func:`ring_switch`: the phase is the model's.
 
     Returns:
         ``{"bar": mW, "cross": mW}``.
@@ -104,8 +112,12 @@ def switch_state_powers(
     if wl_arr.ndim:
         raise ValueError("wl must be a scalar wavelength in um")
     p_pi = _resolve_p_pi_mW(heater_p_pi_mW)
-    neff = float(effective_index(wl_arr, width_um=width_um, thickness_um=thickness_um))
-    phi0 = 2.0 * np.pi * neff * 2.0 * np.pi * float(radius_um) / float(wl_arr)
+    arc_um, straight_um = arcs_and_straights_um(radius_um=radius_um, bend_radius_um=bend_radius_um)
+    ol = float(ring_optical_length_um(
+        wl_arr, radius_um=arc_um, straight_um=straight_um, width_um=width_um,
+        thickness_um=thickness_um,
+    ))
+    phi0 = 2.0 * np.pi * ol / float(wl_arr)
     x = phi0 / np.pi
     return {
         "bar": float(p_pi * np.mod(1.0 - x, 2.0)),

@@ -139,11 +139,6 @@ def strip_neff_eim(
     return _slab_neff(wl_um, width_um, n_slab, n_clad, tm=True)
 
 
-def _neff_scalar(wl_um: float, width_um: float, thickness_um: float) -> float:
-    return strip_neff_eim(wl_um=wl_um, n_core=float(n_sin(wl_um)), n_clad=float(n_sio2(wl_um)),
-                          width_um=width_um, thickness_um=thickness_um)
-
-
 def slab_effective_index(wl_um: float = 1.55, *, thickness_um: float = WG_THICKNESS_UM) -> float:
     """TE effective index of the vertical SiN slab (first step of the effective-index method).
 
@@ -188,8 +183,25 @@ def eim_effective_index(
     wl = np.asarray(wl_um, dtype=float)
     if np.any(~np.isfinite(wl)) or np.any(wl <= 0):
         raise ValueError("wl_um must be finite and > 0 um")
-    flat = [_neff_scalar(float(x), w, t) for x in wl.ravel()]
-    return np.asarray(flat, dtype=float).reshape(wl.shape)
+    flat = _eim_on_grid(np.ascontiguousarray(wl).ravel().tobytes(), w, t)
+    return flat.reshape(wl.shape).copy()  # the cached array itself is never handed out
+
+
+@functools.lru_cache(maxsize=64)
+def _eim_on_grid(wl_bytes: bytes, width_um: float, thickness_um: float) -> np.ndarray:
+    # A ring model evaluates n_eff several times per call (arcs, straights, both couplers) on
+    # the same 1000-point grid, and sweeps re-use grids: one root solve per point of a grid
+    # (~7 ms per 1000 points in Python) is memoised by the grid's bytes (a pure function of
+    # them); the cached result is read-only.
+    wl = np.frombuffer(wl_bytes, dtype=float)
+    n_core, n_clad = n_sin(wl), n_sio2(wl)
+    out = np.array([
+        strip_neff_eim(wl_um=float(x), n_core=float(a), n_clad=float(b), width_um=width_um,
+                       thickness_um=thickness_um)
+        for x, a, b in zip(wl, n_core, n_clad, strict=True)
+    ])
+    out.flags.writeable = False
+    return out
 
 
 def effective_index(
@@ -206,9 +218,9 @@ def effective_index(
         width_um: core width in um (default PDK ``WG_WIDTH_UM`` = 0.8).
         thickness_um: core thickness in um (default PDK ``WG_THICKNESS_UM`` = 0.3).
         radius_um: bend radius of the centreline in um (default ``inf``: straight). A bent
-            mode's n_eff (referenced to the centreline, from the mode table; the straight
-            value beyond the table's largest radius or for an untabulated cross-section) is
-            what sets a ring's round-trip phase.
+            mode's n_eff (referenced to the centreline, from the mode table; beyond the
+            table's largest radius it relaxes to the straight value as 1/R^2; the straight
+            value for an untabulated cross-section) is what sets the phase of a ring's arcs.
 
     Returns:
         n_eff (dimensionless float array with the shape of ``wl_um``).

@@ -117,7 +117,7 @@ def wdm_demux(
         centre_wl_nm: grid centre in nm (default 1550).
         spacing_nm: channel spacing in nm (default 0.8, ITU-T G.694.1 100 GHz).
         channels: number of channels (default 4, design choice).
-        radius_um: nominal ring radius in um (default 30, design choice); the exact radii
+        radius_um: nominal ring radius in um (default 50, design choice); the exact radii
             come from ``wdm_ring_radii_um``.
         gap_um: ring-bus gap of every coupler in um (default 0.5, design choice).
         loss_dB_per_cm: propagation loss in dB/cm (default 0.1 [ref: SiN buried channel, 1550 nm]).

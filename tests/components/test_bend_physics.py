@@ -74,7 +74,8 @@ def test_intrinsic_q_from_round_trip_loss_matches_closed_form() -> None:
     # the issue's figures: R = 30 um ~1e4, R = 40 um ~7.5e4 (3D bend loss, 1550 nm)
     for r, q_issue in ((30.0, 1.0e4), (40.0, 7.5e4)):
         a = ring_round_trip_amplitude(radius_um=r)
-        closed = math.pi * float(group_index(1.55)) * 2 * math.pi * r * math.sqrt(a) / (
+        ng = float(group_index(1.55, radius_um=r))  # the arcs' bent-mode n_g
+        closed = math.pi * ng * 2 * math.pi * r * math.sqrt(a) / (
             1.55 * (1 - a))
         q = ring_loaded_q(radius_um=r, gap_um=50.0, gap_drop_um=float("inf"))
         assert q == pytest.approx(closed, rel=1e-6)
@@ -95,7 +96,8 @@ def test_wdm_channels_land_on_the_grid() -> None:
 
 def test_bent_mode_index_exceeds_straight_and_relaxes_with_radius() -> None:
     """The mode table's bent n_eff (centreline) lies above the straight one, by less at larger
-    radii, and equals it beyond the table; radius <= 0 is refused."""
+    radii, continuous across the table's end (100 um) and relaxing to it as 1/R^2 beyond;
+    radius <= 0 is refused."""
     from components.models.waveguide_modes import effective_index
 
     straight = float(effective_index(1.55))
@@ -103,6 +105,11 @@ def test_bent_mode_index_exceeds_straight_and_relaxes_with_radius() -> None:
     assert all(b > straight for b in bent)
     assert all(a > b for a, b in zip(bent, bent[1:], strict=False))
     assert 3e-4 < bent[2] - straight < 1e-3  # 50 um: 6e-4, 0.12 FSR of resonance shift
-    assert float(effective_index(1.55, radius_um=1e4)) == straight
+    at_end = float(effective_index(1.55, radius_um=100.0)) - straight
+    just_beyond = float(effective_index(1.55, radius_um=100.0 + 1e-9)) - straight
+    assert just_beyond == pytest.approx(at_end, rel=1e-6)
+    assert float(effective_index(1.55, radius_um=200.0)) - straight == pytest.approx(
+        at_end / 4, rel=1e-9)
+    assert float(effective_index(1.55, radius_um=1e6)) == pytest.approx(straight, abs=1e-10)
     with pytest.raises(ValueError, match="radius_um"):
         effective_index(1.55, radius_um=0.0)
