@@ -21,7 +21,13 @@ Sections (all optional):
 - ``ring_coupler_fdtd``: the same constants fitted by FDTD but **recorded, not applied**
   (they are ~3.5x the estimate and would re-tune every ring and WDM design; a designer applies
   them by renaming the section ``ring_coupler``);
-- ``ring_heater``: ``p_pi_mW``, heater power per pi of round-trip phase.
+- ``ring_heater``: ``p_pi_mW``, heater power per pi of round-trip phase (also the MZI
+  switch's heater: the same TiN line over the same strip);
+- ``mmi``: per MMI cell (``mmi1x2``, ``mmi2x2``) the self-imaging defocus fit
+  (``excess_loss_dB``, ``imbalance_dB``, ``imaging_length_um``, ``defocus_loss_dB``,
+  ``imbalance_slope_dB``, the 2x2's ``cross_phase_deg``) of ``components.models.mmi``,
+  applied to the MMI models and, as
+  ``splitter_*`` / ``combiner_*``, to the MZI switch's.
 
 Example:
     >>> cal = Calibration.model_validate({"crossing": {"insertion_loss_dB": 0.5,
@@ -53,6 +59,8 @@ __all__ = [
     "CalibrationError",
     "CrossingFit",
     "InterlayerFit",
+    "MmiFit",
+    "MmiSection",
     "RingCouplerFit",
     "RingHeaterFit",
     "default_calibration_path",
@@ -113,6 +121,32 @@ class RingHeaterFit(_Section):
     p_pi_mW: float = Field(gt=0)
 
 
+class MmiFit(_Section):
+    """Self-imaging defocus fit of one MMI (``components.models.mmi``): excess loss (dB) and
+    imbalance (dB) at the best image, its length (um) at 1.55 um, the loss per squared defocus
+    and the imbalance per unit defocus (dB)."""
+
+    excess_loss_dB: float = Field(ge=0)
+    imbalance_dB: float
+    imaging_length_um: float = Field(gt=0)
+    defocus_loss_dB: float = Field(ge=0)
+    imbalance_slope_dB: float = 0.0
+    cross_phase_deg: float | None = None  # 2x2 only: cross vs bar paths (+-90 deg)
+
+
+class MmiSection(_Section):
+    """The MMI cells' fits: the 1x2 splitter and the 2x2 coupler (the MZI's combiner)."""
+
+    mmi1x2: MmiFit | None = None
+    mmi2x2: MmiFit | None = None
+
+
+# MMI model keyword -> fit field; the MZI model takes them with these prefixes
+_MMI_FIELDS = ("excess_loss_dB", "imbalance_dB", "imaging_length_um", "defocus_loss_dB",
+               "imbalance_slope_dB", "cross_phase_deg")
+_MZI_PREFIX = {"mmi1x2": "splitter_", "mmi2x2": "combiner_"}
+
+
 class Calibration(BaseModel):
     """Every calibrated constant of the compact models (see the module docstring)."""
 
@@ -127,6 +161,7 @@ class Calibration(BaseModel):
     ring_coupler: RingCouplerFit | None = None
     ring_coupler_fdtd: RingCouplerFit | None = None
     ring_heater: RingHeaterFit | None = None
+    mmi: MmiSection | None = None
     source: str | None = Field(default=None, exclude=True)
 
     @property
@@ -162,6 +197,18 @@ class Calibration(BaseModel):
         if ring:  # bind() keeps only the keywords each ring model takes
             for name in RING_MODELS:
                 out[name] = dict(ring)
+        if self.ring_heater is not None:
+            out["mzi_switch"] = {"heater_p_pi_mW": self.ring_heater.p_pi_mW}
+        if self.mmi is not None:
+            for name, prefix in _MZI_PREFIX.items():
+                fit: MmiFit | None = getattr(self.mmi, name)
+                if fit is None:
+                    continue
+                values = {k: getattr(fit, k) for k in _MMI_FIELDS
+                          if getattr(fit, k) is not None}
+                out[name] = values  # bind() drops the 1x2's imbalance slope
+                out.setdefault("mzi_switch", {}).update(
+                    {prefix + k: v for k, v in values.items()})
         return out
 
     def bind(self, models: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:

@@ -18,13 +18,19 @@ Sweeps (2D effective-index FDTD, :mod:`simulation.fdtd.job`):
   through loss and worst crosstalk (both inputs, at the converged
   :data:`CROSSING_RESOLUTION_PX_PER_UM`) are applied, the table is recorded with the design
   it replaced (``before``);
+- ``mmi``: the library's SiN MMIs (``mmi1x2`` splitter, ``mmi2x2`` 3 dB coupler; top view)
+  over :data:`MMI_DESIGNS_UM` (length around the self-imaging design 3 L_pi / 8 and L_pi / 2,
+  plus access-taper widths): per cell, the design with the lowest excess loss at an imbalance
+  below :data:`MMI_MAX_IMBALANCE_DB`, DRC-clean (:func:`best_mmi_design`), is the cell's
+  default; the fit of excess loss and imbalance against the self-imaging defocus
+  (:func:`fit_mmi`, ``components.models.mmi``) is applied, the table is recorded;
 - ``interlayer_coupler``: the library WG1 -> WG2 coupler (side-view 2D) over
   :data:`INTERLAYER_LENGTHS_UM`; the loss of the cell's default length is applied, the table
   is recorded (it is what chose the default length).
 
 All fits use the band-centre wavelength (1.55 um). ``python -m simulation.fdtd.calibrate``
 regenerates the file (about 2-4 minutes on 2 cores, plus ~10 minutes for the 41 crossing designs
-on a first run; results are cached).
+and ~8 minutes for the 16 MMI designs on a first run; results are cached).
 
 Example:
     >>> fit = fit_bend_loss(radii_um=[10, 20, 30], loss_dB=[5.0, 1.2, 0.3])
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import functools
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -60,7 +67,13 @@ __all__ = [
     "CROSSING_DESIGNS_UM",
     "CROSSING_MAX_LENGTH_UM",
     "CROSSING_RESOLUTION_PX_PER_UM",
+    "MMI_DESIGNS_UM",
+    "MMI_MAX_IMBALANCE_DB",
     "best_crossing_design",
+    "best_mmi_design",
+    "fit_mmi",
+    "mmi_sweep_jobs",
+    "summarise_mmi_sweep",
     "crossing_is_drc_clean",
     "RING_GAPS_UM",
     "RING_RADIUS_UM",
@@ -90,6 +103,21 @@ CROSSING_DESIGNS_UM: tuple[tuple[float, float], ...] = (
     (0.5, 10.0), (0.5, 15.0), (0.6, 6.0), (0.6, 8.0), (0.6, 12.0), (0.7, 10.0), (0.5, 20.0),
     (0.6, 20.0), (0.5, 6.0), (0.5, 4.0), (0.6, 4.0), (0.5, 5.0), (0.7, 6.0), (0.5, 3.0),
 )
+#: MMI designs swept, ``{cell: ((width_mmi, length_mmi, width_taper) in um, ...)}``, around
+#: the self-imaging designs (Soldano & Pennings, J. Lightwave Technol. 13, 615 (1995)): at
+#: n_r = 1.674 (slab) in SiO2, W = 6 um -> W_e = 6.43 um, L_pi = 59.6 um; the 1x2's symmetric
+#: interference at 3 L_pi / 8 = 22.3 um, the 2x2's general interference at 3 L_pi / 2 =
+#: 89.4 um; then the access-taper width at the best length. Tried first and dropped: the
+#: paired-interference 2x2 (W = 6, guides at +-W/6, L = 27-33 um: 3.9-9.7 dB off balance) and
+#: a 4 um general-interference 2x2 (L = 35-46 um: 0.5-8.5 dB off balance, >= 0.26 dB loss):
+#: this low-contrast guide images sharply only in the wider section
+MMI_DESIGNS_UM: dict[str, tuple[tuple[float, float, float], ...]] = {
+    "mmi1x2": (*((6.0, length, 1.5) for length in (20.0, 21.0, 22.0, 23.0, 24.0)),
+               *((6.0, length, 2.0) for length in (21.0, 22.0, 23.0))),
+    "mmi2x2": (*((6.0, length, 1.5) for length in (84.0, 86.0, 88.0, 90.0, 92.0)),
+               *((6.0, length, 2.0) for length in (86.0, 87.0, 88.0, 89.0))),
+}
+MMI_MAX_IMBALANCE_DB = 0.3
 #: the design the sweep replaced (the crossing's defaults until the sweep)
 CROSSING_BEFORE_UM = (2.0, 6.0)
 CROSSING_MAX_CROSSTALK_DB = -30.0
@@ -313,17 +341,184 @@ def summarise_crossing_sweep(
     return out
 
 
+MmiDesign = tuple[float, float, float]
+
+
+def mmi_sweep_jobs(
+    *, resolution_px_per_um: float = CALIBRATION_RESOLUTION_PX_PER_UM,
+    wl_um: Sequence[float] = CALIBRATION_WL_UM,
+    designs_um: dict[str, tuple[MmiDesign, ...]] | None = None,
+) -> list[tuple[tuple[str, MmiDesign], FdtdJob]]:
+    """The MMI design sweep: ``[((cell, (width_mmi, length_mmi, width_taper)), job), ...]``.
+
+    One input (o1) per design: the 1x2 is symmetric, the 2x2's o2 is o1 mirrored.
+    """
+    designs = MMI_DESIGNS_UM if designs_um is None else designs_um
+    return [
+        ((name, d),
+         build_job(fdtd_cell(name, _mmi_params(d)), source_ports=["o1"],
+                   label=f"{name} W={d[0]:g} L={d[1]:g} taper={d[2]:g}",
+                   resolution_px_per_um=resolution_px_per_um, wl_um=tuple(wl_um)))
+        for name, ds in designs.items() for d in ds
+    ]
+
+
+def _mmi_params(design_um: MmiDesign) -> dict[str, str]:
+    w, length, taper = design_um
+    return {"width_mmi": f"{w:g}", "length_mmi": f"{length:g}", "width_taper": f"{taper:g}"}
+
+
+def mmi_is_drc_clean(name: str, design_um: MmiDesign) -> bool:
+    """True when MMI cell ``name`` with (width_mmi, length_mmi, width_taper) in um passes DRC."""
+    import tempfile
+
+    from qc_pdk.drc import run_drc
+
+    c = fdtd_cell(name, _mmi_params(design_um))
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"{name}.gds"
+        c.write_gds(path, with_metadata=False)
+        return bool(run_drc(path).clean)
+
+
+def best_mmi_design(
+    *, designs_um: Sequence[MmiDesign], excess_loss_dB: Sequence[float],
+    imbalance_dB: Sequence[float], max_imbalance_dB: float = MMI_MAX_IMBALANCE_DB,
+    is_drawable: Callable[[MmiDesign], bool] | None = None,
+) -> MmiDesign:
+    """The MMI design to draw: the lowest excess loss (dB) among the designs whose
+    |imbalance| (dB) is below ``max_imbalance_dB`` and, when given, ``is_drawable(design)``.
+
+    Raises:
+        ValueError: no design meets the limits, or the sequences differ in length.
+
+    Example:
+        >>> best_mmi_design(designs_um=[(6, 20, 1.5), (6, 22, 1.5), (6, 24, 1.5)],
+        ...                 excess_loss_dB=[0.4, 0.1, 0.05], imbalance_dB=[0.0, 0.1, 0.5])
+        (6.0, 22.0, 1.5)
+    """
+    if not len(designs_um) == len(excess_loss_dB) == len(imbalance_dB):
+        raise ValueError("designs_um, excess_loss_dB and imbalance_dB differ in length")
+    ok = [i for i, b in enumerate(imbalance_dB) if abs(b) < max_imbalance_dB]
+    if not ok:
+        raise ValueError(f"no MMI design has an imbalance below {max_imbalance_dB} dB")
+    for i in sorted(ok, key=lambda i: excess_loss_dB[i]):
+        design = (float(designs_um[i][0]), float(designs_um[i][1]), float(designs_um[i][2]))
+        if is_drawable is None or is_drawable(design):
+            return design
+    raise ValueError("no MMI design within the limits is drawable (DRC)")
+
+
+def fit_mmi(
+    *, lengths_um: Sequence[float], wl_um: Sequence[float], loss_dB: Sequence[float],
+    imbalance_dB: Sequence[float], wl0_um: float = WL_FIT_UM,
+) -> dict[str, float]:
+    """Fit the self-imaging defocus law of ``components.models.mmi`` to sweep points.
+
+    With x = (L / L_img) (lambda / lambda_0) - 1: loss = excess + c x^2 (least squares over
+    excess, L_img, c), imbalance = b0 + s x (linear, given L_img). One point per
+    (length, wavelength).
+
+    Returns:
+        ``{"excess_loss_dB", "imaging_length_um", "defocus_loss_dB", "imbalance_dB",
+        "imbalance_slope_dB"}``.
+
+    Example:
+        >>> L = np.repeat([20.0, 22.0, 24.0], 3); w = np.tile([1.53, 1.55, 1.57], 3)
+        >>> x = L / 22.5 * w / 1.55 - 1
+        >>> fit = fit_mmi(lengths_um=L, wl_um=w, loss_dB=0.1 + 40 * x**2, imbalance_dB=3 * x)
+        >>> round(fit["imaging_length_um"], 3), round(fit["excess_loss_dB"], 3)
+        (22.5, 0.1)
+    """
+    length = np.asarray(lengths_um, float)
+    wl = np.asarray(wl_um, float)
+    y = np.asarray(loss_dB, float)
+    b = np.asarray(imbalance_dB, float)
+    if not len(length) == len(wl) == len(y) == len(b) or len(y) < 3:
+        raise ValueError("fit_mmi needs >= 3 points of equal-length sequences")
+
+    def f(lw: np.ndarray, il: float, img: float, c: float) -> np.ndarray:
+        x = lw[0] / img * lw[1] / wl0_um - 1.0
+        return il + c * x**2
+
+    img0 = float(length[np.argmin(y)])
+    popt, _ = curve_fit(f, np.vstack([length, wl]), y, p0=(max(float(y.min()), 0.0), img0, 10.0),
+                        bounds=([0.0, 0.5 * length.min(), 0.0], [10.0, 2.0 * length.max(), 1e5]),
+                        maxfev=20000)
+    x = length / popt[1] * wl / wl0_um - 1.0
+    slope, icpt = np.polyfit(x, b, 1)
+    return {"excess_loss_dB": float(popt[0]), "imaging_length_um": float(popt[1]),
+            "defocus_loss_dB": float(popt[2]), "imbalance_dB": float(icpt),
+            "imbalance_slope_dB": float(slope)}
+
+
+def _mmi_outputs(name: str) -> tuple[str, str]:
+    """(first, second) output of source o1 whose ratio is the imbalance: 1x2 o2/o3, 2x2 bar
+    o4 / cross o3."""
+    return ("o2", "o3") if name == "mmi1x2" else ("o4", "o3")
+
+
+def summarise_mmi_sweep(
+    sweep: Sequence[tuple[tuple[str, MmiDesign], FdtdResult]],
+) -> dict[str, dict[str, Any]]:
+    """Per MMI cell: the sweep table, the design it picks and the defocus-law fit."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in dict.fromkeys(n for (n, _), _ in sweep):
+        rows = [(d, r) for (n, d), r in sweep if n == name]
+        a, b = _mmi_outputs(name)
+        loss = [_db(_at(r, "o1", a) + _at(r, "o1", b)) for _, r in rows]
+        imb = [_db(_at(r, "o1", b)) - _db(_at(r, "o1", a)) for _, r in rows]
+        designs = [d for d, _ in rows]
+        chosen = best_mmi_design(designs_um=designs, excess_loss_dB=loss, imbalance_dB=imb,
+                                 is_drawable=functools.partial(mmi_is_drc_clean, name))
+        # the defocus law is fitted over the lengths of the chosen width and taper
+        same = [(d, r) for d, r in rows if (d[0], d[2]) == (chosen[0], chosen[2])]
+        pts = [(d[1], float(w), r) for d, r in same for w in r.wl_um]
+        fit = fit_mmi(
+            lengths_um=[p[0] for p in pts], wl_um=[p[1] for p in pts],
+            loss_dB=[_db(_at(r, "o1", a, w) + _at(r, "o1", b, w)) for _, w, r in pts],
+            imbalance_dB=[_db(_at(r, "o1", b, w)) - _db(_at(r, "o1", a, w)) for _, w, r in pts])
+        i = designs.index(chosen)
+        res = rows[i][1]
+        k = int(np.argmin(np.abs(res.wl_um - WL_FIT_UM)))
+        ratio = res.sdict[("o1", b)][k] / res.sdict[("o1", a)][k]
+        section: dict[str, Any] = {
+            **fit,
+            "width_mmi_um": chosen[0], "length_mmi_um": chosen[1], "width_taper_um": chosen[2],
+            "fdtd_excess_loss_dB": loss[i], "fdtd_imbalance_dB": imb[i],
+            # 1x2: ideally 0 deg (symmetric images); 2x2: cross vs bar, ideally +-90 deg;
+            # recorded, the model takes the ideal value (the heater absorbs the difference)
+            "fdtd_phase_deg": float(np.degrees(np.angle(ratio))),
+            "fdtd_reflection_dB": -_db(_at(res, "o1", "o1")),
+            "selection": (f"lowest excess loss at |imbalance| < {MMI_MAX_IMBALANCE_DB:g} dB, "
+                          "DRC-clean"),
+            "sweep_resolution_px_per_um": res.resolution_px_per_um,
+            "sweep_width_mmi_um": [d[0] for d in designs],
+            "sweep_length_mmi_um": [d[1] for d in designs],
+            "sweep_width_taper_um": [d[2] for d in designs],
+            "sweep_excess_loss_dB": [round(x, 5) for x in loss],
+            "sweep_imbalance_dB": [round(x, 4) for x in imb],
+        }
+        if name == "mmi2x2":  # the sign is physics (which output the heater reaches first),
+            # its size is not: a low-loss passive 2x2 coupler is at +-90 deg
+            section["cross_phase_deg"] = math.copysign(90.0, section["fdtd_phase_deg"])
+        out[name] = section
+    return out
+
+
 def summarise(
     jobs: dict[str, list[tuple[float | None, FdtdJob]]],
     results: dict[str, list[FdtdResult]],
     ring_radius_um: float = RING_RADIUS_UM,
     crossing_sweep: Sequence[tuple[tuple[float, float], FdtdResult]] | None = None,
+    mmi_sweep: Sequence[tuple[tuple[str, MmiDesign], FdtdResult]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Fitted calibration sections from the sweep results (see the module docstring).
 
     Raises:
         ValueError: the crossing sweep picks another design than the cell's default (the cell
-            must be updated first), or misses the default; likewise the interlayer sweep.
+            must be updated first), or misses the default; likewise the interlayer sweep
+            and the MMI sweep.
     """
     radii = _swept(jobs["bend_euler"])
     bend_loss = [_db(_at(r, "o1", "o2")) for r in results["bend_euler"]]
@@ -371,8 +566,22 @@ def summarise(
                     "re-tune every ring/WDM design; rename to ring_coupler to apply")
     bend["note"] = ("2D effective-index FDTD; recorded as validation, NOT applied: the bend "
                     "models use the 3D vectorial mode table (components.models.mode_table)")
-    return {"bend_euler_fdtd_2d": bend, "ring_coupler_fdtd": ring, "crossing": crossing,
-            "interlayer_coupler": inter}
+    out = {"bend_euler_fdtd_2d": bend, "ring_coupler_fdtd": ring, "crossing": crossing,
+           "interlayer_coupler": inter}
+    if mmi_sweep is not None:
+        mmi = summarise_mmi_sweep(mmi_sweep)
+        for name, table in mmi.items():
+            cell = cell_parameters(name)
+            drawn = tuple(float(str(cell[k])) for k in ("width_mmi", "length_mmi",
+                                                        "width_taper"))
+            picked = (table["width_mmi_um"], table["length_mmi_um"], table["width_taper_um"])
+            if drawn != picked:
+                raise ValueError(f"the MMI sweep picks (width_mmi, length_mmi, width_taper) = "
+                                 f"{picked} um for {name} but the cell draws {drawn} um: "
+                                 f"update components/models/mmi.py")
+        out["mmi"] = {**mmi, "note": ("2D effective-index FDTD (top view, slab index of the "
+                                      "0.3 um film): an estimate of the buried 3D strip's MMI")}
+    return out
 
 
 def calibrate(
@@ -407,19 +616,24 @@ def calibrate(
 
     sweep = crossing_sweep_jobs(resolution_px_per_um=resolution_px_per_um)
     flat += [("crossing_sweep", j) for _, j in sweep]
+    msweep = mmi_sweep_jobs(resolution_px_per_um=resolution_px_per_um)
+    flat += [("mmi_sweep", j) for _, j in msweep]
     results_flat = run_jobs([j for _, j in flat], max_workers=max_workers, client=client,
                             cache=cache, on_done=progress)
-    results: dict[str, list[FdtdResult]] = {k: [] for k in [*jobs, "crossing_sweep"]}
+    results: dict[str, list[FdtdResult]] = {
+        k: [] for k in [*jobs, "crossing_sweep", "mmi_sweep"]}
     for (sec, _), res in zip(flat, results_flat, strict=True):
         results[sec].append(res)
     crossing_sweep = [(d, r) for (d, _), r in zip(sweep, results.pop("crossing_sweep"),
                                                    strict=True)]
-    sections = summarise(jobs, results, crossing_sweep=crossing_sweep)
+    mmi_sweep = [(d, r) for (d, _), r in zip(msweep, results.pop("mmi_sweep"), strict=True)]
+    sections = summarise(jobs, results, crossing_sweep=crossing_sweep, mmi_sweep=mmi_sweep)
     data: dict[str, Any] = {
         "_meta": {
             "generated_by": "python -m simulation.fdtd.calibrate",
             "date": _dt.date.today().isoformat(),
-            "method": "MEEP 2D effective-index FDTD (side view for interlayer_coupler)",
+            "method": ("MEEP 2D effective-index FDTD (side view for interlayer_coupler): an "
+                       "estimate of the buried 3D strips' figures"),
             "meep_version": meep_version(),
             "resolution_px_per_um": float(resolution_px_per_um),
             "wl_fit_um": WL_FIT_UM,
