@@ -8,7 +8,8 @@ The report is one typed value (``flows.report.BuildReport``) written as JSON and
 
 Example:
     >>> import tempfile, pathlib
-    >>> from rich.console import Console
+    >>> import numpy as np
+from rich.console import Console
     >>> from flows.spec import default_chip
     >>> result = build_chip(default_chip(), pathlib.Path(tempfile.mkdtemp()), Console(quiet=True))
     >>> sorted(p.name for p in result.folder.iterdir() if p.is_dir())
@@ -29,9 +30,9 @@ from rich.console import Console
 from components.models.bend import bend_loss_dB_per_90deg
 from components.models.calibration import Calibration
 from components.qubitron import loaded_q_estimate
-from components.resonance import wdm_grid_nm
 from flows.control_job import run_control
 from flows.gds_file import write_mask
+from flows.loss_stage import run_loss_stage
 from flows.output import atomic_folder, check_output_root
 from flows.qec_job import run_qec
 from flows.report import (
@@ -39,9 +40,6 @@ from flows.report import (
     BuildReport,
     CalibrationSummary,
     Counts,
-    DetectorReading,
-    LossSummary,
-    QubitronDetection,
     RouteSummary,
     StageTiming,
     ThermalSummary,
@@ -55,8 +53,8 @@ from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM
 from qc_pdk.drc import check_layout, write_drc_outputs
 from qc_pdk.layer_views import write_lyp
 from routing.chip import chip_layout
-from routing.tile import chip_tile
-from simulation.loss_budget import LossReport, loss_budget
+from routing.density import chip_density
+from routing.tile import chip_tile, feed_port
 
 STAGES = (
     "cells, placement and routing",
@@ -124,29 +122,6 @@ def calibration_summary(calibration: Calibration) -> CalibrationSummary:
     return summary
 
 
-#: a qubitron counts as reached when this fraction of the pump fibre's light is detected
-MIN_DETECTION_EFFICIENCY = 0.01
-
-
-def _qubitron_detection(loss: LossReport, n_qubitrons: int) -> QubitronDetection:
-    """Per-qubitron detection efficiency of the pump path (fibre -> qubitron detector), on its
-    WDM channel."""
-    per_qubitron = {
-        d.detector: DetectorReading(
-            efficiency=round(d.efficiency, 6), wl_nm=round(d.wl_um * 1e3, 4)
-        )
-        for d in loss.detectors
-        if d.input == "fibre_pump_in"
-    }
-    reached = [v for v in per_qubitron.values() if v.efficiency >= MIN_DETECTION_EFFICIENCY]
-    return QubitronDetection(
-        reachable=len(reached),
-        expected=n_qubitrons,
-        min_efficiency=MIN_DETECTION_EFFICIENCY,
-        detector_efficiency=per_qubitron,
-    )
-
-
 def build_chip(
     spec: ChipSpec, out: Path, console: Console, *, calibration: Calibration | None = None
 ) -> BuildResult:
@@ -186,22 +161,11 @@ def build_chip(
         final_gds = folder / gds.name  # what the DRC report names: the temporary goes away
         drc_run = timer.run(console, STAGES[2], lambda: check_layout(gds, file_label=final_gds))
         write_drc_outputs(drc_run, tmp / "drc")
-        tile = chip_tile(layout.tile)  # the routed tile (cached cell): one circuit, solved once
-        grid_um = (
-            wdm_grid_nm(
-                centre_nm=spec.wdm.centre_nm,
-                spacing_nm=spec.wdm.spacing_nm,
-                channels=spec.array.tile_columns,
-            )
-            * 1e-3
-        )
-        loss = timer.run(
-            console,
-            STAGES[3],
-            lambda: loss_budget(
-                tile, centre_wl_um=spec.wdm.centre_nm * 1e-3, detector_wl_um=grid_um
-            ),
-        )
+        # the routed tile the chip places (cached cell): one circuit, solved once
+        tile = chip_tile(layout.placed_tile())
+        stage = timer.run(console, STAGES[3], lambda: run_loss_stage(spec, component, tile))
+        loss, chip_level = stage.tile_loss, stage.chip_level
+        pump_input = feed_port(tile, "pump_in")
         (tmp / "loss").mkdir()
         (tmp / "loss" / "tile_loss.json").write_text(loss.model_dump_json(indent=2))
         fdtd = timer.run(console, STAGES[4], lambda: calibration_summary(calibration))
@@ -233,6 +197,7 @@ def build_chip(
             lambda: run_control(
                 spec, tmp / "control", tile=tile, loss=loss, chip=component,
                 ring_detuning_nm=detuning.get("nm"), detuning_source=detuning.get("source"),
+                feed_loss_dB=None if chip_level is None else chip_level.feed_worst_dB,
             ),
         )
         qec = timer.run(
@@ -256,14 +221,10 @@ def build_chip(
             ),
             drc=drc_summary(drc),  # with every rule checked and where violations are
             routing=route,
-            loss=LossSummary(
-                scope="one tile (every tile is the same cell)",
-                paths=len(loss.paths),
-                # detector paths are reported on their own WDM channel in qubitron_detection
-                worst=[p for p in loss.paths if not p.to_detector][:10],
-                insertion_loss_dB=[p.insertion_loss_dB for p in loss.paths],
-            ),
-            qubitron_detection=_qubitron_detection(loss, tile.info["qubitrons"]),
+            loss=stage.summary,
+            qubitron_detection=stage.detection,
+            network=None if chip_level is None else chip_level.summary,
+            density=chip_density(component, die_um=(spec.die.width_um, spec.die.height_um)),
             fdtd=fdtd,
             thermal=thermal,
             control=control,
@@ -275,6 +236,7 @@ def build_chip(
             report.channel_paths = qubitron_channel_paths(
                 tile,
                 {k: v.wl_nm for k, v in report.qubitron_detection.detector_efficiency.items()},
+                input_port=pump_input,
             )
             report.stages = timer.stages
             report.total_seconds = round(time.perf_counter() - t_start, 3)

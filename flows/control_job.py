@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from control.timing import TimingReport, timing_report
 from flows.output import atomic_folder
 from flows.report import ControlSummary
 from flows.spec import ChipSpec
-from routing.tile import chip_tile
+from routing.tile import chip_tile, feed_port
 from simulation.loss_budget import LossReport, loss_budget
 from simulation.probes import delivered_transmission
 
@@ -59,6 +60,7 @@ def run_control(
     chip: Any = None,
     ring_detuning_nm: dict[str, float] | None = None,
     detuning_source: dict[str, str] | None = None,
+    feed_loss_dB: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[ControlSummary, NoiseTable]:
     """Evaluate the control layer of ``spec``'s tile and write its outputs to ``out``.
 
@@ -73,6 +75,9 @@ def run_control(
         ring_detuning_nm: qubitron -> its ring's detuning from the channel left after thermal
             tuning, nm (``flows.thermal_job.qubitron_detuning``); default: on the channel.
         detuning_source: qubitron -> where that detuning came from (into the noise table).
+        feed_loss_dB: for a networked chip, the loss (dB per WDM channel) from each chip
+            fibre to the tile's feed port, worst tile (``flows.network_job``): added to the
+            tile's own pump and Stokes delivery.
 
     Returns:
         the build report's control section and the tile's noise table.
@@ -88,11 +93,13 @@ def run_control(
     pump_dB, stokes_dB, q_loaded, radius = {}, {}, {}, []
     for k, name in enumerate(names):
         wl = grid_um[k : k + 1]
-        pump = delivered_transmission(tile, source="fibre_pump_in", probes={"q": f"{name},o1"},
-                                      wl=wl)["q"]
-        stokes = delivered_transmission(tile, source="fibre_stokes_in",
+        pump = delivered_transmission(tile, source=feed_port(tile, "pump_in"),
+                                      probes={"q": f"{name},o1"}, wl=wl)["q"]
+        stokes = delivered_transmission(tile, source=feed_port(tile, "stokes_in"),
                                         probes={"q": f"{name},o3"}, wl=wl)["q"]
-        pump_dB[name], stokes_dB[name] = round(_dB(pump), 4), round(_dB(stokes), 4)
+        feed = feed_loss_dB or {}
+        pump_dB[name] = round(_dB(pump) + float(feed.get("pump_in", np.zeros(n))[k]), 4)
+        stokes_dB[name] = round(_dB(stokes) + float(feed.get("stokes_in", np.zeros(n))[k]), 4)
         info = tile.insts[name].cell.info
         q_loaded[name] = float(info["loaded_q_estimate"])
         radius.append(float(info["round_trip_um"]) / (2 * np.pi))
@@ -116,7 +123,7 @@ def run_control(
     lengths = {
         p.output.removeprefix("det:").removesuffix("/d1"): p.length_um
         for p in loss.paths
-        if p.input == "fibre_pump_in" and p.output.startswith("det:qubitron_")
+        if p.input == feed_port(tile, "pump_in") and p.output.startswith("det:qubitron_")
     }
     times = timing_report(
         pump_path_lengths_um=lengths,

@@ -19,6 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from control.lines import ControlLines
+from flows.network_job import NetworkSummary
+from routing.density import DensitySummary
 from simulation.loss_budget import PathLoss
 
 __all__ = [
@@ -104,6 +106,10 @@ class RouteSummary(_Part):
     nets: int
     crossings: int
     total_length_um: float
+    layer_changes: int | None = Field(None, description="interlayer couplers the 3D planner drew")
+    total_insertion_loss_dB: float | None = Field(None, description="routes, all nets (router)")
+    max_insertion_loss_dB: float | None = Field(None, description="worst net's route (router)")
+    runtime_s: float | None = None
 
 
 class LossSummary(_Part):
@@ -265,6 +271,11 @@ class BuildReport(_Part):
     thermal: ThermalSummary | None = None
     control: ControlSummary | None = None
     qec: QecSummary | None = None
+    density: DensitySummary | None = Field(
+        None, description="qubitrons per mm^2 and area efficiency (cell area / area used)")
+    network: NetworkSummary | None = Field(
+        None, description="the inter-tile switch tree and the chip-level detection "
+        "efficiency over every qubitron (networked chips only)")
     pictures: dict[str, str] = Field(default_factory=dict)
     stages: list[StageTiming] = Field(default_factory=list)
     total_seconds: float | None = None

@@ -43,6 +43,7 @@ from flows.report_plots import (
     template_json,
 )
 from flows.report_views import QubitronValue, chip_view_figure, tile_view_figure
+from routing.tile import feed_port
 
 __all__ = ["cell", "render_html_report", "write_html_report"]
 
@@ -245,7 +246,8 @@ def _layout_section(page: _Page, report: BuildReport, chip: Any, tile: Any) -> s
         ox, oy = geo["chip"]["arrays"][0]["origin"]
         page.qubitron_xy = {q["name"]: (ox + q["x"], oy + q["y"]) for q in qubitrons}
     worst = min(values, key=lambda k: values[k][0]) if values else None
-    tile_fig = tile_view_figure(geo["tile"], qubitron_values=values, worst=worst)
+    tile_fig = tile_view_figure(geo["tile"], qubitron_values=values, worst=worst,
+                                input_port=feed_port(tile, "pump_in"))
     t = geo["tile"]
     return (
         '<div id="chip-view" class="plot tall"></div>'

@@ -169,6 +169,9 @@ def chip_geometry(
         else:
             box = inst.dbbox()
             boxes.append([round(v, 3) for v in (box.left, box.bottom, box.right, box.top)])
+    if tiles == 0 and layout.cell(tile_cell) is not None:
+        # tiles placed deep in a network tree (routing.network): see _tree_placements
+        boxes, arrays, tiles = _tree_placements(layout, top, layout.cell(tile_cell))
     chip_box = top.dbbox()
     die = (
         [0.0, 0.0, float(die_um[0]), float(die_um[1])]
@@ -176,3 +179,50 @@ def chip_geometry(
         else [chip_box.left, chip_box.bottom, chip_box.right, chip_box.top]
     )
     return {"die": die, "arrays": arrays, "boxes": boxes, "tiles": tiles}
+
+
+#: a tree chip's view lists at most this many tiles one by one; beyond, whole blocks are boxes
+MAX_TREE_TILES = 4096
+
+
+def _tree_placements(
+    layout: kdb.Layout, top: kdb.Cell, tile: kdb.Cell
+) -> tuple[list[list[float]], list[dict[str, Any]], int]:
+    """Boxes of the network's switch nodes and one plain array entry per tile, opening the
+    tree level by level (breadth first, never flattening) while a level holds at most
+    ``MAX_TREE_TILES`` placements; the blocks of the last level opened are boxes then.
+    Returns (boxes, arrays, tiles placed in total)."""
+    counts: dict[int, int] = {}
+
+    def tiles_in(ci: int) -> int:  # memoised per cell: O(distinct cells)
+        if ci not in counts:
+            cell = layout.cell(ci)
+            counts[ci] = 1 if ci == tile.cell_index() else sum(
+                inst.size() * tiles_in(inst.cell_index) for inst in cell.each_inst())
+        return counts[ci]
+
+    frontier = [(top.cell_index(), kdb.DCplxTrans())]
+    boxes: list[list[float]] = []
+    while True:
+        expandable = [(ci, t) for ci, t in frontier
+                      if ci != tile.cell_index() and tiles_in(ci) > 0]
+        deeper = [(inst.cell_index, t * inst.dcplx_trans)
+                  for ci, t in expandable for inst in layout.cell(ci).each_inst()]
+        if not expandable or len(deeper) > MAX_TREE_TILES:
+            break
+        # the tree's switch nodes at this level are drawn as boxes (its routes are not:
+        # thousands of thin pieces would outweigh the page)
+        for ci, t in deeper:
+            if tiles_in(ci) == 0 and layout.cell(ci).name.startswith("tree_node"):
+                box = layout.cell(ci).dbbox().transformed(t)
+                boxes.append([round(v, 3) for v in (box.left, box.bottom, box.right, box.top)])
+        frontier = [(ci, t) for ci, t in deeper if tiles_in(ci) > 0]
+    arrays = []
+    for ci, t in frontier:
+        if ci == tile.cell_index() and t.rot() == 0 and not t.is_mirror():
+            arrays.append({"origin": [round(t.disp.x, 4), round(t.disp.y, 4)],
+                           "a": [0.0, 0.0], "b": [0.0, 0.0], "na": 1, "nb": 1})
+        else:
+            box = layout.cell(ci).dbbox().transformed(t)
+            boxes.append([round(v, 3) for v in (box.left, box.bottom, box.right, box.top)])
+    return boxes, arrays, tiles_in(top.cell_index())

@@ -36,6 +36,7 @@ from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_LENGTH_UM
 from qc_pdk.rules import min_bend_radius_um, min_space_um
 from qc_pdk.yaml_file import read_yaml_model
 from routing.chip import ChipLayout
+from routing.network import NetworkDesign
 from routing.tile import TileDesign
 
 #: beyond this ring-bus gap the evanescent coupling is nil (the loaded Q stops changing)
@@ -131,6 +132,31 @@ class SwitchNetworkSpec(_Strict):
     topology: Literal["tile_switch_bank"] = "tile_switch_bank"
 
 
+class NetworkSpec(_Strict):
+    """How tiles are joined to the chip's fibres (``routing.network``)."""
+
+    topology: Literal["none", "switch_tree"] = Field(
+        default="switch_tree",
+        description="none: each tile has its own pump, Stokes and readout fibre couplers; "
+        "switch_tree: binary trees of 1x2 MZI switches join every tile to three chip fibres",
+    )
+    node: Literal["mzi_switch"] = Field(default="mzi_switch", description="tree node cell")
+    channel_um: float = Field(default=300.0, ge=150.0, le=5000.0,
+                              description="room for the tree's nodes, bends and detours (um)")
+    row_gap_um: float = Field(default=150.0, ge=20.0, le=5000.0,
+                              description="gap between tile rows the tree joins (um)")
+
+
+class RoutingSpec(_Strict):
+    """What routes each tile."""
+
+    tile_router: Literal["quantacore", "gf_route_bundle"] = Field(
+        default="quantacore",
+        description="quantacore: the project's router with its 3D planner; gf_route_bundle: "
+        "gdsfactory's route_bundle per bank (for comparison)",
+    )
+
+
 class IOSpec(_Strict):
     """Fibre I/O couplers of each tile."""
 
@@ -215,6 +241,8 @@ class ChipSpec(_Strict):
     qubitron: QubitronSpec = QubitronSpec()
     wdm: WdmSpec = WdmSpec()
     switch_network: SwitchNetworkSpec = SwitchNetworkSpec()
+    network: NetworkSpec = NetworkSpec()
+    routing: RoutingSpec = RoutingSpec()
     io: IOSpec = IOSpec()
     layers: LayerUsage = LayerUsage()
     die: DieSpec = DieSpec()
@@ -242,6 +270,7 @@ class ChipSpec(_Strict):
             qubitron_layer=self.layers.qubitron,
             routing_layer=self.layers.routing,
             io_coupler=self.io.coupler,
+            router=self.routing.tile_router,
         )
 
     def chip_layout(self) -> ChipLayout:
@@ -255,13 +284,14 @@ class ChipSpec(_Strict):
             tile_pitch_um=self.array.tile_pitch_um,
             die_width_um=self.die.width_um,
             die_height_um=self.die.height_um,
+            network=NetworkDesign(**self.network.model_dump()),
         )
 
     @model_validator(mode="after")
     def _wdm_fits_ring(self) -> ChipSpec:
         n = self.wdm.channels(self)
-        radius_eff = self.qubitron.round_trip_um / (2 * math.pi)
-        fsr = ring_fsr_nm(radius_um=radius_eff, wl_nm=self.wdm.centre_nm)
+        fsr = ring_fsr_nm(radius_um=self.qubitron.radius_um,
+                          straight_um=2 * self.qubitron.length_y_um, wl_nm=self.wdm.centre_nm)
         q = loaded_q_estimate(self.qubitron.round_trip_um, self.qubitron.gap_um, self.wdm.centre_nm)
         linewidth = self.wdm.centre_nm / q
         if fsr / n <= 5 * linewidth:  # no spacing fits: the ring itself is the problem
@@ -302,11 +332,12 @@ def load_spec(path: str | Path | None) -> ChipSpec:
 
 
 def default_chip() -> ChipSpec:
-    """The built-in default chip: 2 x 2 tiles of 4 qubitrons with their WDM and switches."""
+    """The built-in default chip: 2 x 2 tiles of 4 qubitrons with their WDM and switches,
+    joined by the switch trees to three chip fibres."""
     return ChipSpec(
         name="quantacore_default",
         array=ArraySpec(rows=2, columns=8, tile_columns=4),
-        die=DieSpec(width_um=6000.0, height_um=5000.0),
+        die=DieSpec(width_um=8000.0, height_um=5500.0),
     )
 
 

@@ -51,6 +51,7 @@ from qc_pdk.rules import min_space_um, rule
 __all__ = [
     "HeaterTerminal",
     "heater_terminals",
+    "track_pitch_um",
     "metal_nets",
     "wire_heaters_to_pads",
     "wiring_band_height_um",
@@ -66,23 +67,34 @@ BAND_CLEARANCE_UM = 5.0  # band edge to the cells' metal above and below it
 _OFFSETS_UM = (0.0, -15.0, 15.0, -25.0, 25.0, -5.0, 5.0, -32.0, 32.0)
 
 
-def _track_pitch_um() -> float:
-    return METAL2_WIDTH_UM + 2 * min_space_um("M2")
-
-
-def _tracks_height_um(lines: int) -> float:
-    return 2 * BAND_MARGIN_UM + max(lines - 1, 0) * _track_pitch_um()
-
-
-def wiring_band_height_um(lines: int) -> float:
-    """Room (um) to leave between two rows of cells for ``lines`` M2 tracks: the tracks, and
-    ``BAND_CLEARANCE_UM`` from the cells' metal on each side.
+def track_pitch_um(*, compact: bool = True) -> float:
+    """M2 track pitch (um) in the wiring band: the track width plus the M2 space rule and half
+    a micron, so coordinates snapped to the grid never bring two tracks under the rule
+    (``compact=False``: twice the space rule, the legacy pitch).
 
     Example:
-        >>> wiring_band_height_um(16)
-        290.0
+        >>> track_pitch_um(), track_pitch_um(compact=False)
+        (13.5, 16.0)
     """
-    return _tracks_height_um(lines) + 2 * BAND_CLEARANCE_UM
+    space_um = min_space_um("M2")
+    return METAL2_WIDTH_UM + (space_um + 0.5 if compact else 2 * space_um)
+
+
+def _tracks_height_um(lines: int, pitch_um: float) -> float:
+    return 2 * BAND_MARGIN_UM + max(lines - 1, 0) * pitch_um
+
+
+def wiring_band_height_um(lines: int, *, pitch_um: float | None = None) -> float:
+    """Room (um) to leave between two rows of cells for ``lines`` M2 tracks at ``pitch_um``
+    (default :func:`track_pitch_um`): the tracks, and ``BAND_CLEARANCE_UM`` from the cells'
+    metal on each side.
+
+    Example:
+        >>> wiring_band_height_um(16), wiring_band_height_um(16, pitch_um=16.0)
+        (252.5, 290.0)
+    """
+    pitch = track_pitch_um() if pitch_um is None else pitch_um
+    return _tracks_height_um(lines, pitch) + 2 * BAND_CLEARANCE_UM
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,7 @@ def wire_heaters_to_pads(
     terminals: Sequence[HeaterTerminal],
     band_um: tuple[float, float],
     keepouts_um: Sequence[tuple[float, float]] = (),
+    pitch_um: float | None = None,
 ) -> dict[str, float | int | str]:
     """Add a bond-pad row under ``component`` and wire each heater terminal to its own pad.
 
@@ -174,6 +187,7 @@ def wire_heaters_to_pads(
             M2 tracks (``wiring_band_height_um(n) - 2 * BAND_CLEARANCE_UM`` high or more).
         keepouts_um: x intervals (um) the down-going M1 lines must not cross (optical cells
             below the band: a demux's rings, a grating coupler).
+        pitch_um: M2 track pitch (default :func:`track_pitch_um`).
 
     Returns:
         a small report: pads, lines, wire length (um), the area before / after (um^2), the
@@ -186,8 +200,8 @@ def wire_heaters_to_pads(
     n = len(terminals)
     area0 = component.xsize * component.ysize
     y_lo, y_hi = band_um
-    pitch = _track_pitch_um()
-    if y_hi - y_lo < _tracks_height_um(n) - 1e-6:
+    pitch = track_pitch_um() if pitch_um is None else pitch_um
+    if y_hi - y_lo < _tracks_height_um(n, pitch) - 1e-6:
         raise ValueError(
             f"wiring band {y_hi - y_lo:.0f} um holds fewer than {n} M2 tracks at {pitch:g} um"
         )

@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -43,11 +44,13 @@ from qc_pdk.errors import InputError
 from routing.heater_wiring import (
     BAND_CLEARANCE_UM,
     heater_terminals,
+    track_pitch_um,
     wire_heaters_to_pads,
     wiring_band_height_um,
 )
 from routing.length_match import length_matched_straight, min_extra_length_um
-from routing.router import Connection
+from routing.multilayer import route_nets_multilayer
+from routing.router import Connection, route_nets
 
 QUBITRON_PITCH_UM = 520.0
 # Ring radii (um) from the 3D vectorial bend loss at 1550 nm (components.models.mode_table):
@@ -56,13 +59,43 @@ QUBITRON_PITCH_UM = 520.0
 # still holds 4 channels at 0.8 nm.
 SWITCH_RADIUS_UM = 50.0
 WDM_RING_RADIUS_UM = 50.0
-BANK_CLEARANCE_UM = 320.0  # vertical room for fan-out routes between a bank and the row
+BANK_CLEARANCE_UM = 320.0  # legacy placement: vertical room for a bank's fan-out routes
+SWITCH_OFFSET_UM = 60.0  # legacy placement: qubitron top to its switch's bus port
+# Compact placement: room from what the routes need. A bank's fan-out is a staircase: each
+# net turns twice (two bend radii of the routing cross-section) and takes its own horizontal
+# track; the router's channel planner puts tracks 5 um apart (routing.router pitch_um), the
+# fan-out gets three times that so rip-up and reroute has room to order them (at twice, the
+# 8-channel Stokes fan-out beside the mux ended congested, measured).
+FANOUT_TRACK_PITCH_UM = 15.0
+FANOUT_MARGIN_UM = 25.0  # keep-outs (3 um per side) and the ports' snapping to the grid
+# fewer tracks than this and the 4-channel switch_to_mux fan-out ended congested (measured at
+# 230 um; 290 um routes 4 and 8 channels): the channel planner wants room to reorder
+FANOUT_MIN_TRACKS = 9
+# The router's congestion is not monotonic in the room it gets (7 channels: 9 tracks left a
+# Stokes net unrouted, 10 routed, 11 did not; measured), so chip_tile retries a compact tile
+# that does not route with one more track of room, up to RELAX_STEPS times, the last with the
+# Stokes demux stacked above the mux as in the legacy placement.
+RELAX_STEPS = 3
+COMPACT_SWITCH_OFFSET_UM = 20.0  # a straight through route; clear of both cells' metal
+BANK_GAP_UM = 65.0  # side-by-side banks (mux, Stokes demux) kept one bend radius apart
+# Compact pitch: a switch sits above and east of its qubitron, so the next qubitron only has
+# to clear the switch's heater lines going down past the row (M1 columns at its pads' x, up
+# to 15 um aside, routing.heater_wiring), with the M1 space and the qubitron pads' margin.
+HEATER_COLUMN_ROOM_UM = 40.0
+# ... and each Stokes route comes down beside the previous switch into its riser: two bend
+# radii and the keep-outs between that switch's east edge and the riser (at 490-510 um the
+# router left an 8-channel Stokes fan-out congested, measured; 520 um routes)
+STOKES_DESCENT_MARGIN_UM = 15.0
+ROUTER_PITCH_UM = 5.0  # routing.router's default track pitch, what route_nets_multilayer uses
 HEATER_LINES_PER_QUBITRON = 4  # two heaters (ring and switch), two lines each
 # Pump length matching: meanders of 45 um Euler bends (>= 45 um radiate < 0.01 dB per 90 deg,
 # qc_pdk rule WG*.R.1 note) hang below each qubitron, clear of its pads by MEANDER_GAP_UM.
 MEANDER_RADIUS_UM = 45.0
 MEANDER_GAP_UM = 20.0
 C_UM_PER_PS = 299.792458
+EDGE_LEAD_UM = 10.0  # an I/O lead ends this far beyond the placed cells: routes stay inside
+#: ports a tile without fibre couplers exposes (io_coupler="none"); the network joins them
+NETWORK_PORTS = ("pump_in", "stokes_in", "out")
 
 
 
@@ -71,16 +104,96 @@ class LengthMatchError(InputError):
     """The pump routes cannot be matched within the tile (the message names the field)."""
 
 
-def pump_bank_clearance_um(design: TileDesign, *, pads_below_port_um: float = 0.0) -> float:
+def pump_bank_clearance_um(
+    design: TileDesign, *, pads_below_port_um: float = 0.0, relax: int = 0
+) -> float:
     """Room (um) between the pump bank and the row: the fan-out, the heater wiring band and,
     with a pump skew bound, the meanders (hung ``pads_below_port_um`` + a gap below each
-    qubitron's pump port, clear of its pads)."""
+    qubitron's pump port, clear of its pads; ``relax``: see :func:`bank_clearance_um`)."""
     room = max(
-        BANK_CLEARANCE_UM, wiring_band_height_um(HEATER_LINES_PER_QUBITRON * design.qubitrons)
+        bank_clearance_um(design, relax=relax),
+        wiring_band_height_um(
+            HEATER_LINES_PER_QUBITRON * design.qubitrons,
+            pitch_um=track_pitch_um(compact=design.placement == "compact"),
+        ),
     )
     if design.max_pump_skew_ps is not None:
         room += pads_below_port_um + MEANDER_GAP_UM + 4 * MEANDER_RADIUS_UM + MEANDER_GAP_UM
     return room
+
+
+def bank_clearance_um(design: TileDesign, *, relax: int = 0) -> float:
+    """Vertical room (um) between a WDM bank and the row of cells it feeds, for the fan-out.
+
+    ``legacy``: a fixed 320 um. ``compact``: two bends of the routing cross-section's radius,
+    one track per channel (at least ``FANOUT_MIN_TRACKS``) and the margins: what a staircase
+    fan-out of ``qubitrons`` nets needs, plus ``relax`` tracks (``chip_tile``'s retries).
+
+    Example:
+        >>> bank_clearance_um(TileDesign(qubitrons=8))
+        290.0
+        >>> bank_clearance_um(TileDesign(qubitrons=8, placement="legacy"))
+        320.0
+    """
+    if design.placement == "legacy":
+        return BANK_CLEARANCE_UM
+    radius_um = _route_radius_um(design)
+    tracks = max(design.qubitrons + 1, FANOUT_MIN_TRACKS) + relax
+    return 2 * radius_um + tracks * FANOUT_TRACK_PITCH_UM + FANOUT_MARGIN_UM
+
+
+def _switch_cell(design: TileDesign) -> gf.Component:
+    return CELLS["ring_switch"](radius=SWITCH_RADIUS_UM, gap=0.3,
+                                cross_section=_xs(design.routing_layer))
+
+
+def _qubitron_cell(design: TileDesign, radius_um: float) -> gf.Component:
+    return CELLS["qubitron"](radius=radius_um, gap=design.gap_um, length_y=design.length_y_um,
+                             cross_section=_xs(design.qubitron_layer))
+
+
+def _place_pair(
+    c: gf.Component, design: TileDesign, *, k: int, x_um: float, radius_um: float,
+) -> tuple[Any, Any]:
+    """Qubitron ``k`` with its pump port at (x_um, 0), its switch above it on its through
+    port, body to the east."""
+    offset_um = SWITCH_OFFSET_UM if design.placement == "legacy" else COMPACT_SWITCH_OFFSET_UM
+    q = c.add_ref(_qubitron_cell(design, radius_um), name=f"qubitron_{k}")
+    q.rotate(90)
+    q.move((x_um - q.ports["o1"].x, -q.ports["o1"].y))
+    s = c.add_ref(_switch_cell(design), name=f"switch_{k}")
+    s.mirror_x()
+    s.rotate(-90)  # mirrored switch: o1 faces south, body to the right of the bus
+    s.move((q.ports["o2"].x - s.ports["o1"].x, q.ymax + offset_um - s.ports["o1"].y))
+    return q, s
+
+
+def qubitron_pitch_um(design: TileDesign) -> float:
+    """Pitch (um) of the tile's qubitron row.
+
+    ``legacy``: 520 um. ``compact``: from the cells, the larger of (a) the qubitron's extent
+    west of its pump port, its switch's heater pads east of it, and ``HEATER_COLUMN_ROOM_UM``
+    for those pads' lines down past the next qubitron; (b) the switch's east edge to the next
+    qubitron's Stokes riser, plus two bend radii of the routing cross-section and
+    ``STOKES_DESCENT_MARGIN_UM`` for the Stokes route coming down between them. With the
+    library's cells (b) binds, at 520 um: the row is as tight as the Stokes feed allows.
+
+    Example:
+        >>> qubitron_pitch_um(TileDesign(placement="legacy")), qubitron_pitch_um(TileDesign())
+        (520.0, 520.0)
+    """
+    if design.placement == "legacy":
+        return QUBITRON_PITCH_UM
+    c = gf.Component()
+    q, s = _place_pair(c, design, k=0, x_um=0.0, radius_um=float(qubitron_radii_um(design).max()))
+    pads_east_um = max(s.ports[e].x for e in ("e1", "e2")) - q.ports["o1"].x
+    heater_um = q.ports["o1"].x - q.xmin + pads_east_um + HEATER_COLUMN_ROOM_UM
+    stokes_um = (s.xmax - q.ports["o3"].x + 2 * _route_radius_um(design)
+                 + STOKES_DESCENT_MARGIN_UM)
+    need_um = max(heater_um, stokes_um)
+    # a whole number of router tracks: every qubitron's ports then sit on the track grid the
+    # first one's do (off-grid ports need jogs, which the short through route has no room for)
+    return float(math.ceil(need_um / ROUTER_PITCH_UM) * ROUTER_PITCH_UM)
 
 
 class TileDesign(BaseModel):
@@ -96,11 +209,29 @@ class TileDesign(BaseModel):
     wdm_spacing_nm: float = Field(0.8, gt=0, description="WDM channel spacing")
     qubitron_layer: Literal["WG1", "WG2"] = "WG2"
     routing_layer: Literal["WG1", "WG2"] = "WG2"
-    io_coupler: Literal["grating", "edge"] = "grating"
+    io_coupler: Literal["grating", "edge", "none"] = Field(
+        default="grating",
+        description="the tile's own fibre couplers (pump, Stokes, out), or none: the tile "
+        "exposes waveguide ports pump_in, stokes_in (west) and out (east) on its edges for "
+        "the chip's inter-tile network (routing.network)",
+    )
+    router: Literal["quantacore", "gf_route_bundle"] = Field(
+        default="quantacore",
+        description="what routes the tile: the QuantaCore router with the 3D planner "
+        "(routing.multilayer, the default) or gdsfactory's route_bundle, one bundle per bank "
+        "(kept for comparison)",
+    )
     max_pump_skew_ps: float | None = Field(
         default=None, gt=0, le=1e6,
         description="bound on the pump arrival skew across the row (ps); above it the pump "
         "routes get meanders (routing.length_match); None: no matching",
+    )
+    placement: Literal["compact", "legacy"] = Field(
+        default="compact",
+        description="compact: bank clearances from the routes' bend radius and channel "
+        "count, the Stokes demux beside the mux when the row is wide enough, switches close "
+        "to their qubitrons; legacy: the fixed 320 um clearances and stacked banks (kept to "
+        "measure the compaction, benchmarks/bench_density.py)",
     )
 
 
@@ -108,30 +239,39 @@ def _xs(layer: str) -> str:
     return "strip_wg1" if layer == "WG1" else "strip_wg2"
 
 
-def _coupler(design: TileDesign, cross_section: str) -> gf.Component:
-    return CELLS["grating_coupler" if design.io_coupler == "grating" else "edge_coupler"](
+def fibre_coupler(kind: str, cross_section: str) -> gf.Component:
+    """The library's fibre coupler of ``kind`` ("grating" or "edge") on ``cross_section``."""
+    return CELLS["grating_coupler" if kind == "grating" else "edge_coupler"](
         cross_section=cross_section
     )
 
 
 def qubitron_radii_um(design: TileDesign) -> np.ndarray:
-    """Ring radius (um) of each qubitron of a tile so that qubitron k resonates on WDM channel k.
+    """Arc radius (um) of each qubitron of a tile so that qubitron k resonates on WDM channel k.
 
-    The racetrack straights are part of the round trip, so the WDM arithmetic runs on the
-    equivalent circle (round trip / 2 pi) and the straights are taken off again.
+    A qubitron is a racetrack: arcs of radius R (bent-mode n_eff) and two straights of
+    ``length_y_um`` (straight n_eff). The WDM arithmetic solves for R with the straights kept
+    (``components.resonance.wdm_ring_radii_um(straight_um=...)``), the same optical length as
+    the qubitron model's, so each resonates on its channel per the model; an equivalent circle
+    at one n_eff would misplace them by 0.41 nm (the arcs' index is 6e-4 above the straights').
     """
-    straight_um = design.length_y_um / np.pi
-    radii_eff = wdm_ring_radii_um(
+    return wdm_ring_radii_um(
         centre_nm=design.wdm_centre_nm,
         spacing_nm=design.wdm_spacing_nm,
         channels=design.qubitrons,
-        radius_um=design.radius_um + straight_um,
+        radius_um=design.radius_um,
+        straight_um=2.0 * design.length_y_um,
     )
-    return radii_eff - straight_um
 
 
-def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
+def tile_nets(
+    design: TileDesign, *, relax: int = 0
+) -> tuple[gf.Component, list[Connection]]:
     """Place the tile's cells and list the nets to route (nothing routed yet).
+
+    ``relax`` (compact placement only): tracks of fan-out room added per bank, and at
+    ``RELAX_STEPS`` the Stokes demux stacked above the mux (``chip_tile`` retries with it
+    when the router leaves a net unrouted).
 
     Returns:
         the placed component and its nets: through nets (no bundle) from each qubitron to its
@@ -141,7 +281,7 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
     xs_q, xs_r = _xs(design.qubitron_layer), _xs(design.routing_layer)
     c = gf.Component()
     radii = qubitron_radii_um(design)
-    sw_cell = CELLS["ring_switch"](radius=SWITCH_RADIUS_UM, gap=0.3, cross_section=xs_r)
+    pitch_um = qubitron_pitch_um(design)
     wdm = dict(
         centre_wl_nm=design.wdm_centre_nm,
         spacing_nm=design.wdm_spacing_nm,
@@ -151,21 +291,10 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
     )
     nets: list[Connection] = []
     qubitrons, switches = [], []
+    clearance_um = bank_clearance_um(design, relax=relax)
     for k in range(n):
-        q_cell = CELLS["qubitron"](
-            radius=float(radii[k]),
-            gap=design.gap_um,
-            length_y=design.length_y_um,
-            cross_section=xs_q,
-        )
-        q = c.add_ref(q_cell, name=f"qubitron_{k}")
-        q.rotate(90)
-        q.move((k * QUBITRON_PITCH_UM - q.ports["o1"].x, -q.ports["o1"].y))
+        q, s = _place_pair(c, design, k=k, x_um=k * pitch_um, radius_um=float(radii[k]))
         qubitrons.append(q)
-        s = c.add_ref(sw_cell, name=f"switch_{k}")
-        s.mirror_x()
-        s.rotate(-90)  # mirrored switch: o1 faces south, body to the right of the bus
-        s.move((q.ports["o2"].x - s.ports["o1"].x, q.ymax + 60.0 - s.ports["o1"].y))
         switches.append(s)
         nets.append(Connection(f"qubitron_{k},o2", f"switch_{k},o1", name=f"q{k}.through"))
 
@@ -175,7 +304,8 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
             (qubitrons[0].xmin + qubitrons[-1].xmax) / 2 - (pump.xmin + pump.xmax) / 2,
             min(q.ymin for q in qubitrons)
             - pump_bank_clearance_um(
-                design, pads_below_port_um=max(q.ports["o1"].y - q.ymin for q in qubitrons)
+                design, pads_below_port_um=max(q.ports["o1"].y - q.ymin for q in qubitrons),
+                relax=relax,
             )
             - pump.ymax,
         )
@@ -186,13 +316,28 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
     # without crossings.
     mux = c.add_ref(CELLS["wdm_mux"](**wdm), name="mux")
     mux.mirror_y()  # channel ports face south in the qubitrons' order (no crossing, channel k to k)
-    mux.move((switches[-1].xmax - mux.xmax, top + BANK_CLEARANCE_UM - mux.ymin))
+    mux.move((switches[-1].xmax - mux.xmax, top + clearance_um - mux.ymin))
     stokes_xs = "strip_wg1" if xs_q == "strip_wg2" else "strip_wg2"
     stokes = c.add_ref(
         CELLS["wdm_demux"](**{**wdm, "cross_section": stokes_xs}), name="stokes_demux"
     )
     stokes.mirror_y()
-    stokes.move((qubitrons[0].xmin - stokes.xmin, mux.ymax + BANK_CLEARANCE_UM - stokes.ymin))
+    # Compact: the Stokes demux (other SiN layer) beside the mux when the row is wide enough,
+    # its fan-out sharing the band under the mux with the switch_to_mux bundle (other layer),
+    # and its channel 0 straight above its riser (an S-bend a few tens of um sideways needs
+    # more height than the fan-out room holds).
+    beside_x = qubitrons[0].ports["o3"].x - stokes.ports["o3"].x
+    beside = (
+        design.placement == "compact"
+        and relax < RELAX_STEPS
+        and stokes.xmax + beside_x + BANK_GAP_UM <= mux.xmin
+    )
+    if beside:
+        stokes.move((beside_x, mux.ymin - stokes.ymin))
+    else:
+        stokes.move(
+            (qubitrons[0].xmin - stokes.xmin, mux.ymax + clearance_um - stokes.ymin)
+        )
     ics = []
     for k, q in enumerate(qubitrons):
         ic = c.add_ref(CELLS["interlayer_coupler"](), name=f"stokes_riser_{k}")
@@ -206,22 +351,115 @@ def tile_nets(design: TileDesign) -> tuple[gf.Component, list[Connection]]:
             Connection(f"stokes_demux,o{k + 3}", f"stokes_riser_{k},{stokes_port}", k, "stokes")
         )
 
-    for name, port, xs in (
-        ("pump_in", pump.ports["o1"], xs_r),
-        ("stokes_in", stokes.ports["o1"], stokes_xs),
-        ("out", mux.ports["o2"], xs_r),
-    ):
-        g = c.add_ref(_coupler(design, xs), name=f"io_{name}")
-        g.connect("o1", port)
-        c.add_port(f"fibre_{name}", port=g.ports["o2"])
+    if design.io_coupler != "none":  # else chip_tile leads the ports to the finished edges
+        for name, port, xs in _io_ports(c, design):
+            g = c.add_ref(fibre_coupler(design.io_coupler, xs), name=f"io_{name}")
+            g.connect("o1", port)
+            c.add_port(f"fibre_{name}", port=g.ports["o2"])
     c.info["qubitrons"] = n
     c.info["nets"] = len(nets)
+    c.info["qubitron_pitch_um"] = pitch_um
     return c, nets
+
+
+def _io_ports(component: gf.Component, design: TileDesign) -> list[tuple[str, gf.Port, str]]:
+    """The banks' fibre-side ports: (name, port, cross-section)."""
+    xs_r = _xs(design.routing_layer)
+    stokes_xs = "strip_wg1" if _xs(design.qubitron_layer) == "strip_wg2" else "strip_wg2"
+    return [
+        ("pump_in", component.insts["pump_demux"].ports["o1"], xs_r),
+        ("stokes_in", component.insts["stokes_demux"].ports["o1"], stokes_xs),
+        ("out", component.insts["mux"].ports["o2"], xs_r),
+    ]
+
+
+def _lead_ports_to_edges(component: gf.Component, design: TileDesign) -> None:
+    """Bring each bank's I/O port out to the finished tile's edge it faces (west or east)
+    with a straight lead, and expose it under its name: the inter-tile network reaches the
+    tile there without entering it. The leads pass under the heater wiring's M1/M2 lines,
+    2.6 um above the SiN core (qc_pdk.layer_stack): clear of the mode."""
+    box = component.dbbox()
+    for name, port, xs in _io_ports(component, design):
+        facing_west = round(port.orientation) % 360 == 180
+        span_um = port.x - box.left if facing_west else box.right - port.x
+        lead = component.add_ref(
+            straight(length=max(span_um, 0.0) + EDGE_LEAD_UM, cross_section=xs), name=f"io_{name}"
+        )
+        lead.connect("o1", port)
+        component.add_port(name, port=lead.ports["o2"])
+
+
+def feed_port(tile: gf.Component, feed: str) -> str:
+    """The tile's port where ``feed`` ("pump_in", "stokes_in", "out") enters or leaves: its
+    fibre coupler's (``fibre_<feed>``) or, without couplers, the bare waveguide port.
+
+    Example:
+        >>> feed_port(chip_tile(TileDesign(qubitrons=2)), "pump_in")
+        'fibre_pump_in'
+    """
+    name = f"fibre_{feed}"
+    return name if name in [p.name for p in tile.ports] else feed
+
+
+def check_ports_on_edges(component: gf.Component, names: tuple[str, ...]) -> None:
+    """Raise if a port named in ``names`` is not on the cell's bounding box edge it faces
+    (a route or cell drawn beyond it would bury it)."""
+    box = component.dbbox()
+    for name in names:
+        port = component.ports[name]
+        edge = box.left if round(port.orientation) % 360 == 180 else box.right
+        if abs(port.x - edge) > 1e-3:
+            raise RuntimeError(
+                f"{component.name}: port {name} at x = {port.x:.3f} um is not on the cell's "
+                f"edge (x = {edge:.3f} um)"
+            )
 
 
 def _port(component: gf.Component, ref: str) -> gf.Port:
     inst, _, port = ref.partition(",")
     return component.insts[inst].ports[port]
+
+
+def route_tile_with_quantacore(
+    component: gf.Component, nets: list[Connection], design: TileDesign
+) -> dict[str, MetaData]:
+    """Route the tile's nets with the QuantaCore router and its 3D planner.
+
+    The planner gives each net a SiN layer (WG1, WG2): the Stokes feed starts and ends on the
+    other layer than the pump and output buses, so it stays there and the buses pass over each
+    other without crossings or couplers; the channel planner routes each bank's bundle. Every
+    route is signed off (overlaps, DRC) before it is returned.
+
+    Returns:
+        the route report (``flows.report.RouteSummary`` fields): router, nets, crossings,
+        layer changes, length (um), total and worst insertion loss (dB), unrouted nets.
+
+    Raises:
+        RuntimeError: a net could not be routed (the tile's placement is the project's own,
+            so this is a router or placement bug, not bad input).
+    """
+    result = route_nets_multilayer(
+        component, nets, layers=("WG1", "WG2"), radius_um=_route_radius_um(design),
+    )
+    report = result.report
+    if report.unrouted or not report.clean:
+        raise RuntimeError(f"tile {design}: nets {report.unrouted} unrouted or not clean")
+    length_um = sum(r.total_length_um for r in result.layer_reports.values())
+    return {
+        "router": "quantacore (3D planner on WG1+WG2, channel planner per bank)",
+        "nets": len(nets),
+        "crossings": report.total_crossings,
+        "layer_changes": report.layer_changes,
+        "total_length_um": round(length_um, 1),
+        "total_insertion_loss_dB": round(report.total_insertion_loss_dB, 4),
+        "max_insertion_loss_dB": round(report.max_insertion_loss_dB, 4),
+        "runtime_s": round(report.runtime_s, 3),
+    }
+
+
+def _route_radius_um(design: TileDesign) -> float:
+    """The routing cross-section's bend radius (um), what both routers bend with."""
+    return float(gf.get_cross_section(_xs(design.routing_layer)).radius or 0.0)
 
 
 def route_tile_with_gf_bundles(
@@ -320,37 +558,51 @@ def _place_pump_meanders(
     return out
 
 
-def _pump_route_lengths_um(design: TileDesign) -> dict[int, float]:
+def _pump_route_lengths_um(design: TileDesign, *, relax: int = 0) -> dict[int, float]:
     """Pump path length (um) per channel of the tile with zero-extra placeholders: route
-    plus the placeholder, what a meander's extra is added to."""
-    c, nets = tile_nets(design)
+    plus the placeholder, what a meander's extra is added to. The pump bundle is routed by
+    the tile's own router, so the lengths are the ones the tile will have."""
+    c, nets = tile_nets(design, relax=relax)
     nets = _place_pump_meanders(c, nets, design, {})
     pump = [n for n in nets if n.bundle == "pump"]
-    routes = gf.routing.route_bundle(
-        c, [_port(c, m.source) for m in pump], [_port(c, m.target) for m in pump],
-        cross_section=_xs(design.routing_layer), separation=10.0, sort_ports=True,
-        on_collision=None,
-    )
-    lengths = {}
-    for r in routes:
-        ends = [np.asarray(p.center, dtype=float) * c.kcl.dbu
-                for p in (r.start_port, r.end_port)]  # route ports are in database units
-        k = next(n.channel for n in pump
-                 if any(np.allclose(_port(c, n.target).center, e, atol=1e-3) for e in ends))
-        placeholder = 4 * MEANDER_RADIUS_UM
-        lead = float(c.insts[f"pump_lead_{k}"].cell.info["length"])
-        lengths[int(k or 0)] = float(r.length) * c.kcl.dbu + placeholder + lead
-    return lengths
+    xs, radius_um = _xs(design.routing_layer), _route_radius_um(design)
+    route_um: dict[int, float] = {}
+    if design.router == "quantacore":
+        report = route_nets(c, pump, cross_section=xs, radius_um=radius_um).report
+        by_name = {n.name: n for n in report.nets}
+        for net in pump:
+            routed = by_name[net.label]
+            if not routed.routed:
+                raise RuntimeError(f"tile {design}: pump net {net.label} unrouted: {routed.reason}")
+            route_um[int(net.channel or 0)] = float(routed.length_um)
+    else:
+        routes = gf.routing.route_bundle(
+            c, [_port(c, m.source) for m in pump], [_port(c, m.target) for m in pump],
+            cross_section=xs, separation=10.0, sort_ports=True, on_collision=None,
+        )
+        for r in routes:
+            ends = [np.asarray(p.center, dtype=float) * c.kcl.dbu
+                    for p in (r.start_port, r.end_port)]  # route ports are in database units
+            k = next(n.channel for n in pump
+                     if any(np.allclose(_port(c, n.target).center, e, atol=1e-3) for e in ends))
+            route_um[int(k or 0)] = float(r.length) * c.kcl.dbu
+    placeholder = 4 * MEANDER_RADIUS_UM
+    return {
+        k: um + placeholder + float(c.insts[f"pump_lead_{k}"].cell.info["length"])
+        for k, um in route_um.items()
+    }
 
 
-def length_match_pump(design: TileDesign) -> tuple[dict[int, float], dict[str, MetaData]]:
+def length_match_pump(
+    design: TileDesign, *, relax: int = 0
+) -> tuple[dict[int, float], dict[str, MetaData]]:
     """Meander extras (um) per pump channel so the pump skew meets ``max_pump_skew_ps``, and
     a report (bound, skew before and after in ps, extras per qubitron).
 
     Every net gets at least the least extra a meander adds (the longest exactly that), so
     every net carries one meander and all end on the same lengths.
     """
-    lengths = _pump_route_lengths_um(design)
+    lengths = _pump_route_lengths_um(design, relax=relax)
     before = pump_skew_ps({str(k): v for k, v in lengths.items()}, design)
     bound = float(design.max_pump_skew_ps or 0.0)
     if before <= bound:
@@ -363,12 +615,13 @@ def length_match_pump(design: TileDesign) -> tuple[dict[int, float], dict[str, M
     # a meander swings 2 R + leg sideways (leg = (extra - least) / 2): keep it off the
     # neighbouring qubitron's pump route, one pitch away
     swing_um = 2 * MEANDER_RADIUS_UM + (max(extras.values()) - least) / 2
-    if swing_um > QUBITRON_PITCH_UM - 2 * MEANDER_GAP_UM:
+    pitch_um = qubitron_pitch_um(design)
+    if swing_um > pitch_um - 2 * MEANDER_GAP_UM:
         raise LengthMatchError(
             f"max_pump_skew_ps={bound:g}: the pump routes differ by "
             f"{longest - min(lengths.values()):.0f} um; a meander that long swings "
             f"{swing_um:.0f} um sideways, into the next qubitron's route "
-            f"({QUBITRON_PITCH_UM:g} um pitch); allow a larger skew"
+            f"({pitch_um:g} um pitch); allow a larger skew"
         )
     after = pump_skew_ps({str(k): v + extras[k] for k, v in lengths.items()}, design)
     return extras, {
@@ -381,15 +634,39 @@ def length_match_pump(design: TileDesign) -> tuple[dict[int, float], dict[str, M
 
 @gf.cell
 def chip_tile(design: TileDesign) -> gf.Component:
-    """The routed tile cell for ``design`` (see module docstring)."""
-    c, nets = tile_nets(design)
+    """The routed tile cell for ``design`` (see module docstring).
+
+    A compact tile the router leaves a net of is placed again with more room
+    (``tile_nets(relax=...)``, up to ``RELAX_STEPS``); ``info["placement_relax"]`` says how
+    many retries it took. The legacy placement is routed as placed.
+    """
+    steps = RELAX_STEPS if design.placement == "compact" else 0
+    for relax in range(steps + 1):
+        try:
+            c = _routed_tile(design, relax=relax)
+            break
+        except RuntimeError:  # a net left unrouted: a placement too tight for the router
+            if relax == steps:
+                raise
+    c.info["placement_relax"] = relax
+    c.info["heater_wiring"] = wire_tile_heaters(c, design)
+    if design.io_coupler == "none":
+        _lead_ports_to_edges(c, design)
+        check_ports_on_edges(c, NETWORK_PORTS)
+    return c
+
+
+def _routed_tile(design: TileDesign, *, relax: int) -> gf.Component:
+    """The tile placed with ``relax`` and routed; raises RuntimeError on an unrouted net."""
+    c, nets = tile_nets(design, relax=relax)
     if design.max_pump_skew_ps is not None:
-        extras, match = length_match_pump(design)
+        extras, match = length_match_pump(design, relax=relax)
         nets = _place_pump_meanders(c, nets, design, extras)
         c.info["length_match"] = match
-    report = route_tile_with_gf_bundles(c, nets, design)
-    c.info["route"] = report
-    c.info["heater_wiring"] = wire_tile_heaters(c, design)
+    route = (
+        route_tile_with_quantacore if design.router == "quantacore" else route_tile_with_gf_bundles
+    )
+    c.info["route"] = route(c, nets, design)
     return c
 
 
@@ -402,12 +679,17 @@ def wire_tile_heaters(component: gf.Component, design: TileDesign) -> dict[str, 
     q_ymin = min(
         i.ymin for i in component.insts if (i.name or "").startswith("qubitron_")
     )
-    pump, grating = component.insts["pump_demux"], component.insts["io_pump_in"]
+    pump = component.insts["pump_demux"]
+    keepouts = [(pump.xmin, pump.xmax)]
+    if design.io_coupler != "none":  # a grating under metal would scatter into it
+        grating = component.insts["io_pump_in"]
+        keepouts.append((grating.xmin, grating.xmax))
     report = wire_heaters_to_pads(
         component,
         terminals=heater_terminals(component),
         band_um=(pump.ymax + BAND_CLEARANCE_UM, q_ymin - BAND_CLEARANCE_UM),
-        keepouts_um=[(pump.xmin, pump.xmax), (grating.xmin, grating.xmax)],
+        keepouts_um=keepouts,
+        pitch_um=track_pitch_um(compact=design.placement == "compact"),
     )
     if report["shorts"] or report["opens"]:
         raise RuntimeError(f"heater wiring of tile {design}: {report}")  # a router bug

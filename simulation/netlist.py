@@ -20,10 +20,9 @@ Example:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
-import gdsfactory as gf
 import kfactory as kf
 from gdsfactory.get_netlist import get_netlist
 
@@ -53,7 +52,11 @@ def default_binder() -> Binder:
 
 
 def extract_netlist(
-    component: gf.Component, binder: Binder | None = None, *, expose_detectors: bool = False
+    component: kf.DKCell,
+    binder: Binder | None = None,
+    *,
+    expose_detectors: bool = False,
+    boundary: Collection[str] = (),
 ) -> HierarchicalNetlist:
     """Hierarchical netlist of ``component``'s optical circuit.
 
@@ -65,6 +68,10 @@ def extract_netlist(
             the waveguide port feeding a detector cell (light arriving), and
             ``det:<instance path>/d1`` for a model's detector sink such as the qubitron's
             (light detected, efficiency included), so the S-matrix tells each detector's share.
+        boundary: names of ``component``'s own instances to cut the circuit at: each port of
+            theirs that a net joins becomes an external port named ``"instance,port"`` (the
+            light arriving there), and nothing inside them is extracted. A level of a
+            repeated hierarchy is solved on its own this way (``simulation.chip_loss``).
 
     Raises:
         NetlistError: a cell with optical ports has neither a model nor sub-instances.
@@ -73,7 +80,7 @@ def extract_netlist(
     net = HierarchicalNetlist(top="")
     memo: dict[str, str | None] = {}
 
-    def visit(cell: kf.DKCell) -> str | None:
+    def visit(cell: kf.DKCell, cut: Collection[str] = ()) -> str | None:
         if cell.name in memo:
             return memo[cell.name]
         binding = binder(cell)
@@ -81,7 +88,8 @@ def extract_netlist(
             net.leaves[binding.key] = binding
             memo[cell.name] = binding.key
             return binding.key
-        children = {inst.name: (inst, visit(inst.cell)) for inst in cell.insts}
+        children = {inst.name: (inst, visit(inst.cell)) for inst in cell.insts
+                    if inst.name not in cut}
         if not any(k is not None for _, k in children.values()):
             if _has_optical_ports(cell):
                 raise NetlistError(
@@ -111,13 +119,20 @@ def extract_netlist(
 
         nets = [(n["p1"], n["p2"]) for n in raw["nets"] if optical(n["p1"]) and optical(n["p2"])]
         ports = {p: ref for p, ref in raw["ports"].items() if optical(ref)}
+        for n in raw["nets"]:  # a cut instance's joined ports become external ports
+            for here, there in ((n["p1"], n["p2"]), (n["p2"], n["p1"])):
+                if here.rpartition(",")[0] in cut and optical(there):
+                    ports[here] = there
         if expose_detectors:
             nets = _export_detectors(net, instances, leaf_ports, nets, ports)
         net.circuits[cell.name] = Circuit(instances=instances, connections=nets, ports=ports)
         memo[cell.name] = cell.name
         return cell.name
 
-    top = visit(component)
+    missing = set(boundary) - {inst.name for inst in component.insts}
+    if missing:
+        raise NetlistError(f"boundary: {sorted(missing)} are not instances of {component.name!r}")
+    top = visit(component, cut=frozenset(boundary))
     if top is None:
         raise NetlistError(f"component {component.name!r} has no optical circuit")
     net.top = top

@@ -51,13 +51,18 @@ def warm_up() -> None:
 
 
 def layout_area_mm2(spec: Any) -> float:
-    """Area of the chip's tiles in mm2: the routed tile's bounding box times the tile count
-    (the die is an input of the spec, so its area says nothing about the design)."""
-    from routing.tile import chip_tile
+    """Area of the chip's placed cells in mm2: the bounding box of the chip's instances (the
+    tiles, and the network with its fibre couplers; the die is an input of the spec, so its
+    area says nothing about the design)."""
+    import klayout.db as kdb
 
-    box = chip_tile(spec.tile_design()).dbbox()  # gdsfactory's cell cache: drawn once
-    rows, cols = spec.tiles
-    return float(box.width() * box.height() * 1e-6 * rows * cols)
+    from routing.chip import chip_layout
+
+    chip = chip_layout(spec.chip_layout())  # gdsfactory's cell cache: drawn once
+    box = kdb.DBox()
+    for inst in chip.insts:
+        box += inst.dbbox()
+    return float(box.width() * box.height() * 1e-6)
 
 
 #: stage results of recent points in this process, by the content they depend on
@@ -99,17 +104,15 @@ def run_stages(
         the report sections the stages produced.
     """
     from components.qubitron import loaded_q_estimate
-    from components.resonance import wdm_grid_nm
-    from flows.build import _qubitron_detection  # the build's own reading of the detectors
     from flows.control_job import run_control
     from flows.gds_file import write_mask
+    from flows.loss_stage import run_loss_stage
     from flows.qec_job import run_qec
-    from flows.report import DrcSummary, LossSummary
+    from flows.report import DrcSummary
     from flows.thermal_job import qubitron_detuning, run_thermal, thermal_summary
     from qc_pdk.drc import check_layout
     from routing.chip import chip_layout
     from routing.tile import chip_tile
-    from simulation.loss_budget import loss_budget
 
     t0 = time.perf_counter()
     layout = spec.chip_layout()
@@ -129,27 +132,14 @@ def run_stages(
 
     if "drc" in stages:
         parts.drc = _shared(("drc", mask_key), drc_stage)
-    tile = chip_tile(layout.tile)
-    loss = None
+    tile = chip_tile(layout.placed_tile())
+    loss, feed_loss_dB = None, None
 
-    def loss_stage() -> tuple[Any, LossSummary, Any]:
-        grid_um = wdm_grid_nm(
-            centre_nm=spec.wdm.centre_nm, spacing_nm=spec.wdm.spacing_nm,
-            channels=spec.array.tile_columns,
-        ) * 1e-3
-        report = loss_budget(tile, centre_wl_um=spec.wdm.centre_nm * 1e-3,
-                             detector_wl_um=grid_um)
-        summary = LossSummary(
-            scope="one tile (every tile is the same cell)", paths=len(report.paths),
-            worst=[p for p in report.paths if not p.to_detector][:10],
-            insertion_loss_dB=[p.insertion_loss_dB for p in report.paths],
-        )
-        return report, summary, _qubitron_detection(report, tile.info["qubitrons"])
-
-    if "loss" in stages:  # the tile and its WDM grid (the tile design holds both)
-        loss, parts.loss, parts.detection = _shared(
-            ("loss", layout.tile.model_dump_json()), loss_stage
-        )
+    if "loss" in stages:  # the build's own loss stage, once per chip
+        stage = _shared(("loss", mask_key), lambda: run_loss_stage(spec, component, tile))
+        loss, parts.loss, parts.detection = stage.tile_loss, stage.summary, stage.detection
+        if stage.chip_level is not None:
+            feed_loss_dB = stage.chip_level.feed_worst_dB
     loaded_q = loaded_q_estimate(
         spec.qubitron.round_trip_um, spec.qubitron.gap_um, spec.wdm.centre_nm
     )
@@ -173,6 +163,7 @@ def run_stages(
         parts.control, noise = run_control(
             spec, scratch / "control", tile=tile, loss=loss, chip=component,
             ring_detuning_nm=detuning.get("nm"), detuning_source=detuning.get("source"),
+            feed_loss_dB=feed_loss_dB,
         )
         if "qec" in stages:
             parts.qec = run_qec(

@@ -31,15 +31,18 @@ def chip() -> gf.Component:
 def test_default_chip_counts_equal_the_design(chip: gf.Component) -> None:
     spec = default_chip()
     q = spec.n_qubitrons
-    switches = q  # one ring switch per qubitron (routing.tile)
+    # one ring switch per qubitron (routing.tile) and the network's MZI nodes (routing.network)
+    network = chip.info["network"]["switches"]
+    switches = q + network
     n = read_control_counts(chip)
     assert (n.qubitron_heaters, n.switch_heaters, n.detectors) == (q, switches, q)
-    assert n.heaters == 2 * q  # qubitron heater + switch heater
+    assert n.heaters == 2 * q + network  # qubitron heater + switch heater, one per MZI
     assert n.heater_pads == 2 * n.heaters
     assert n.detector_pads == 2 * q
     assert _electrical("qubitron") == 4 and _electrical("ring_switch") == 2
-    # the cells' own pads plus each tile's pad row, one pad per heater line (routing.tile)
-    tile_rows = n.heater_pads
+    assert _electrical("mzi_switch") == 2
+    # the cells' own pads plus each tile's pad row, one pad per tile heater line (routing.tile)
+    tile_rows = 2 * 2 * q
     assert n.fanout_pads == tile_rows  # read from the pad rows' instance names
     assert n.pads == q * _electrical("qubitron") + switches * _electrical("ring_switch") + tile_rows
     assert n.pads == 4 * q + 2 * switches + tile_rows
@@ -53,10 +56,14 @@ def test_default_chip_counts_equal_the_design(chip: gf.Component) -> None:
 def test_default_chip_fits_with_direct_drive(chip: gf.Component) -> None:
     r = control_lines(chip)
     assert isinstance(r, ControlLines)
-    assert r.control_lines == 2 * 2 * 16 and r.readout_lines == 2 * 16
-    # cells' pads (96) plus the tiles' heater pad rows (one pad per control line)
-    assert r.pads_on_chip == 2 * r.control_lines + r.readout_lines == 160
-    assert r.pads_die_edge_holds == edge_pad_capacity(die_width_um=6000.0, die_height_um=5000.0)
+    network = chip.info["network"]["switches"]
+    assert r.control_lines == 2 * (2 * 16 + network) and r.readout_lines == 2 * 16
+    # cells' pads (qubitrons 4, ring switches 2, MZI nodes 2) plus the tiles' heater pad
+    # rows (one pad per tile control line; the MZI nodes' own pads are their bond pads)
+    assert r.pads_on_chip == 4 * 16 + 2 * (16 + network) + 2 * 2 * 16
+    spec = default_chip()
+    assert r.pads_die_edge_holds == edge_pad_capacity(
+        die_width_um=spec.die.width_um, die_height_um=spec.die.height_um)
     assert r.fits and r.scheme == "direct" and r.fits_with_scheme
     assert r.control_lines_with_scheme == r.control_lines
     assert r.matrix_rows is None

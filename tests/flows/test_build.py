@@ -55,10 +55,13 @@ def test_thermal_section_finds_every_heater_and_ring_of_the_design(default_build
     """Heaters and rings read back from the layout equal what the design placed: a heater on
     each qubitron and each switch; rings in qubitrons, switches and three WDM banks per tile."""
     spec = default_chip()
-    thermal = json.loads((default_build / "report.json").read_text())["thermal"]
+    report = json.loads((default_build / "report.json").read_text())
+    thermal = report["thermal"]
     per_tile = spec.array.tile_columns
     tiles = spec.tiles[0] * spec.tiles[1]
-    assert thermal["heaters"] == 2 * spec.n_qubitrons
+    # one heater per qubitron and per ring switch, one per MZI node of the network's trees
+    assert report["network"]["switches"] == 3 * (tiles - 1)
+    assert thermal["heaters"] == 2 * spec.n_qubitrons + report["network"]["switches"]
     assert thermal["rings"] == tiles * (2 * per_tile + 3 * per_tile)
     assert thermal["rings_without_heater"] == tiles * 3 * per_tile  # the WDM banks
     assert thermal["temperature_K"] == spec.thermal.temperature_K
@@ -86,7 +89,9 @@ def test_every_qubitron_is_reached_on_its_channel(default_build: Path) -> None:
     spec = default_chip()
     report = json.loads((default_build / "report.json").read_text())
     det = report["qubitron_detection"]
-    assert det["reachable"] == det["expected"] == spec.array.tile_columns
+    # every qubitron of the chip, through the network (fibre -> tree -> tile -> detector)
+    assert det["reachable"] == det["expected"] == spec.n_qubitrons
+    assert report["network"]["qubitrons"] == spec.n_qubitrons
     channels = sorted(v["wl_nm"] for v in det["detector_efficiency"].values())
     assert len(set(channels)) == spec.array.tile_columns  # one WDM channel per qubitron
     assert all(v["efficiency"] > 0.5 for v in det["detector_efficiency"].values())

@@ -31,7 +31,7 @@ from flows.report_html import render_html_report
 from flows.report_layout import chip_geometry, tile_geometry
 from flows.report_loss import qubitron_channel_paths
 from flows.report_plots import MAX_MAP_CELLS, array_map_figure
-from flows.spec import default_chip
+from flows.spec import ChipSpec, default_chip
 from qc_pdk.drc import check_layout
 from routing.chip import chip_layout
 from routing.tile import chip_tile
@@ -44,7 +44,11 @@ def tile() -> Any:
 
 @pytest.fixture(scope="module")
 def chip() -> Any:
-    return chip_layout(default_chip().chip_layout())
+    """The default chip with its tiles as one array instance (no network: islands)."""
+    data = default_chip().model_dump()
+    data["network"] = {"topology": "none"}
+    data["die"] = {"width_um": 6000.0, "height_um": 5000.0}
+    return chip_layout(ChipSpec.model_validate(data).chip_layout())
 
 
 def _shoelace(xs: list[float | None], ys: list[float | None]) -> float:
@@ -75,7 +79,7 @@ def test_tile_outlines_cover_the_area_klayout_measures(tile: Any) -> None:
         truth = kdb.Region(cell.begin_shapes_rec(li)).merged().area() * layout.dbu**2
         drawn = _shoelace(layer["x"], layer["y"])
         assert math.isclose(drawn, truth, rel_tol=0.02), layer["name"]
-    names = [s["name"] for s in geo["sites"] if s["kind"] == "qubitron"]
+    names = sorted(s["name"] for s in geo["sites"] if s["kind"] == "qubitron")
     assert names == [f"qubitron_{k}" for k in range(default_chip().array.tile_columns)]
 
 
@@ -86,10 +90,44 @@ def _layer_name(layout: kdb.Layout, li: int) -> str:
     return _layer_style(info.layer, info.datatype)[0]
 
 
+def test_tree_chip_geometry_lists_tiles_and_nodes_up_to_a_cap() -> None:
+    """A networked chip's tiles sit deep in the tree: each is listed where it is, the nodes
+    as boxes; a 2^18-tile tree (built with KLayout, two instances per level) shows whole
+    blocks beyond the cap instead of 262,144 entries."""
+    from flows.report_layout import MAX_TREE_TILES
+    from routing.network import tile_placements
+
+    spec = default_chip()  # the default chip is networked
+    net_chip = chip_layout(spec.chip_layout())
+    geo = chip_geometry(net_chip, tile_cell=net_chip.info["tile_cell"],
+                        die_um=(spec.die.width_um, spec.die.height_um))
+    assert geo["tiles"] == 4
+    origins = sorted(tuple(a["origin"]) for a in geo["arrays"])
+    assert origins == tile_placements(net_chip, tile_cell=net_chip.info["tile_cell"])
+    assert len(geo["boxes"]) == net_chip.info["network"]["switches"]  # one box per node
+    leaf = gf.Component("synthetic_tile")
+    leaf.add_polygon([(0, 0), (1, 0), (1, 1), (0, 1)], layer=(1, 0))
+    cell = leaf
+    for level in range(18):
+        parent = gf.Component(f"synthetic_block_{level}")
+        step = 2.0 * (1 << (level // 2))
+        parent.add_ref(cell)
+        parent.add_ref(cell).move((0, step) if level % 2 else (step, 0))
+        node = gf.Component(f"tree_node_synthetic_{level}")
+        node.add_polygon([(0, 0), (0.01, 0), (0.01, 0.01), (0, 0.01)], layer=(1, 0))
+        parent.add_ref(node)
+        cell = parent
+    big = cell
+    geo = chip_geometry(big, tile_cell="synthetic_tile")
+    assert geo["tiles"] == 2**18
+    assert geo["arrays"] == []  # too many to list: blocks of 64 tiles are boxes
+    assert MAX_TREE_TILES // 2 < len(geo["boxes"]) < 2 * MAX_TREE_TILES
+
+
 def test_chip_geometry_is_the_array_instance_not_the_flattened_tiles(chip: Any) -> None:
     spec = default_chip()
     geo = chip_geometry(chip, tile_cell=chip.info["tile_cell"],
-                        die_um=(spec.die.width_um, spec.die.height_um))
+                        die_um=(6000.0, 5000.0))
     [arr] = geo["arrays"]
     rows, cols = spec.tiles
     assert (arr["nb"], arr["na"]) == (rows, cols) and geo["tiles"] == rows * cols
@@ -100,7 +138,7 @@ def test_chip_geometry_is_the_array_instance_not_the_flattened_tiles(chip: Any) 
     far_y = arr["origin"][1] + (arr["nb"] - 1) * arr["b"][1] + tile_box.top
     assert math.isclose(far_x, inst.dbbox().right, abs_tol=1e-3)
     assert math.isclose(far_y, inst.dbbox().top, abs_tol=1e-3)
-    assert geo["die"] == [0.0, 0.0, spec.die.width_um, spec.die.height_um]
+    assert geo["die"] == [0.0, 0.0, 6000.0, 5000.0]
 
 
 def test_on_channel_paths_agree_with_detection_and_beat_the_grid_centre(tile: Any) -> None:
