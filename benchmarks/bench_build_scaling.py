@@ -30,8 +30,9 @@ wdm: {{centre_nm: 1550.0, spacing_nm: 0.4}}
 network: {{topology: {topology}}}
 die: {{width_um: {w:.0f}, height_um: {h:.0f}}}
 """
-# a tile of 8 qubitrons is ~4.6 x 2.1 mm; each tree level adds its channel and node column
-TILE_W_UM, TILE_H_UM, LEVEL_UM = 4700.0, 2300.0, 1100.0
+# a tile of 8 qubitrons is ~4.2 x 1.8 mm; each tree level adds node columns west and east
+# (and a gap between column halves), and a little height for detours and row gaps
+TILE_W_UM, TILE_H_UM, LEVEL_W_UM, LEVEL_H_UM = 4300.0, 1900.0, 1800.0, 600.0
 
 
 def shape(n: int) -> tuple[int, int]:
@@ -43,11 +44,11 @@ def shape(n: int) -> tuple[int, int]:
 
 def die_um(rows: int, tile_cols: int, topology: str) -> tuple[float, float]:
     """A die with room for the tiles and the tree (generous: the build checks the fit)."""
-    levels_x = math.ceil(math.log2(tile_cols)) if tile_cols > 1 else 0
-    levels_y = math.ceil(math.log2(rows)) if rows > 1 else 0
-    per_level = LEVEL_UM if topology == "switch_tree" else 0.0
-    w = tile_cols * (TILE_W_UM + 150) + (levels_x + levels_y) * per_level + 3000
-    h = rows * (TILE_H_UM + 150) + levels_x * per_level + 3000
+    levels = (math.ceil(math.log2(tile_cols)) if tile_cols > 1 else 0) + (
+        math.ceil(math.log2(rows)) if rows > 1 else 0)
+    tree = topology == "switch_tree"
+    w = tile_cols * (TILE_W_UM + 150) + (levels * LEVEL_W_UM if tree else 0.0) + 3000
+    h = rows * (TILE_H_UM + 150) + (levels * LEVEL_H_UM if tree else 0.0) + 3000
     return w, h
 
 

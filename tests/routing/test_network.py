@@ -29,7 +29,10 @@ def _networked(rows: int, columns: int, **die: float) -> ChipSpec:
 
 @pytest.fixture(scope="module")
 def chip2x2():  # type: ignore[no-untyped-def]
-    return chip_layout(_networked(2, 2).chip_layout())
+    """The built-in default chip: 2 x 2 tiles joined by the switch trees."""
+    spec = default_chip()
+    assert spec.network.topology == "switch_tree" and spec.tiles == (2, 2)
+    return chip_layout(spec.chip_layout())
 
 
 def test_tree_counts() -> None:
@@ -42,9 +45,8 @@ def test_tree_counts() -> None:
 
 def test_every_level_joins_its_nodes_to_both_halves(chip2x2) -> None:  # type: ignore[no-untyped-def]
     """Read back from each block's drawn routes: node outputs to the halves' ports, per tree."""
-    spec = _networked(2, 2)
-    layout = spec.chip_layout()
-    tile = layout.tile.model_copy(update={"io_coupler": "none"})
+    layout = default_chip().chip_layout()
+    tile = layout.placed_tile()
     for rows, columns in ((2, 2), (1, 2)):
         block = tree_block(tile, rows, columns, layout.network)
         drawn = drawn_connections(block, endpoints={"A", "B"} | {f"node_{p}" for p, _ in TREES})
@@ -59,7 +61,7 @@ def test_chip_fibres_reach_every_tile_through_drawn_waveguides(chip2x2) -> None:
     """Geometric read-back: each chip fibre coupler's waveguide polygon (merged per SiN layer)
     reaches the same port of every tile (MMIs join a node's ports in one polygon)."""
     chip = chip2x2
-    tile = chip_tile(_networked(2, 2).chip_layout().tile.model_copy(update={"io_coupler": "none"}))
+    tile = chip_tile(default_chip().chip_layout().placed_tile())
     origins = tile_placements(chip, tile_cell=chip.info["tile_cell"])
     assert len(origins) == 4 == chip.info["tiles"]
     layout = chip.kcl.layout
@@ -112,7 +114,7 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
     from simulation.netlist import extract_netlist
     from simulation.simulate import default_models, solve_netlist
 
-    layout = _networked(2, 2).chip_layout()
+    layout = default_chip().chip_layout()
     tile = chip_tile(layout.placed_tile())
     grid = list(wdm_grid_nm(centre_nm=1550.0, spacing_nm=0.8, channels=4) * 1e-3)
     tile_loss = loss_budget(tile, centre_wl_um=1.55, detector_wl_um=grid)
