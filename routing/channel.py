@@ -11,9 +11,14 @@ routes, one horizontal track each, instead of net-by-net search:
   track is lower. Stacking rightward nets (``w > u``) with the larger ``u`` lower, and
   leftward nets with the smaller ``u`` lower, makes it never. So the plan reaches the lower
   bound, the number of inversions, exactly (when it fits the channel).
-* Tracks are packed bottom-up: each net takes the lowest track at or above the last one where
-  its route is legal against what is already placed (walls, spacing, bend clashes, crossings
-  only between perpendicular straights with clean arms, as the search demands).
+* Tracks are packed bottom-up (left-edge channel routing): each net takes the lowest track
+  above the placed nets of its stack whose spans overlap its own in non-inverted order (the
+  only pairs the order matters for), where its route is legal against what is already
+  placed (walls, spacing, bend clashes, crossings only between perpendicular straights with
+  clean arms, as the search demands); nets with disjoint spans share tracks. When the
+  stacking order leaves no track, any legal track will do (two extra crossings per net
+  passed in the wrong order, still in the channel). Tracks whose legs or run are already
+  blocked are skipped before the full legality check (``z_candidates``).
 * Where the source and target rows share columns, a net may not climb a column that another
   net already comes down into; along a cycle of such nets one takes a dogleg: a first leg on
   a bottom track to a free column beside its source, then its Z from there.
@@ -237,10 +242,51 @@ def plan_bundle_with_crossings(
     track_pitch = g.gap + 1 if crossing else 1
     placed: set[str] = set()
 
+    # along-track and across-track claim kinds in the grid (the frame's u axis is the
+    # grid's x when the sources face north or south)
+    track_kind = H_KIND if d0 in (1, 3) else V_KIND
+    occ_along = occ.occ_h if track_kind == H_KIND else occ.occ_v
+    occ_across = occ.occ_v if track_kind == H_KIND else occ.occ_h
+
+    def free_rows(u0: int, u1: int, vs: range) -> np.ndarray:
+        """For each track ``v`` of ``vs``: may a straight along it from ``u0`` to ``u1``
+        pass (nodes empty or crossed by one perpendicular straight)? A necessary condition
+        of ``try_place``, for all tracks at once: the tries that cannot succeed are skipped."""
+        us = np.arange(min(u0, u1), max(u0, u1) + 1)
+        nodes = np.stack([_frame_nodes(d0, grid, us, v) for v in vs]) if len(vs) else None
+        if nodes is None:
+            return np.zeros(0, bool)
+        n = occ.occ[nodes]
+        return ((n == 0) | ((n == 1) & (occ_across[nodes] == 1))).all(axis=1)
+
+    def free_leg(u: int, v0: int, v1: int) -> np.ndarray:
+        """For each v in v0..v1: is column ``u`` passable at (u, v) for a straight across
+        the tracks (empty, or one straight along a track)?"""
+        vs = np.arange(v0, v1 + 1)
+        nodes = _frame_nodes_v(d0, grid, u, vs)
+        n = occ.occ[nodes]
+        return (n == 0) | ((n == 1) & (occ_along[nodes] == 1))
+
+    def z_candidates(su: int, sv: int, tu: int, tv: int, v_lo: int, v_hi: int) -> list[int]:
+        """Tracks between ``v_lo`` and ``v_hi`` whose legs and track are not blocked."""
+        if v_hi < v_lo:
+            return []
+        up = free_leg(su, sv + 1, v_hi)  # the source leg, v = sv+1 .. v_hi
+        blocked = np.nonzero(~up)[0]
+        top_ok = sv + blocked[0] if blocked.size else v_hi  # highest v the leg reaches
+        down = free_leg(tu, v_lo, tv - 1)
+        blocked = np.nonzero(~down)[0]
+        low_ok = v_lo + blocked[-1] + 1 if blocked.size else v_lo
+        lo, hi = max(v_lo, low_ok), min(v_hi, top_ok)
+        if hi < lo:
+            return []
+        vs = range(lo, hi + 1)
+        return [v for v, ok in zip(vs, free_rows(su, tu, vs), strict=True) if ok]
+
     def place_z(name: str, v_from: int) -> bool:
         su, sv, tu, tv = frame[name]
         s, t, _sd, _td, own = ends[name]
-        for v in range(max(v_from, sv + g.k_start), tv - g.k_start + 1):
+        for v in z_candidates(su, sv, tu, tv, max(v_from, sv + g.k_start), tv - g.k_start):
             found = Found([s, node(su, v), node(tu, v), t], [], 0.0, 0)
             if placer.try_place(name, found, own):
                 plan.paths[name] = found
@@ -255,22 +301,38 @@ def plan_bundle_with_crossings(
         step = 1 if tu > su else -1
         nxt = [u for u in columns if (u - su) * step > 0]
         near = min(nxt, key=lambda u: abs(u - su)) if nxt else su + step * 2 * g.k_turn
-        c = (su + near) // 2 if abs(near - su) >= 2 * g.k_turn else su + step * g.k_turn
-        if abs(c - su) < g.k_turn or (c != tu and abs(tu - c) < g.k_turn):
-            return False
+        mid = (su + near) // 2 if abs(near - su) >= 2 * g.k_turn else su + step * g.k_turn
+        # the middle column first; beside it when a neighbour's dogleg took it (the nets
+        # of two neighbouring columns both dogleg into the gap between them)
+        for k in (0, 1, -1, 2, -2):
+            c = mid + k * track_pitch
+            if abs(c - su) < g.k_turn or (c != tu and abs(tu - c) < g.k_turn):
+                continue
+            if (c - near) * step > -g.k_turn and near != tu:
+                continue  # too close to the next column's own legs
+            if dogleg_via(name, c, v_from):
+                return True
+        return False
+
+    def dogleg_via(name: str, c: int, v_from: int) -> bool:
+        su, sv, tu, tv = frame[name]
+        s, t, _sd, _td, own = ends[name]
         for v1 in range(max(lo_all, sv + g.k_start), lo_all + band):
             leg = [s, node(su, v1), node(c, v1), node(c, v1 + g.k_turn)]
             if not placer.clear_of_cells(Found(leg, [], 0.0, 0), own):
                 continue
-            for v in range(max(v_from, v1 + g.k_turn), tv - g.k_start + 1):
-                verts = [s, node(su, v1), node(c, v1), node(c, v), node(tu, v), t]
-                if c == tu:
-                    verts = [s, node(su, v1), node(c, v1), t]
+            if c == tu:
+                verts = [s, node(su, v1), node(c, v1), t]
                 if placer.try_place(name, Found(verts, [], 0.0, 0), own):
                     plan.paths[name] = Found(verts, [], 0.0, 0)
                     return True
-                if c == tu:
-                    break
+                continue
+            for v in z_candidates(c, v1, tu, tv, max(v_from, v1 + g.k_turn),
+                                  tv - g.k_start):
+                verts = [s, node(su, v1), node(c, v1), node(c, v), node(tu, v), t]
+                if placer.try_place(name, Found(verts, [], 0.0, 0), own):
+                    plan.paths[name] = Found(verts, [], 0.0, 0)
+                    return True
         return False
 
     def place_jog(name: str) -> bool:
@@ -299,6 +361,25 @@ def plan_bundle_with_crossings(
         else:
             plan.left_over[name] = "bundle: straight path blocked; routed by search"
     queues = [right, left]
+    stack_of = {n: 0 for n in right} | {n: 1 for n in left}
+    track_of: dict[str, int] = {}
+
+    def floor_of(name: str) -> int:
+        """Lowest track the stacking order allows: above each placed net of the same stack
+        whose span overlaps this one's (left-edge channel routing: nets with disjoint spans
+        share a track; an inverted pair crosses once whatever its order, and a rightward
+        and a leftward net that overlap are always inverted, so only the non-inverted
+        overlapping pairs of a stack are ordered)."""
+        (u, w) = spans[name]
+        a0, a1 = sorted((u, w))
+        lo = track
+        for j, v in track_of.items():
+            (uj, wj) = spans[j]
+            b0, b1 = sorted((uj, wj))
+            if (stack_of[j] == stack_of[name] and a0 <= b1 and b0 <= a1
+                    and (u - uj) * (w - wj) > 0):
+                lo = max(lo, v + track_pitch)
+        return lo
 
     def _clear(name: str) -> bool:
         w = waits_for[name]
@@ -322,8 +403,13 @@ def plan_bundle_with_crossings(
             continue
         # a placed net already comes down this net's source column: only a dogleg can leave
         column_taken = any(waits_for[j] == name for j in placed if j != name)
-        if (not column_taken and place_z(name, track)) or place_dogleg(name, track):
-            track = max(track, _frame_v(d0, grid, plan.paths[name].vertices[-2]) + track_pitch)
+        lo = floor_of(name)
+        # when the stacking order leaves no track, any legal track below it will do: two
+        # more crossings with each net it passes in the wrong order, but still a Z route in
+        # the channel, where the search would wander across the whole die
+        if any((not column_taken and place_z(name, v)) or place_dogleg(name, v)
+               for v in dict.fromkeys((lo, track))):
+            track_of[name] = _frame_v(d0, grid, plan.paths[name].vertices[-2])
             placed.add(name)
         else:
             plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "
@@ -337,6 +423,13 @@ def plan_bundle_with_crossings(
 def _frame_nodes(d0: int, grid: RoutingGrid, us: np.ndarray, v: int) -> np.ndarray:
     """Grid nodes of frame points (us, v), vectorised ``_from_frame``."""
     vs = np.full_like(us, v)
+    ix, iy = [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
+    return iy * grid.nx + ix
+
+
+def _frame_nodes_v(d0: int, grid: RoutingGrid, u: int, vs: np.ndarray) -> np.ndarray:
+    """Grid nodes of frame points (u, vs): one column of the channel."""
+    us = np.full_like(vs, u)
     ix, iy = [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
     return iy * grid.nx + ix
 

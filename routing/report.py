@@ -77,6 +77,7 @@ class RouteReport(BaseModel):
     channels_used: int
     bundle_notes: dict[str, str] = {}  # bundled waveguides the channel planner left to search
     iterations: int
+    rip_ups: int = 0  # legal nets evicted for a blocked net in the legal pass, then rerouted
     runtime_s: float
     pitch_um: float
     radius_um: float

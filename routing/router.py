@@ -36,9 +36,16 @@ from qc_pdk.errors import InputError
 from qc_pdk.layers import WAVEGUIDE_LAYERS, layer_by_name
 from qc_pdk.rules import min_space_um
 from routing.claims import bends_of
+from routing.corridor_route import CorridorParams, route_corridors
 from routing.costs import RouteCosts
 from routing.draw import RouteDrawer
-from routing.grid import DIRS, ORIENTATION_TO_DIR, RoutingGrid, euler_length_um
+from routing.grid import (
+    DIRS,
+    ORIENTATION_TO_DIR,
+    BlockRoutingGrid,
+    RoutingGrid,
+    euler_length_um,
+)
 from routing.negotiate import (
     NegotiationParams,
     NetTask,
@@ -70,6 +77,10 @@ class RoutingInputError(InputError):
 # (the aims are on run time); callers that want the loss-optimal routing pass
 # ``search_crossing_dB=costs.crossing_loss_dB``.
 SEARCH_CROSSING_COST_DB = DEFAULT_CROSSING_LOSS_DB
+
+# Above this many track nodes the router routes in two levels (global, then corridors): the
+# dense grid and the search's arrays take ~50 bytes a node, so this is ~400 MB at most.
+DEFAULT_MAX_GRID_NODES = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,8 @@ def route_nets(
     costs: RouteCosts | None = None,
     check_drc: bool = True,
     search_crossing_dB: float | None = None,
+    max_grid_nodes: int = DEFAULT_MAX_GRID_NODES,
+    corridors: CorridorParams | None = None,
 ) -> RouteResult:
     """Route ``connections`` between instances of ``component`` and draw the waveguides.
 
@@ -195,6 +208,12 @@ def route_nets(
             ``SEARCH_CROSSING_COST_DB``; see there for the trade-off).
         check_drc: run the hierarchical DRC of the routed region in the sign-off (the
             overlap extraction always runs). Off only for callers that run DRC themselves.
+        max_grid_nodes: node budget of the dense track grid (~50 bytes a node with the
+            search's arrays). Above it the router goes in two levels: a global route on
+            g-cells, then the detailed search only in each net's corridor
+            (``routing.corridor_route``), so memory follows the routes, not the area.
+        corridors: options of the two-level mode (g-cell size comes from the grid's blocks;
+            waypoint stride, corridor margin, tracks per net, global congestion schedule).
 
     Returns:
         ``RouteResult``; unroutable nets are listed in ``report.unrouted`` with reasons. What
@@ -224,6 +243,9 @@ def route_nets(
         )
     if not connections:
         raise RoutingInputError("connections is empty: nothing to route")
+    if max_grid_nodes < 0:
+        raise RoutingInputError(f"max_grid_nodes={max_grid_nodes} must be >= 0 (0 routes "
+                                f"every problem in two levels, global then corridors)")
 
     # physical nets: one waveguide per distinct (unordered) port pair
     wg_of: dict[str, str] = {}
@@ -271,9 +293,9 @@ def route_nets(
     box_index = _BoxIndex(boxes)
     margin = 4 * radius_um if margin_um is None else margin_um
     bb = component.dbbox()
-    grid = RoutingGrid.empty(
+    grid = RoutingGrid.for_area(
         bbox_um=(bb.left - margin, bb.bottom - margin, bb.right + margin, bb.top + margin),
-        pitch_um=pitch_um,
+        pitch_um=pitch_um, max_nodes=max_grid_nodes,
     )
     clear = keepout_um + width / 2
     for box in boxes.values():
@@ -343,8 +365,12 @@ def route_nets(
         space_um=space, width_um=width, heuristic_weight=heuristic_weight,
         cross_section=cross_section,
     )
-    res = negotiate(grid, tasks, prm, schedule, progress,
-                    bundles=[[w for w in bundles[b] if w not in abutting] for b in sorted(bundles)])
+    live_bundles = [[w for w in bundles[b] if w not in abutting] for b in sorted(bundles)]
+    if isinstance(grid, BlockRoutingGrid):  # above the node budget: global + corridors
+        res = route_corridors(grid, tasks, prm, params=corridors, progress=progress,
+                              bundles=live_bundles)
+    else:
+        res = negotiate(grid, tasks, prm, schedule, progress, bundles=live_bundles)
 
     # draw: crossing cells first, then each net piece by piece between ports
     cross_at = {n: component.add_ref(cross_cell, name=f"xing_{xing_base + k}")
@@ -449,6 +475,7 @@ def route_nets(
         channels_used=n_channels,
         bundle_notes=res.bundle_notes,
         iterations=res.iterations,
+        rip_ups=res.rip_ups,
         runtime_s=round(time.perf_counter() - t0, 3),
         pitch_um=pitch_um,
         radius_um=radius_um,

@@ -3,10 +3,13 @@
 From the drawn geometry (KLayout regions of the instances each net placed, not the router's
 grid model of them): where a net runs over itself, where two nets overlap outside a crossing
 cell, where a route runs over a placed cell; and a hierarchical DRC (``qc_pdk.drc``, deep
-mode) of the routed region only: the route instances and the instances they come near,
-copied whole (hierarchy kept, nothing flattened or clipped), so the cost follows the routes,
-not the die. DRC markers are blamed on the nets whose waveguide they touch; markers that touch
-no route are the placed cells' own and are counted apart.
+mode) of the routed region only. That region is the routes plus a halo (``halo_um``): the
+route instances are copied whole (their hierarchy kept), everything else in the layout only
+where it lies inside the halo (``RecursiveShapeIterator`` with the halo as its region, then
+``Region & halo``), so the cost follows the routes, not the cells or the die. Only the rules
+on the routes' own layers run: a route cannot cause a violation on a layer it does not draw.
+DRC markers are blamed on the nets whose waveguide they touch; markers near the routes that
+touch no route are the placed cells' own and are counted apart.
 
 Example:
     >>> import gdsfactory as gf
@@ -23,20 +26,19 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import gdsfactory as gf
 import klayout.db as kdb
 
-from qc_pdk.drc import check_layout
+from qc_pdk.drc import _BEND_WINDOW_FRACTION, check_layout
+from qc_pdk.layers import layer_by_name
+from qc_pdk.rules import RULES, DesignRule
 
 # Overlaps thinner than this are rounding where pieces abut at a port, not overlaps.
 _SLIVER_UM = 0.01
-# How far beyond the routes the DRC region reaches: the largest spacing rule, with room.
-_REGION_HALO_UM = 5.0
-_BIN_UM = 500.0
 
 
 @dataclass
@@ -49,8 +51,11 @@ class RouteCheck:
         self_overlaps, mutual_overlaps, cell_overlaps: overlap sites of each kind.
         drc_failed: net -> the DRC rules whose markers touch its waveguide.
         drc_counts: rule -> markers touching some route.
-        drc_unattributed: markers in the region touching no route (the placed cells' own).
-        region_instances: instances copied into the DRC region (routes and their neighbours).
+        drc_unattributed: markers within the largest rule distance of the routes that touch
+            no route (the placed cells' own).
+        region_instances: instances with geometry in the checked region (routes and the
+            instances their halo reaches).
+        halo_um: how far beyond the routes the DRC region reaches.
         runtime_s: wall time of the whole check.
     """
 
@@ -62,6 +67,7 @@ class RouteCheck:
     drc_counts: dict[str, int] = field(default_factory=dict)
     drc_unattributed: int = 0
     region_instances: int = 0
+    halo_um: float = 0.0
     runtime_s: float = 0.0
 
     @property
@@ -87,6 +93,48 @@ class _Regions:
         return reg.transformed(inst.cplx_trans)
 
 
+def rules_for_layers(layers: Sequence[str]) -> tuple[DesignRule, ...]:
+    """The rules a drawing on ``layers`` (PDK names) can break: those naming one of them.
+
+    Example:
+        >>> sorted(r.name for r in rules_for_layers(["WG1"]))[:3]
+        ['EMITTER.IN.1', 'GRID.1', 'TRENCH.WG1.1']
+    """
+    return tuple(r for r in RULES if r.kind == "grid" or set(r.layers) & set(layers))
+
+
+def rule_reach_um(rules: Sequence[DesignRule]) -> float:
+    """How far from a shape a rule of ``rules`` looks (um): the largest width, space,
+    separation or enclosure value, or the bend-radius rule's measuring window.
+
+    Example:
+        >>> rule_reach_um(rules_for_layers(["WG1"]))  # the 20 um bend rule's 5 um window
+        5.0
+    """
+    reach = 0.0
+    for r in rules:
+        if r.kind in ("width", "space", "separation", "enclosure"):
+            reach = max(reach, r.value)
+        elif r.kind == "bend_radius":
+            reach = max(reach, _BEND_WINDOW_FRACTION * r.value)
+    return reach
+
+
+def halo_um(rules: Sequence[DesignRule]) -> float:
+    """The DRC region's reach beyond the routes (um): twice the rules' reach plus 1 um.
+
+    Geometry cut at the halo's edge can raise false markers (slivers, a bend window that
+    runs off the cut), which reach at most one rule distance inward; a marker that can touch
+    a route depends on geometry within one rule distance of it. Twice the reach keeps the
+    two apart, so every marker on a route is the one a DRC of the whole layout gives.
+
+    Example:
+        >>> halo_um(rules_for_layers(["WG1"]))
+        11.0
+    """
+    return 2 * rule_reach_um(rules) + 1.0
+
+
 def check_routes(
     component: gf.Component,
     pieces: Mapping[str, Sequence[gf.ComponentReference]],
@@ -103,7 +151,10 @@ def check_routes(
             excluded.
         crossings: the crossing cells (shared by two nets each).
         layer: the routes' waveguide layer.
-        drc: also run the hierarchical DRC on the routed region.
+        drc: also run the hierarchical DRC on the routed region (the routes and a halo).
+
+    Returns:
+        ``RouteCheck``; ``failed`` names each net that must not be reported routed.
     """
     t0 = time.perf_counter()
     out = RouteCheck()
@@ -112,7 +163,8 @@ def check_routes(
     kcl = component.kcl
     dbu = kcl.dbu
     sliver = max(1, round(_SLIVER_UM / 2 / dbu))
-    regions = _Regions(kcl.layer(*layer))
+    li = kcl.layer(*layer)
+    regions = _Regions(li)
     net_region: dict[str, kdb.Region] = {}
     all_raw = kdb.Region()
     for net, insts in pieces.items():
@@ -134,12 +186,13 @@ def check_routes(
             partners = sorted(o for o in others if o != net)
             out.overlapping.setdefault(net, f"overlaps {', '.join(partners)}")
     route_insts = [i for v in pieces.values() for i in v] + list(crossings)
-    near = _instances_near(component, route_insts, _REGION_HALO_UM)
-    piece_keys = {_key(i) for i in route_insts}
-    neighbours = [i for i in near if _key(i) not in piece_keys]
-    cells = kdb.Region()
-    for inst in neighbours:
-        cells += regions.of(inst)
+    layers = _route_layers(kcl.layout, route_insts)
+    rules = rules_for_layers(layers) if drc else ()
+    out.halo_um = halo_um(rules) if drc else 2 * _SLIVER_UM
+    zone = _boxes_around(route_insts, out.halo_um, dbu)
+    near, out.region_instances = _near_routes(component, route_insts, zone)
+    out.region_instances += len(route_insts)
+    cells = near.get(li, kdb.Region())
     if not cells.is_empty():
         over = (all_raw & cells).sized(-sliver).sized(sliver)
         if not over.is_empty():
@@ -147,12 +200,13 @@ def check_routes(
             for net, _ in _nets_touching(net_region, over).items():
                 out.overlapping.setdefault(net, f"runs over a placed cell at {_where(over, dbu)}")
     if drc:
-        _drc(component, route_insts, neighbours, net_region, out)
+        inner = _boxes_around(route_insts, rule_reach_um(rules), dbu)
+        _drc(component, route_insts, near, net_region, inner, rules, out)
     out.runtime_s = round(time.perf_counter() - t0, 3)
     return out
 
 
-def _key(inst: gf.ComponentReference) -> tuple[int, str]:
+def _key(inst: gf.ComponentReference | kdb.Instance) -> tuple[int, str]:
     return inst.cell_index, str(inst.cplx_trans)
 
 
@@ -178,71 +232,159 @@ def _nets_touching(net_region: Mapping[str, kdb.Region],
     return out
 
 
-def _instances_near(component: gf.Component, insts: Iterable[gf.ComponentReference],
-                    halo_um: float) -> list[gf.ComponentReference]:
-    """Instances of ``component`` whose box comes within ``halo_um`` of one of ``insts``."""
-    bins: dict[tuple[int, int], list[kdb.DBox]] = {}
+def _route_layers(layout: kdb.Layout, insts: Sequence[gf.ComponentReference]) -> list[str]:
+    """PDK names of the layers the route cells draw on."""
+    names = {v: k for k, v in layer_by_name().items()}
+    cells = {i.cell_index for i in insts}
+    out = set()
+    for li in layout.layer_indexes():
+        info = layout.get_info(li)
+        name = names.get((info.layer, info.datatype))
+        if name is not None and any(
+                not layout.cell(ci).begin_shapes_rec(li).at_end() for ci in cells):
+            out.add(name)
+    return sorted(out)
+
+
+def _boxes_around(insts: Sequence[gf.ComponentReference], reach_um: float,
+                  dbu: float) -> kdb.Region:
+    """The instances' boxes grown by ``reach_um``, merged: the region a rule of that reach
+    can see from the routes (boxes, not outlines: far cheaper to grow and to search, and a
+    route piece fills most of its box)."""
+    d = round(reach_um / dbu)
+    out = kdb.Region()
     for inst in insts:
-        b = inst.dbbox().enlarged(halo_um, halo_um)
-        for i in range(int(b.left // _BIN_UM), int(b.right // _BIN_UM) + 1):
-            for j in range(int(b.bottom // _BIN_UM), int(b.top // _BIN_UM) + 1):
-                bins.setdefault((i, j), []).append(b)
-    out = []
-    for inst in component.insts:
-        b = inst.dbbox()
-        hit = False
-        for i in range(int(b.left // _BIN_UM), int(b.right // _BIN_UM) + 1):
-            for j in range(int(b.bottom // _BIN_UM), int(b.top // _BIN_UM) + 1):
-                if any(b.touches(r) for r in bins.get((i, j), ())):
-                    hit = True
-                    break
-            if hit:
-                break
-        if hit:
-            out.append(inst)
-    return out
+        out.insert(inst.instance.bbox().enlarged(d, d))
+    return out.merged()
+
+
+def _near_routes(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
+                 zone: kdb.Region) -> tuple[dict[int, kdb.Region], int]:
+    """Everything but the routes inside ``zone``, per layer index, cut to ``zone``; and how
+    many instances (array members apart) contributed.
+
+    The iterator descends only into instances that reach the zone, so a large neighbour
+    (a tile, an array of tiles) costs its shapes near the routes, not its size. What is cut
+    out is flat, but never more than the halo holds.
+    """
+    layout = component.kcl.layout
+    top = layout.cell(component.cell_index())
+    route_cells = {i.cell_index for i in route_insts}
+    route_keys = {_key(i) for i in route_insts}
+    polys: dict[int, list[kdb.Polygon]] = {}
+    neighbours: set[tuple[int, str, int, int]] = set()
+    it = kdb.RecursiveShapeIterator(layout, top, list(layout.layer_indexes()), zone, False)
+    it.shape_flags = kdb.Shapes.SPolygons | kdb.Shapes.SBoxes | kdb.Shapes.SPaths
+    while not it.at_end():
+        path = it.path()
+        if path:
+            head = path[0]
+            inst = head.inst()
+            ci = inst.cell_index
+            if ci in route_cells and _key(inst) in route_keys:
+                it.next()
+                continue
+            neighbours.add((*_key(inst), head.ia(), head.ib()))
+        polys.setdefault(it.layer(), []).append(it.shape().polygon.transformed(it.trans()))
+        it.next()
+    near = {}
+    for li, ps in polys.items():
+        reg = kdb.Region()
+        for p in ps:
+            reg.insert(p)
+        near[li] = reg & zone
+    return near, len(neighbours)
 
 
 def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
-         neighbours: Sequence[gf.ComponentReference], net_region: Mapping[str, kdb.Region],
-         out: RouteCheck) -> None:
-    """Hierarchical DRC of the routes and their neighbours, copied whole into a scratch
-    layout; markers are blamed on the nets they touch."""
+         near: Mapping[int, kdb.Region], net_region: Mapping[str, kdb.Region],
+         inner: kdb.Region, rules: Sequence[DesignRule], out: RouteCheck) -> None:
+    """DRC of the routed region; markers are blamed on the nets they touch.
+
+    Every rule but the bend radius runs hierarchically on the route instances (copied whole)
+    and the rest of the layout inside the halo. The bend radius is measured where a route
+    meets other geometry (within the halo of a cell's or an earlier route's shapes on the
+    rule's layer): elsewhere a route's outline is its library pieces' outlines (each
+    DRC-clean by the cell tests) joined end to end at their ports, and any other meeting of
+    two pieces is an overlap the extraction above already fails. The curvature measurement
+    is Python over every concave vertex (``qc_pdk.bend_radius``), so running it on the whole
+    network of routes was most of the check's time.
+    """
     src = component.kcl.layout
+    dbu = src.dbu
     lay = kdb.Layout()
-    lay.dbu = src.dbu
+    lay.dbu = dbu
     top = lay.create_cell("route_check")
     copies: dict[int, int] = {}
-    for inst in [*route_insts, *neighbours]:
+    for inst in route_insts:
         ci = inst.cell_index
         if ci not in copies:
             cell = lay.create_cell(src.cell(ci).name)
             cell.copy_tree(src.cell(ci))
             copies[ci] = cell.cell_index()
         top.insert(kdb.CellInstArray(copies[ci], inst.cplx_trans))
-    out.region_instances = len(route_insts) + len(neighbours)
-    dbu = src.dbu
+    halo_cell = lay.create_cell("halo")
+    for li, reg in near.items():
+        reg.insert_into(lay, halo_cell.cell_index(), lay.layer(src.get_info(li)))
+    top.insert(kdb.CellInstArray(halo_cell.cell_index(), kdb.Trans()))
+    flat_rules = [r for r in rules if r.kind != "bend_radius"]
+    markers = _markers(lay, flat_rules, keep=None)
+    pdk = layer_by_name()
+    nobend = src.layer(*pdk["NOBEND"])
+    for r in rules:
+        if r.kind != "bend_radius":
+            continue
+        li = src.layer(*pdk[r.layer])
+        cells = near.get(li, kdb.Region())
+        if cells.is_empty():
+            continue
+        reach = round(rule_reach_um([r]) / dbu)
+        junctions = cells.extents(round(out.halo_um / dbu)).merged()
+        bend_lay = kdb.Layout()
+        bend_lay.dbu = dbu
+        flat = bend_lay.create_cell("route_junctions")
+        for lj in (li, nobend):
+            shapes = near.get(lj, kdb.Region()).dup()
+            own = _Regions(lj)
+            for inst in route_insts:
+                shapes += own.of(inst)
+            (shapes & junctions).insert_into(bend_lay, flat.cell_index(),
+                                            bend_lay.layer(src.get_info(lj)))
+        # a marker within the rule's window of the cells is real; further out it can only
+        # be the cut at the junction region's edge
+        markers += _markers(bend_lay, [r], keep=cells.extents(reach))
+    blamed: dict[str, set[str]] = {}
+    for rule, m in markers:
+        mark = kdb.Region(m)
+        hit = [n for n, reg in net_region.items()
+               if reg.bbox().touches(m) and not reg.interacting(mark).is_empty()]
+        if hit:
+            out.drc_counts[rule] = out.drc_counts.get(rule, 0) + 1
+            for n in hit:
+                blamed.setdefault(n, set()).add(rule)
+        elif not inner.interacting(mark).is_empty():
+            out.drc_unattributed += 1
+    for n, rules_hit in blamed.items():
+        out.drc_failed[n] = f"DRC {', '.join(sorted(rules_hit))} on its waveguide"
+
+
+def _markers(lay: kdb.Layout, rules: Sequence[DesignRule],
+             keep: kdb.Region | None) -> list[tuple[str, kdb.Box]]:
+    """(rule, marker box) of every violation of ``rules`` in ``lay`` (deep mode), the boxes
+    grown by 2 database units so that a marker on an edge touches the shape; only markers
+    touching ``keep`` when it is given."""
+    if not rules:
+        return []
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "route_check.gds"
         lay.write(str(path))
-        run = check_layout(path, allow_unknown_layers=True, max_listed_per_rule=100_000)
-    blamed: dict[str, set[str]] = {}
+        run = check_layout(path, rules=rules, allow_unknown_layers=True,
+                           max_listed_per_rule=100_000)
+    out = []
     for rule in run.report.rules:
-        if not rule.count:
-            continue
-        marks = kdb.Region()
         for v in rule.violations:
-            x0, y0, x1, y1 = (round(c / dbu) for c in v.bbox_um)
-            marks.insert(kdb.Box(x0, y0, x1, y1).enlarged(2, 2))
-        for m in marks.each():
-            mark = kdb.Region(m)
-            hit = [n for n, reg in net_region.items()
-                   if reg.bbox().touches(m.bbox()) and not reg.interacting(mark).is_empty()]
-            if hit:
-                out.drc_counts[rule.rule] = out.drc_counts.get(rule.rule, 0) + 1
-                for n in hit:
-                    blamed.setdefault(n, set()).add(rule.rule)
-            else:
-                out.drc_unattributed += 1
-    for n, rules in blamed.items():
-        out.drc_failed[n] = f"DRC {', '.join(sorted(rules))} on its waveguide"
+            x0, y0, x1, y1 = (round(c / lay.dbu) for c in v.bbox_um)
+            box = kdb.Box(x0, y0, x1, y1).enlarged(2, 2)
+            if keep is None or not keep.interacting(kdb.Region(box)).is_empty():
+                out.append((rule.rule, box))
+    return out

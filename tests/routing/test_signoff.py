@@ -148,3 +148,47 @@ def test_abutting_ports_are_a_zero_length_connection(tmp_path: Path) -> None:
     net = res.report.nets[0]
     assert (net.length_um, net.planner) == (0.0, "abutting")
     _drc_clean(c, tmp_path)
+
+
+def _cell_with_narrow_line() -> gf.Component:
+    """A placed 'library' cell: a 40 um waveguide plus a 0.3 um line (a WG1.W.1 violation
+    of the cell's own)."""
+    cell = gf.Component()
+    cell.add_polygon([(0, -0.4), (40, -0.4), (40, 0.4), (0, 0.4)], layer=(1, 0))
+    cell.add_polygon([(0, 8), (40, 8), (40, 8.3), (0, 8.3)], layer=(1, 0))
+    return cell
+
+
+def test_check_catches_a_route_too_close_to_a_cell_and_leaves_the_cell_its_own() -> None:
+    c = gf.Component()
+    cell = c.add_ref(_cell_with_narrow_line())
+    s = CELLS["straight"](length=40)
+    near = c.add_ref(s)
+    near.dmove((0, -1.0))  # 0.2 um below the cell's waveguide: WG1.S.1 across the two
+    far = c.add_ref(s)
+    far.dmove((0, 40))
+    chk = check_routes(c, {"near": [near], "far": [far]}, crossings=[], layer=(1, 0))
+    assert chk.drc_failed == {"near": "DRC WG1.S.1 on its waveguide"}
+    assert set(chk.drc_counts) == {"WG1.S.1"}
+    # the cell's own narrow line, 8.6 um from the nearest route, is beyond every rule's
+    # reach: neither blamed nor counted
+    assert chk.drc_unattributed == 0
+    assert chk.region_instances == 3  # two routes and the one cell their halo reaches
+    assert cell.cell_index not in {i.cell_index for i in (near, far)}
+    assert chk.halo_um == 11.0
+
+
+def test_the_check_region_is_cut_to_the_halo_of_the_routes() -> None:
+    # a route along one end of a long cell: its far end is cut away, so the cell's own
+    # violation there is outside the check; the same violation beside the route is counted
+    c = gf.Component()
+    line = gf.Component()
+    line.add_polygon([(0, -0.4), (2000, -0.4), (2000, 0.4), (0, 0.4)], layer=(1, 0))
+    line.add_polygon([(1900, 3), (1940, 3), (1940, 3.3), (1900, 3.3)], layer=(1, 0))
+    line.add_polygon([(20, 3), (60, 3), (60, 3.3), (20, 3.3)], layer=(1, 0))
+    c.add_ref(line)
+    route = c.add_ref(CELLS["straight"](length=100))
+    route.dmove((0, 8))  # 4.7 um above the near narrow line: clear, but within reach
+    chk = check_routes(c, {"r": [route]}, crossings=[], layer=(1, 0))
+    assert chk.failed == {}
+    assert chk.drc_unattributed == 1  # the near line only: the far one was never checked

@@ -1,0 +1,109 @@
+"""Issue 15: negotiation that converges (rip-up of blockers, early stop, a final pass) and,
+when a problem has no legal routing, a reason that proves it (a cut whose demand exceeds its
+capacity).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gdsfactory as gf
+import numpy as np
+import pytest
+
+from components import CELLS
+from quantacore import activate
+from routing.grid import RoutingGrid
+from routing.negotiate import NegotiationParams, NetTask, find_cuts
+from routing.router import Connection, route_nets
+from tests.routing.problems import random_pairs
+from tests.routing.test_router import _drc_clean
+
+
+@pytest.fixture(autouse=True)
+def _pdk() -> None:
+    activate()
+
+
+def test_a_blocked_net_routes_after_its_blockers_are_ripped_up(tmp_path: Path) -> None:
+    # one negotiation pass leaves conflicts; in the legal pass one net finds every legal
+    # way blocked, and only evicting the nets in its way (routed again after it) saves it
+    one_pass = {"max_iterations": 1}
+    c, conns = random_pairs(16, seed=5)
+    without = route_nets(c, conns, check_drc=False,
+                         schedule=NegotiationParams(**one_pass, rip_up=False)).report
+    assert without.unrouted and without.rip_ups == 0
+    c, conns = random_pairs(16, seed=5)
+    res = route_nets(c, conns, schedule=NegotiationParams(**one_pass))
+    rep = res.report
+    assert rep.unrouted == [], {n.name: n.reason for n in rep.nets if not n.routed}
+    assert rep.rip_ups >= 1
+    assert rep.check.clean and rep.check.drc_checked
+    _drc_clean(c, tmp_path)
+
+
+def _barrier(gap_um: float, n: int) -> tuple[gf.Component, list[Connection]]:
+    """A wall across the whole routing area (no margin around it) with one gap of
+    ``gap_um`` between its two halves; ``n`` nets from the west side to the east side."""
+    c = gf.Component()
+    half = CELLS["straight"](length=400)
+    for name, y0 in (("wall_s", -400 - gap_um / 2), ("wall_n", gap_um / 2)):
+        w = c.add_ref(half, name=name)
+        w.drotate(90)
+        w.dmove((300, y0))
+    pin = CELLS["straight"](length=20)
+    conns = []
+    for k in range(n):
+        y = (k - (n - 1) / 2) * 60
+        a = c.add_ref(pin, name=f"a{k}")
+        a.dmove((0, y))
+        b = c.add_ref(pin, name=f"b{k}")
+        b.dmove((580, y))
+        conns.append(Connection(f"a{k},o2", f"b{k},o1", name=f"n{k}"))
+    return c, conns
+
+
+def test_a_too_narrow_gap_is_reported_as_the_cut_that_makes_it_unroutable() -> None:
+    # the gap's free width holds 3 tracks at the 5 um pitch; 5 nets must cross it
+    c, conns = _barrier(gap_um=20.0, n=5)
+    rep = route_nets(c, conns, margin_um=0.0, check_drc=False).report
+    assert len(rep.unrouted) >= 2
+    for net in rep.nets:
+        if not net.routed:
+            assert net.reason is not None and "cut 3 tracks wide" in net.reason, net.reason
+            assert "that 5 nets must cross" in net.reason
+            assert "(300, " in net.reason  # the gap in the wall, named by its ends
+
+
+def test_a_wide_enough_gap_routes_and_has_no_cut(tmp_path: Path) -> None:
+    c, conns = _barrier(gap_um=60.0, n=2)
+    res = route_nets(c, conns, margin_um=0.0)
+    assert res.report.ok, {n.name: n.reason for n in res.report.nets if not n.routed}
+    _drc_clean(c, tmp_path)
+
+
+def _tasks(grid: RoutingGrid, ys: list[float]) -> list[NetTask]:
+    empty = np.zeros(0, np.int64)
+    return [NetTask(f"n{k}", grid.node_at(10, y), 0, grid.node_at(190, y), 2, empty)
+            for k, y in enumerate(ys)]
+
+
+def test_cuts_count_only_nets_the_cut_separates() -> None:
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 200, 200), pitch_um=5.0)
+    grid.block_box(98, -1, 102, 90)
+    grid.block_box(98, 100, 102, 201)  # one free node at y = 95
+    (cut,) = find_cuts(grid, _tasks(grid, [20, 60, 150]))
+    assert (cut.demand, cut.capacity, cut.start_um) == (3, 1, (100.0, 95.0))
+    # two nets on the same side of another wall do not need the gap
+    grid2 = RoutingGrid.empty(bbox_um=(0, 0, 200, 200), pitch_um=5.0)
+    grid2.block_box(98, -1, 102, 90)
+    grid2.block_box(98, 100, 102, 201)
+    tasks = _tasks(grid2, [20])
+    tasks.append(NetTask("same_side", grid2.node_at(10, 150), 0, grid2.node_at(60, 150), 2,
+                         np.zeros(0, np.int64)))
+    assert find_cuts(grid2, tasks) == []  # demand 1 = capacity 1: not a proof
+    # with a way around the wall there is no cut, however many nets
+    grid3 = RoutingGrid.empty(bbox_um=(0, 0, 200, 200), pitch_um=5.0)
+    grid3.block_box(98, 30, 102, 90)
+    grid3.block_box(98, 100, 102, 170)
+    assert find_cuts(grid3, _tasks(grid3, [20, 60, 150, 180])) == []
