@@ -8,8 +8,7 @@ The report is one typed value (``flows.report.BuildReport``) written as JSON and
 
 Example:
     >>> import tempfile, pathlib
-    >>> import numpy as np
-from rich.console import Console
+    >>> from rich.console import Console
     >>> from flows.spec import default_chip
     >>> result = build_chip(default_chip(), pathlib.Path(tempfile.mkdtemp()), Console(quiet=True))
     >>> sorted(p.name for p in result.folder.iterdir() if p.is_dir())

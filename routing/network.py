@@ -245,7 +245,6 @@ def tree_block(
         "layer_changes": report.layer_changes,
         "total_insertion_loss_dB": round(report.total_insertion_loss_dB, 4),
         "pitch_um": pitch_um,
-        "runtime_s": round(report.runtime_s, 3),
     }
     return c
 

@@ -453,7 +453,6 @@ def route_tile_with_quantacore(
         "total_length_um": round(length_um, 1),
         "total_insertion_loss_dB": round(report.total_insertion_loss_dB, 4),
         "max_insertion_loss_dB": round(report.max_insertion_loss_dB, 4),
-        "runtime_s": round(report.runtime_s, 3),
     }
 
 
