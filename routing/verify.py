@@ -376,7 +376,8 @@ def _markers(lay: kdb.Layout, rules: Sequence[DesignRule],
     if not rules:
         return []
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "route_check.gds"
+        # OASIS: the halo's cut polygons may exceed GDS's 8191-point record limit
+        path = Path(d) / "route_check.oas"
         lay.write(str(path))
         run = check_layout(path, rules=rules, allow_unknown_layers=True,
                            max_listed_per_rule=100_000)
