@@ -56,10 +56,7 @@ TREES: tuple[tuple[str, Literal["west", "east"]], ...] = (
     ("stokes_in", "west"),
     ("out", "east"),
 )
-# the router's grid has at most about this many nodes along a block's longer side: the track
-# pitch grows with the block (a few long nets per block), so memory stays bounded
-MAX_TRACKS_PER_SIDE = 2000
-MIN_PITCH_UM = 5.0
+MIN_PITCH_UM = 5.0  # the router's track pitch at every level
 
 
 class NetworkError(InputError):
@@ -195,8 +192,10 @@ def tree_block(
         b.move((a.xmin - b.xmin, a.ymax + network.row_gap_um - b.ymin))
     else:
         b.move((a.xmax + network.channel_um - b.xmin, a.ymin - b.ymin))
-    extent_um = max(c.xsize, c.ysize) + 2 * network.channel_um
-    pitch_um = max(MIN_PITCH_UM, math.ceil(extent_um / MAX_TRACKS_PER_SIDE / 5.0) * 5.0)
+    # one track pitch at every level: above the router's node budget it routes in two
+    # levels (a global route on g-cells, then A* along each net's corridor), so a large
+    # block's memory follows its few long nets, not its area
+    pitch_um = MIN_PITCH_UM
     nets = []
     branches: dict[str, MetaData] = {}  # tree port -> half -> node output towards it
     for port, side in TREES:
