@@ -34,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -88,14 +89,7 @@ def ring_optical_length_um(
     """
     from components.models.waveguide_modes import effective_index
 
-    r = check_positive("radius_um", radius_um, "um")
-    s = check_nonnegative("straight_um", straight_um, "um")
-    wl = np.asarray(wl_um, dtype=float)
-    kw = {"width_um": width_um, "thickness_um": thickness_um}
-    bent = effective_index(wl, radius_um=r, **kw)
-    if s == 0.0:
-        return bent * (2.0 * math.pi * r)
-    return bent * (2.0 * math.pi * r) + effective_index(wl, **kw) * s
+    return _round_trip_um(effective_index, wl_um, radius_um, straight_um, width_um, thickness_um)
 
 
 def ring_group_length_um(
@@ -124,14 +118,21 @@ def ring_group_length_um(
     """
     from components.models.waveguide_modes import group_index
 
+    return _round_trip_um(group_index, wl_um, radius_um, straight_um, width_um, thickness_um)
+
+
+def _round_trip_um(
+    index: Callable[..., np.ndarray], wl_um: ArrayLike, radius_um: float, straight_um: float,
+    width_um: float, thickness_um: float,
+) -> np.ndarray:
+    """index(wl, R) 2 pi R + index(wl) S: the arcs at the bent mode's index, the straights
+    at the straight one (``index``: effective or group index)."""
     r = check_positive("radius_um", radius_um, "um")
     s = check_nonnegative("straight_um", straight_um, "um")
     wl = np.asarray(wl_um, dtype=float)
     kw = {"width_um": width_um, "thickness_um": thickness_um}
-    bent = group_index(wl, radius_um=r, **kw)
-    if s == 0.0:
-        return bent * (2.0 * math.pi * r)
-    return bent * (2.0 * math.pi * r) + group_index(wl, **kw) * s
+    arcs = index(wl, radius_um=r, **kw) * (2.0 * math.pi * r)
+    return arcs if s == 0.0 else arcs + index(wl, **kw) * s
 
 
 def ring_fsr_nm(

@@ -42,12 +42,10 @@ from kfactory.typings import MetaData
 from pydantic import BaseModel, ConfigDict, Field
 
 from components import CELLS
-from qc_pdk import LAYER
 from qc_pdk.errors import InputError
-from qc_pdk.layers import WAVEGUIDE_LAYERS
 from routing.multilayer import route_nets_multilayer
 from routing.port_jog import jog_cell, jog_length_um
-from routing.router import Connection
+from routing.router import Connection, waveguide_layer_name
 from routing.tile import NETWORK_PORTS, TileDesign, check_ports_on_edges, chip_tile
 
 #: (port, side the node sits on); each tree runs on its ports' SiN layer
@@ -122,10 +120,7 @@ def tree_node(node: str, cross_section: str, fanout_um: float) -> gf.Component:
 
 def cross_section_of(port: gf.Port) -> str:
     """The PDK strip cross-section of the SiN layer ``port`` is on."""
-    for layer_name in WAVEGUIDE_LAYERS:
-        if port.layer == gf.get_layer(getattr(LAYER, layer_name)):
-            return f"strip_{layer_name.lower()}"
-    raise ValueError(f"port {port.name} is not on a waveguide layer")
+    return f"strip_{waveguide_layer_name(gf.get_layer_tuple(port.layer)).lower()}"
 
 
 def distinct_blocks(*, rows: int, columns: int) -> int:

@@ -239,6 +239,11 @@ def _xs(layer: str) -> str:
     return "strip_wg1" if layer == "WG1" else "strip_wg2"
 
 
+def _stokes_xs(design: TileDesign) -> str:
+    """The Stokes feed's cross-section: the SiN layer other than the qubitrons'."""
+    return "strip_wg1" if _xs(design.qubitron_layer) == "strip_wg2" else "strip_wg2"
+
+
 def fibre_coupler(kind: str, cross_section: str) -> gf.Component:
     """The library's fibre coupler of ``kind`` ("grating" or "edge") on ``cross_section``."""
     return CELLS["grating_coupler" if kind == "grating" else "edge_coupler"](
@@ -317,7 +322,7 @@ def tile_nets(
     mux = c.add_ref(CELLS["wdm_mux"](**wdm), name="mux")
     mux.mirror_y()  # channel ports face south in the qubitrons' order (no crossing, channel k to k)
     mux.move((switches[-1].xmax - mux.xmax, top + clearance_um - mux.ymin))
-    stokes_xs = "strip_wg1" if xs_q == "strip_wg2" else "strip_wg2"
+    stokes_xs = _stokes_xs(design)
     stokes = c.add_ref(
         CELLS["wdm_demux"](**{**wdm, "cross_section": stokes_xs}), name="stokes_demux"
     )
@@ -365,7 +370,7 @@ def tile_nets(
 def _io_ports(component: gf.Component, design: TileDesign) -> list[tuple[str, gf.Port, str]]:
     """The banks' fibre-side ports: (name, port, cross-section)."""
     xs_r = _xs(design.routing_layer)
-    stokes_xs = "strip_wg1" if _xs(design.qubitron_layer) == "strip_wg2" else "strip_wg2"
+    stokes_xs = _stokes_xs(design)
     return [
         ("pump_in", component.insts["pump_demux"].ports["o1"], xs_r),
         ("stokes_in", component.insts["stokes_demux"].ports["o1"], stokes_xs),
