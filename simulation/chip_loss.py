@@ -45,14 +45,14 @@ class TreeChains:
         return float(np.max(self.loss_dB[port]))
 
 
-def _switched_binder(state: Mapping[str, str]) -> Callable[..., ModelBinding | None]:
-    """The library binder with every MZI node in ``state["state"]`` ("bar" or "cross")."""
+def _switched_binder(state: str) -> Callable[..., ModelBinding | None]:
+    """The library binder with every MZI node in ``state`` ("bar" or "cross")."""
 
     def binder(cell: kf.DKCell) -> ModelBinding | None:
         binding = bind_cell(cell)
         if binding is None or binding.model != "mzi_switch":
             return binding
-        kwargs = dict(binding.kwargs) | {"state": state["state"]}
+        kwargs = dict(binding.kwargs) | {"state": state}
         return ModelBinding(binding.model, tuple(sorted(kwargs.items())), binding.category)
 
     return binder
@@ -89,7 +89,7 @@ def level_branch_loss_dB(
             # so the node output names the switch output it carries
             state = "bar" if _switch_output(block, port, output) == bar_output else "cross"
             if state not in solved:
-                net = extract_netlist(block, _switched_binder({"state": state}),
+                net = extract_netlist(block, _switched_binder(state),
                                       boundary=("A", "B"))
                 solved[state] = solve_netlist(net, list(wl_um), models)[net.top]
             t = solved[state][(port, f"{half},{port}")]

@@ -121,7 +121,7 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
     composed = chip_network_detection(chip2x2, tile_loss, channels_um=grid).efficiency
     assert composed.shape == (4, 4)
     for state in ("bar", "cross"):
-        net = extract_netlist(chip2x2, _switched_binder({"state": state}), expose_detectors=True)
+        net = extract_netlist(chip2x2, _switched_binder(state), expose_detectors=True)
         s = solve_netlist(net, grid, default_models())[net.top]
         flat = {}
         for (a, b), v in s.items():
