@@ -51,6 +51,7 @@ class Request:
     source: Hashable
     target: Hashable
     name: str | None = None
+    channel: int | None = None  # fixed WDM channel (``network_schedule``); None: any
 
     @property
     def label(self) -> str:
@@ -131,6 +132,9 @@ def plan_connections(graph: nx.Graph, requests: Sequence[Request], *, channels: 
         raise ValueError(f"channels={channels}: a link carries at least one channel")
     if k_paths < 1:
         raise ValueError(f"k_paths={k_paths}: must be >= 1")
+    if any(r.channel is not None for r in requests):
+        raise ValueError("requests: plan_connections chooses the channels itself; "
+                         "schedule_connections takes fixed channels")
     seen: dict[Hashable, str] = {}
     labels = [r.label for r in requests]
     if len(set(labels)) != len(labels):

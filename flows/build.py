@@ -29,15 +29,18 @@ from rich.console import Console
 from components.models.bend import bend_loss_dB_per_90deg
 from components.models.calibration import Calibration
 from components.qubitron import loaded_q_estimate
+from control.noise import NoiseTable
 from flows.control_job import run_control
 from flows.gds_file import write_mask
 from flows.loss_stage import run_loss_stage
+from flows.network_control_job import NetworkControlSummary, run_network_control
 from flows.output import atomic_folder, check_output_root
 from flows.qec_job import run_qec
 from flows.report import (
     BendLossInUse,
     BuildReport,
     CalibrationSummary,
+    ControlSummary,
     Counts,
     RouteSummary,
     StageTiming,
@@ -190,15 +193,18 @@ def build_chip(
         detuning: dict[str, Any] = {}
 
         thermal = timer.run(console, STAGES[5], thermal_stage)
-        control, noise = timer.run(
-            console,
-            STAGES[6],
-            lambda: run_control(
+        def control_stage() -> tuple[ControlSummary, NoiseTable, NetworkControlSummary | None]:
+            control, noise = run_control(
                 spec, tmp / "control", tile=tile, loss=loss, chip=component,
                 ring_detuning_nm=detuning.get("nm"), detuning_source=detuning.get("source"),
                 feed_loss_dB=None if chip_level is None else chip_level.feed_worst_dB,
-            ),
-        )
+            )
+            # the network controller sets the drawn switch trees for one QEC round
+            network = None if "network" not in component.info else run_network_control(
+                component, tmp, round_latency_ns=control.round_latency_ns)
+            return control, noise, network
+
+        control, noise, network_control = timer.run(console, STAGES[6], control_stage)
         qec = timer.run(
             console,
             STAGES[7],
@@ -223,6 +229,7 @@ def build_chip(
             loss=stage.summary,
             qubitron_detection=stage.detection,
             network=None if chip_level is None else chip_level.summary,
+            network_control=network_control,
             density=chip_density(component, die_um=(spec.die.width_um, spec.die.height_um)),
             fdtd=fdtd,
             thermal=thermal,

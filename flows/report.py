@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from control.lines import ControlLines
+from flows.network_control_job import NetworkControlSummary
 from flows.network_job import NetworkSummary
 from routing.density import DensitySummary
 from simulation.loss_budget import PathLoss
@@ -276,6 +277,9 @@ class BuildReport(_Part):
     network: NetworkSummary | None = Field(
         None, description="the inter-tile switch tree and the chip-level detection "
         "efficiency over every qubitron (networked chips only)")
+    network_control: NetworkControlSummary | None = Field(
+        None, description="the network controller's switch states, channels and time slots "
+        "for one QEC round (networked chips only)")
     pictures: dict[str, str] = Field(default_factory=dict)
     stages: list[StageTiming] = Field(default_factory=list)
     total_seconds: float | None = None

@@ -79,6 +79,17 @@ def test_control_and_qec_sections_come_from_the_chip(default_build: Path) -> Non
     assert len(rows) == 1 + spec.array.tile_columns
     assert qec["distances"] == [3, 5] and qec["shots"] > 0
     assert (default_build / "qec" / "qec.json").exists()
+    # the network controller sets the drawn trees for one QEC round: each tree's 1x2 MZIs
+    # serve one tile per slot, each tile's qubitrons share it on their own channels
+    nc = report["network_control"]
+    tiles = report["counts"]["tiles"]
+    assert nc["requests"] == nc["assigned"] == 3 * spec.n_qubitrons and nc["blocked"] == 0
+    assert nc["slots"] == tiles and nc["channels_used"] == spec.array.tile_columns
+    assert nc["round_time_us"] == pytest.approx(tiles * control["round_latency_ns"] / 1e3,
+                                                abs=1e-3)
+    states = json.loads((default_build / "network" / "switch_states.json").read_text())
+    assert len(states) == tiles and all(len(s["mzi"]) == nc["switches_set_per_slot"]
+                                        for s in states.values())
     page = (default_build / "report.html").read_text()
     for heading in ('<h2 id="thermal">Thermal', '<h2 id="control">Control',
                     '<h2 id="qec">Error correction'):

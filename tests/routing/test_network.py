@@ -4,8 +4,11 @@ the drawn mask, DRC-clean; bad network specs exit 2."""
 from __future__ import annotations
 
 import klayout.db as kdb
+import networkx as nx
 import pytest
 
+from control.network_schedule import schedule_connections
+from flows.network_control_job import mzi_settings, qec_round_requests
 from flows.spec import ChipSpec, default_chip
 from routing.chip import PlacementError, chip_layout
 from routing.connectivity import drawn_connections
@@ -16,6 +19,7 @@ from routing.network import (
     tree_block,
     tree_levels,
 )
+from routing.network_graph import network_graph, tile_names
 from routing.tile import NETWORK_PORTS, chip_tile
 
 
@@ -104,9 +108,40 @@ def test_network_placement_errors_name_the_field() -> None:
         chip_layout(ChipSpec.model_validate(data).chip_layout())
 
 
+def _network_root(chip):  # type: ignore[no-untyped-def]
+    from flows.network_job import _find_cell
+
+    return _find_cell(chip, str(chip.info["network"]["fibre_cell"])).insts["network"].cell
+
+
+def test_network_graph_follows_the_drawn_routes(chip2x2) -> None:  # type: ignore[no-untyped-def]
+    """The controller's graph: every tile and MZI of the drawn trees, each MZI's port towards
+    each half as the block's drawn waveguides join them, every qubitron fed by both feed
+    fibres and reaching the readout fibre."""
+    root = _network_root(chip2x2)
+    graph = network_graph(root, qubitrons=4)
+    tiles = tile_names(graph)
+    assert sorted(tiles) == ["AA", "AB", "BA", "BB"]
+    mzis = [n for n, d in graph.nodes(data=True) if d.get("broadband")]
+    assert len(mzis) == chip2x2.info["network"]["switches"] == 9
+    drawn = drawn_connections(root, endpoints={"A", "B"} | {f"node_{p}" for p, _ in TREES})
+    for port, _ in TREES:
+        ports = root.insts[f"node_{port}"].cell.info["switch_ports"]
+        for half in "AB":
+            (node_end,) = [next(iter(pair - {f"{half},{port}"})) for pair in drawn
+                           if f"{half},{port}" in pair]
+            assert graph.edges[f"{port}:", f"{port}:{half}"]["switch_port"] == (
+                ports[node_end.split(",")[1]])
+    for tile in tiles:
+        for k in range(4):
+            q = f"{tile}/qubitron_{k}"
+            assert all(nx.has_path(graph, f"fibre_{p}", q) for p in NETWORK_PORTS)
+
+
 def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None:  # type: ignore[no-untyped-def]
     """Fibre -> tree -> tile -> detector: each level solved once and composed, against the
-    whole chip solved flat, with every switch in one state (one tile lit)."""
+    whole chip solved flat, with every switch in one state (one tile lit); the network
+    controller's slot that sets every pump MZI to that state serves the lit tile."""
     from components.resonance import wdm_grid_nm
     from flows.network_job import chip_network_detection
     from simulation.chip_loss import _switched_binder
@@ -120,6 +155,11 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
     tile_loss = loss_budget(tile, centre_wl_um=1.55, detector_wl_um=grid)
     composed = chip_network_detection(chip2x2, tile_loss, channels_um=grid).efficiency
     assert composed.shape == (4, 4)
+    graph = network_graph(_network_root(chip2x2), qubitrons=4)
+    schedule = schedule_connections(graph, qec_round_requests(graph, qubitrons=4), channels=4)
+    settings = mzi_settings(graph, schedule)
+    halves_of = {int("".join("0" if h == "A" else "1" for h in t), 2): t
+                 for t in tile_names(graph)}
     for state in ("bar", "cross"):
         net = extract_netlist(chip2x2, _switched_binder(state), expose_detectors=True)
         s = solve_netlist(net, grid, default_models())[net.top]
@@ -132,6 +172,13 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
                 flat[(tile_index, k)] = float(abs(v[k]) ** 2)
         assert len(flat) == 16
         lit = max(flat, key=flat.__getitem__)[0]
+        # the network controller's slot with every pump MZI in this state serves that tile
+        port = "o2" if state == "bar" else "o3"  # components.models.mzi_switch
+        served = {a.request.target.split("/")[0] for a in schedule.assigned
+                  if a.request.source == "fibre_pump_in"
+                  and all(v["o1_to"] == port for n, v in settings[a.slot].items()
+                          if n.startswith("pump_in:"))}
+        assert served == {halves_of[lit]}, (state, served)
         for k in range(4):
             assert flat[(lit, k)] == pytest.approx(composed[lit, k], rel=1e-6), (state, k)
             dark = [flat[(t, k)] for t in range(4) if t != lit]
