@@ -194,14 +194,18 @@ def build_chip(
 
         thermal = timer.run(console, STAGES[5], thermal_stage)
         def control_stage() -> tuple[ControlSummary, NoiseTable, NetworkControlSummary | None]:
+            # the network controller sets the drawn switch trees for one QEC round; the
+            # slots it needs are idle time for every qubitron (the noise table's p_idle)
+            network = None if "network" not in component.info else run_network_control(
+                component, tmp)
             control, noise = run_control(
                 spec, tmp / "control", tile=tile, loss=loss, chip=component,
                 ring_detuning_nm=detuning.get("nm"), detuning_source=detuning.get("source"),
                 feed_loss_dB=None if chip_level is None else chip_level.feed_worst_dB,
+                network_slots=1 if network is None else max(1, network.slots),
             )
-            # the network controller sets the drawn switch trees for one QEC round
-            network = None if "network" not in component.info else run_network_control(
-                component, tmp, round_latency_ns=control.round_latency_ns)
+            if network is not None:
+                network.round_time_us = round(network.slots * control.round_latency_ns / 1e3, 4)
             return control, noise, network
 
         control, noise, network_control = timer.run(console, STAGES[6], control_stage)

@@ -33,7 +33,7 @@ import numpy as np
 
 from components.resonance import wdm_grid_nm
 from control.lines import ControlLines, control_lines
-from control.noise import NoiseTable, noise_table
+from control.noise import NoiseTable, ReadoutModel, noise_table
 from control.pulses import PulseTiming
 from control.schedule import qec_round_schedule
 from control.timing import TimingReport, timing_report
@@ -61,6 +61,7 @@ def run_control(
     ring_detuning_nm: dict[str, float] | None = None,
     detuning_source: dict[str, str] | None = None,
     feed_loss_dB: Mapping[str, np.ndarray] | None = None,
+    network_slots: int = 1,
 ) -> tuple[ControlSummary, NoiseTable]:
     """Evaluate the control layer of ``spec``'s tile and write its outputs to ``out``.
 
@@ -78,6 +79,9 @@ def run_control(
         feed_loss_dB: for a networked chip, the loss (dB per WDM channel) from each chip
             fibre to the tile's feed port, worst tile (``flows.network_job``): added to the
             tile's own pump and Stokes delivery.
+        network_slots: time slots the chip's network needs for one QEC round
+            (``flows.network_control_job``): a qubitron idles through the other slots, so
+            the round its idle dephasing runs over is this many tile rounds (>= 1).
 
     Returns:
         the build report's control section and the tile's noise table.
@@ -103,8 +107,13 @@ def run_control(
         info = tile.insts[name].cell.info
         q_loaded[name] = float(info["loaded_q_estimate"])
         radius.append(float(info["round_trip_um"]) / (2 * np.pi))
+    if network_slots < 1:
+        raise ValueError(f"network_slots={network_slots}: must be >= 1")
     c = spec.control
     timing = PulseTiming(fwhm_ns=c.pulse_fwhm_ns, delay_ns=c.pulse_delay_ns, shape=c.pulse_shape)
+    # one tile's round: the STIRAP window and the two readout time bins (noise_table's
+    # default); a time-multiplexed network repeats it once per slot
+    tile_round_ns = timing.duration_ns + 2.0 * ReadoutModel().time_bin_ns
     table = noise_table(
         pump_power_mW=[c.pump_power_mW * 10 ** (-pump_dB[q] / 10) for q in names],
         stokes_power_mW=[c.stokes_power_mW * 10 ** (-stokes_dB[q] / 10) for q in names],
@@ -113,6 +122,7 @@ def run_control(
         detector_path_loss_dB=0.0,  # the SNSPD sits on the qubitron's own drop waveguide
         qubitron_ids=names,
         pulses=timing,
+        round_duration_ns=network_slots * tile_round_ns,
         ring_detuning_nm=[(ring_detuning_nm or {}).get(q, 0.0) for q in names],
         detuning_source=[
             (detuning_source or {}).get(q, "not analysed: ring taken on its channel")
@@ -142,6 +152,11 @@ def run_control(
         if lines is not None:
             (tmp / "control_lines.json").write_text(lines.model_dump_json(indent=1))
     summary = control_summary(spec, table, times, pump_dB, stokes_dB, q_loaded, lines=lines)
+    if network_slots > 1:
+        summary.notes.append(
+            f"the network serves the tiles in {network_slots} time slots per round (one MZI "
+            f"tree points one way per slot): each qubitron idles {network_slots - 1} tile "
+            f"rounds of {tile_round_ns:.1f} ns, in p_idle (MZI settling not included)")
     match = tile.info.get("length_match")
     if match is not None:
         summary.length_match = dict(match)

@@ -103,15 +103,16 @@ def mzi_settings(graph: nx.Graph, schedule: NetworkSchedule
     return out
 
 
-def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None
+def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None = None
                         ) -> NetworkControlSummary:
     """Plan one QEC round's light paths on networked ``chip`` and write the schedule.
 
     Args:
         chip: the built chip (``routing.chip.chip_layout``; a switch tree or one tile).
         out: folder to write ``network/`` into (exists).
-        round_latency_ns: the QEC round's optical latency (control stage), for the round
-            time estimate; None leaves it out.
+        round_latency_ns: one tile's QEC round latency (control stage), for the round
+            time estimate; None leaves it out (the build fills it in after the control
+            stage, which takes the slots as idle time).
 
     Returns:
         the summary for the report.

@@ -107,6 +107,7 @@ def run_stages(
     from flows.control_job import run_control
     from flows.gds_file import write_mask
     from flows.loss_stage import run_loss_stage
+    from flows.network_control_job import run_network_control
     from flows.qec_job import run_qec
     from flows.report import DrcSummary
     from flows.thermal_job import qubitron_detuning, run_thermal, thermal_summary
@@ -160,10 +161,13 @@ def run_stages(
         thermal_key = mask_key + spec.thermal.model_dump_json() + repr(loaded_q)
         parts.thermal, detuning = _shared(("thermal", thermal_key), thermal_stage)
     if "control" in stages:
+        # as in the build: the network's time slots are idle time for every qubitron
+        slots = (run_network_control(component, scratch).slots
+                 if "network" in component.info else 1)
         parts.control, noise = run_control(
             spec, scratch / "control", tile=tile, loss=loss, chip=component,
             ring_detuning_nm=detuning.get("nm"), detuning_source=detuning.get("source"),
-            feed_loss_dB=feed_loss_dB,
+            feed_loss_dB=feed_loss_dB, network_slots=max(1, slots),
         )
         if "qec" in stages:
             parts.qec = run_qec(

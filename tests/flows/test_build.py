@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,18 @@ def test_control_and_qec_sections_come_from_the_chip(default_build: Path) -> Non
     assert nc["slots"] == tiles and nc["channels_used"] == spec.array.tile_columns
     assert nc["round_time_us"] == pytest.approx(tiles * control["round_latency_ns"] / 1e3,
                                                 abs=1e-3)
+    # a qubitron idles through the other tiles' slots: p_idle from the closed form
+    from control.noise import EmitterModel, ReadoutModel
+    from control.pulses import PulseTiming
+
+    c = spec.control
+    t_p = PulseTiming(fwhm_ns=c.pulse_fwhm_ns, delay_ns=c.pulse_delay_ns,
+                      shape=c.pulse_shape).duration_ns
+    idle_ns = tiles * (t_p + 2 * ReadoutModel().time_bin_ns) - t_p
+    gamma = EmitterModel().ground_dephasing_per_ns
+    assert control["p_idle_max"] == pytest.approx(0.5 * (1 - math.exp(-gamma * idle_ns)),
+                                                  rel=1e-9)
+    assert any("time slots" in note for note in control["notes"])
     states = json.loads((default_build / "network" / "switch_states.json").read_text())
     assert len(states) == tiles and all(len(s["mzi"]) == nc["switches_set_per_slot"]
                                         for s in states.values())
