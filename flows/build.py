@@ -227,6 +227,7 @@ def build_chip(
                 switches=spec.n_qubitrons,  # one ring switch per qubitron
                 crossings=route.crossings * component.info["tiles"],
                 tiles=component.info["tiles"],
+                mzi_switches=int(component.info.get("network", {}).get("switches", 0)),
             ),
             drc=drc_summary(drc),  # with every rule checked and where violations are
             routing=route,

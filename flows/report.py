@@ -63,9 +63,10 @@ class Counts(_Part):
     """What the design places (from the spec and the tile, not read back from the mask)."""
 
     qubitrons: int
-    switches: int
+    switches: int = Field(description="ring switches (one per qubitron)")
     crossings: int
     tiles: int
+    mzi_switches: int = Field(0, description="MZI switch nodes of the inter-tile network")
 
 
 class DrcRuleLine(_Part):

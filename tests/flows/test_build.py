@@ -35,15 +35,15 @@ def test_default_chip_is_drc_clean_and_the_mask_holds_what_the_report_says(
     gds = default_build / report["gds"]
     assert gds.exists() and gds.with_suffix(".lyp").exists()
     assert report["drc"]["clean"] and report["drc"]["total_violations"] == 0
-    placed = placed_cell_counts(
-        gds, {"qubitrons": "qubitron", "switches": "ring_switch", "crossings": "crossing"}
-    )
+    kinds = {"qubitrons": "qubitron", "switches": "ring_switch", "crossings": "crossing",
+             "mzi_switches": "mzi_switch"}
+    placed = placed_cell_counts(gds, kinds)
     rows, cols = spec.tiles
     assert report["counts"] == {
         "qubitrons": spec.n_qubitrons, "switches": spec.n_qubitrons, "crossings": 0,
-        "tiles": rows * cols,
+        "tiles": rows * cols, "mzi_switches": 3 * (rows * cols - 1),
     }
-    assert placed == {k: report["counts"][k] for k in ("qubitrons", "switches", "crossings")}
+    assert placed == {k: report["counts"][k] for k in kinds}
     schema = json.loads((default_build / "report.schema.json").read_text())
     assert set(schema["required"]) <= set(report)
     for name in ("report.html", "drc/drc.json", "drc/drc.lyrdb"):
