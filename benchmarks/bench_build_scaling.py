@@ -95,15 +95,17 @@ def main() -> None:
                          report["qubitron_detection"]["detector_efficiency"].values()))
             fibres = net["fibres"] if net else 3 * report["counts"]["tiles"]
             density = report["density"]
+            nc = report.get("network_control") or {}
             rows_out.append((n, report["total_seconds"], peak, fibres, worst,
                              density["qubitrons_per_mm2"], density["area_efficiency"],
-                             report["drc"]["clean"]))
+                             report["drc"]["clean"], nc.get("slots", 1),
+                             report["control"]["p_idle_max"]))
     print(f"\ntopology {args.topology}")
     print("qubitrons   build (s)   peak RSS (MiB)   fibres   worst detection   "
-          "qubitrons/mm2   area efficiency   DRC clean")
-    for q, t, m, f, e, d, eff, clean in rows_out:
+          "qubitrons/mm2   area efficiency   DRC clean   slots/round   p_idle")
+    for q, t, m, f, e, d, eff, clean, slots, p_idle in rows_out:
         print(f"{q:9d}   {t:9.2f}   {m:14.0f}   {f:6d}   {e:15.4f}   {d:13.3f}   "
-              f"{eff:15.1%}   {clean}")
+              f"{eff:15.1%}   {clean!s:9s}   {slots:11d}   {p_idle:.2e}")
     if len(rows_out) >= 2:
         (q0, t0, *_), (q1, t1, *_) = rows_out[0], rows_out[-1]
         exponent = math.log(t1 / t0) / math.log(q1 / q0)
