@@ -109,6 +109,18 @@ def _path_loss(graph: nx.Graph, path: Sequence[Hashable]) -> float:
     return float(sum(graph.edges[u, v].get("loss_dB", 0.0) for u, v in itertools.pairwise(path)))
 
 
+def check_requests(graph: nx.Graph, requests: Sequence[Request]) -> None:
+    """Raise ``ValueError`` when two requests share a name or one names a node not in
+    ``graph``."""
+    labels = [r.label for r in requests]
+    if len(set(labels)) != len(labels):
+        raise ValueError("requests: two requests share a name")
+    for r in requests:
+        for end in (r.source, r.target):
+            if end not in graph:
+                raise ValueError(f"request {r.label}: node {end!r} is not in the network")
+
+
 def plan_connections(graph: nx.Graph, requests: Sequence[Request], *, channels: int,
                      k_paths: int = 3) -> NetworkPlan:
     """Paths, channels and switch states realising ``requests`` without conflicts.
@@ -135,14 +147,10 @@ def plan_connections(graph: nx.Graph, requests: Sequence[Request], *, channels: 
     if any(r.channel is not None for r in requests):
         raise ValueError("requests: plan_connections chooses the channels itself; "
                          "schedule_connections takes fixed channels")
+    check_requests(graph, requests)
     seen: dict[Hashable, str] = {}
-    labels = [r.label for r in requests]
-    if len(set(labels)) != len(labels):
-        raise ValueError("requests: two requests share a name")
     for r in requests:
         for end in (r.source, r.target):
-            if end not in graph:
-                raise ValueError(f"request {r.label}: node {end!r} is not in the network")
             if end in seen:
                 raise ValueError(f"request {r.label}: endpoint {end!r} already serves "
                                  f"request {seen[end]}")

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from control.network_control import Request
+from control.network_control import Request, check_requests
 
 __all__ = ["NetworkSchedule", "SlotAssignment", "schedule_connections"]
 
@@ -202,13 +202,8 @@ def schedule_connections(graph: nx.Graph, requests: Sequence[Request], *, channe
         raise ValueError(f"channels={channels}: a link carries at least one channel")
     if max_slots is not None and max_slots < 1:
         raise ValueError(f"max_slots={max_slots}: must be >= 1")
-    labels = [r.label for r in requests]
-    if len(set(labels)) != len(labels):
-        raise ValueError("requests: two requests share a name")
+    check_requests(graph, requests)
     for r in requests:
-        for end in (r.source, r.target):
-            if end not in graph:
-                raise ValueError(f"request {r.label}: node {end!r} is not in the network")
         if r.channel is not None and not 0 <= r.channel < channels:
             raise ValueError(f"request {r.label}: channel {r.channel} outside 0..{channels - 1}")
 
