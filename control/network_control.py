@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-__all__ = ["Assignment", "NetworkPlan", "Request", "plan_connections"]
+__all__ = ["Assignment", "NetworkPlan", "Request", "check_requests", "plan_connections"]
 
 Link = frozenset[Hashable]
 

@@ -116,6 +116,16 @@ def _loss_dB(graph: nx.Graph, path: Sequence[Hashable]) -> float:
     return sum(float(graph[u][v].get("loss_dB", 0.0)) for u, v in itertools.pairwise(path))
 
 
+def _illegal_turn(graph: nx.Graph, path: Sequence[Hashable]) -> Hashable | None:
+    """The first switch ``path`` crosses without using its ``common`` port (the input of a
+    1x2 switch: light cannot pass from one output to the other), or None."""
+    for prev, node, nxt in zip(path, path[1:], path[2:], strict=False):
+        common = graph.nodes[node].get("common")
+        if common is not None and common not in (prev, nxt):
+            return node
+    return None
+
+
 def _paths(graph: nx.Graph, requests: Sequence[Request], channels: int
            ) -> tuple[dict[str, tuple[Hashable, ...]], dict[str, list[int]], dict[str, str]]:
     """Least-loss path per request and the channels that run all of it (the request's own
@@ -164,6 +174,10 @@ def _paths(graph: nx.Graph, requests: Sequence[Request], channels: int
             on = " on any one channel" if c is None else f" on channel {c}"
             blocked[r.label] = f"no path from {r.source!r} to {r.target!r}{on}"
             continue
+        if (turn := _illegal_turn(graph, p)) is not None:
+            blocked[r.label] = (f"its least-loss path passes switch {turn!r} between two "
+                                "outputs: a 1x2 switch only joins its input to an output")
+            continue
         paths[r.label] = tuple(p) if root == r.source else tuple(p[::-1])
         carried[r.label] = ok
     return paths, carried, blocked
@@ -176,7 +190,9 @@ def schedule_connections(graph: nx.Graph, requests: Sequence[Request], *, channe
     Args:
         graph: the network (undirected). Nodes with ``kind="switch"`` are switches; with
             ``broadband=True`` too, one state serves every channel (an MZI), else each
-            channel is switched on its own (a ring). Edges may carry ``channels`` (WDM
+            channel is switched on its own (a ring). ``common=<neighbour>`` marks a 1x2
+            switch's input: every path through it must use that neighbour (a path that
+            would join two outputs is blocked, named). Edges may carry ``channels`` (WDM
             channels of that link), ``wavelengths`` (the channel indices it passes) and
             ``loss_dB`` (the path weight).
         requests: the light paths wanted; ``Request.channel`` fixes a request's channel.

@@ -11,7 +11,8 @@ chip's by ``""``):
 
 - ``fibre_pump_in``, ``fibre_stokes_in``, ``fibre_out``: the chip fibres;
 - ``pump_in:AB`` ...: the switch node of that tree in block ``AB`` (``kind="switch"``,
-  ``broadband=True``: an MZI switches every channel at once);
+  ``broadband=True``: an MZI switches every channel at once; ``common``: the neighbour on
+  its input o1, towards the fibre);
 - ``AB/pump_in``, ``AB/stokes_in``, ``AB/out``: the tile's feed ports;
 - ``AB/qubitron_k`` and ``AB/switch_k``: qubitron k and its ring switch (``kind="switch"``,
   wavelength-selective). The tile's demuxes pass channel k only to qubitron k and the mux
@@ -67,6 +68,8 @@ def _walk(cell: kf.DKCell, path: str, parents: dict[str, tuple[str, str | None]]
         parent, via = parents[port]
         graph.add_edge(parent, children[port], switch_port=via,
                        switch=None if via is None else parent)
+        if branches:  # the 1x2 MZI's input (o1) faces the fibre
+            graph.nodes[children[port]]["common"] = parent
     if not branches:
         yield path
         return

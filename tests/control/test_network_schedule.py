@@ -29,7 +29,7 @@ def _tree(levels: int, qubitrons: int) -> nx.Graph:
         nodes = {}
         for port, parent in parents.items():
             nodes[port] = f"{port}:{path}"
-            g.add_node(nodes[port], kind="switch", broadband=True)
+            g.add_node(nodes[port], kind="switch", broadband=True, common=parent)
             g.add_edge(parent, nodes[port])
         for half in "AB":
             walk(path + half, nodes, depth + 1)
@@ -112,6 +112,20 @@ def test_a_slot_limit_blocks_the_rest_and_names_the_mzi() -> None:
     s = schedule_connections(g, reqs, channels=1, max_slots=1)
     assert len(s.assigned) == 1 and len(s.blocked) == 3
     assert all("max_slots=1" in why and "pump_in:" in why for why in s.blocked.values())
+
+
+def test_qubitron_to_qubitron_through_a_1x2_tree_is_blocked_at_the_switch() -> None:
+    """From one tile to another the tree path turns at an MZI from one output to the
+    other, which a 1x2 switch cannot do: blocked, the switch named; the same request in a
+    graph whose switch joins any two ports (a 2x2 or a ring) is served."""
+    g = _tree(1, qubitrons=1)
+    req = [Request("A/qubitron_0", "B/qubitron_0", name="q2q", channel=0)]
+    s = schedule_connections(g, req, channels=1)
+    assert not s.assigned and "switch 'pump_in:'" in s.blocked["q2q"]
+    for node in ("pump_in:", "stokes_in:", "out:"):
+        del g.nodes[node]["common"]
+    s = schedule_connections(g, req, channels=1)
+    assert not s.blocked and s.assigned[0].path[2] in ("pump_in:", "stokes_in:", "out:")
 
 
 def test_a_channel_no_link_passes_is_blocked_with_the_channel_named() -> None:
