@@ -9,8 +9,8 @@ of ``--repeat`` runs:
 
 - *models*: ``import components.models`` alone, and with ``components.CELLS`` (its cost
   before);
-- *models + solver*: ``import simulation.circuit, components.models`` (today's cost; most of
-  the solver's share is scikit-rf's own imports);
+- *models + solver*: ``import simulation.circuit, components.models`` (today's cost;
+  scikit-rf loads only when a circuit takes the greedy pairwise path);
 - *with layout stack*: the same plus ``components.CELLS`` (what the import cost before, and
   what a build still pays once);
 - *python*: the bare interpreter, subtracted from both.
@@ -64,7 +64,7 @@ def main() -> None:
     print(f"import models + solver (now):            {light:.2f} s")
     print(f"import with the layout stack (before):   {heavy:.2f} s")
     print(f"solver: ratio before / now: {heavy / light:.1f}x  (saved {heavy - light:.2f} s per "
-          "process; scikit-rf's own imports are most of what is left)")
+          "process)")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,6 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
-from skrf.network import connect_s, innerconnect_s
 from threadpoolctl import threadpool_limits
 
 from components.models.sdict import SDict, to_matrix
@@ -371,6 +370,10 @@ def _solve_greedy(
     circuit: Circuit, dense: Mapping[str, tuple[list[str], np.ndarray]], n_wl: int
 ) -> SDict:
     """Greedy pairwise connection of blocks with scikit-rf (all wavelengths at once)."""
+    # imported here: scikit-rf's own imports are most of the solver's import time, and the
+    # nested-dissection path (the usual one) does not need it
+    from skrf.network import connect_s, innerconnect_s
+
     wanted = {r for pair in circuit.connections for r in pair} | set(circuit.ports.values())
     blocks: dict[int, tuple[list[str], np.ndarray]] = {}
     block_of: dict[str, int] = {}
