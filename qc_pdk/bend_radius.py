@@ -41,22 +41,16 @@ def _signed_area(points: np.ndarray) -> float:
     return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
 
 
-def _vertex_before(cum: np.ndarray, s: float) -> int:
-    """Index of the last vertex at arc length <= ``s`` (the first vertex when none)."""
-    return max(int(np.searchsorted(cum, s, side="right")) - 1, 0)
-
-
-def _vertex_after(cum: np.ndarray, s: float) -> int:
-    """Index of the first vertex at arc length >= ``s`` (the last vertex when none)."""
-    return min(int(np.searchsorted(cum, s, side="left")), len(cum) - 1)
-
-
-def _circumradius(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
-    ab, bc, ca = np.linalg.norm(b - a), np.linalg.norm(c - b), np.linalg.norm(a - c)
-    twice_area = abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
-    if twice_area < 1e-12:
-        return float("inf")
-    return float(ab * bc * ca / (2.0 * twice_area))
+def _circumradii(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Radius of the circle through each row's three points (inf where they are collinear)."""
+    ab = np.linalg.norm(b - a, axis=1)
+    bc = np.linalg.norm(c - b, axis=1)
+    ca = np.linalg.norm(a - c, axis=1)
+    twice_area = np.abs((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1])
+                        - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = ab * bc * ca / (2.0 * twice_area)
+    return np.where(twice_area < 1e-12, np.inf, r)
 
 
 def _contour_tight_stretches(
@@ -106,24 +100,23 @@ def _contour_tight_stretches(
             centre = range(1, len(idx) - 1)
         seg = np.linalg.norm(np.diff(run, axis=0), axis=1)
         cum = np.r_[0.0, np.cumsum(seg)]
-        flagged: list[int] = []
-        boxes: list[np.ndarray] = []
-        for i in centre:
-            if not run_conc[i]:
-                continue
-            s_i = cum[i]
-            # Outline vertices (not points interpolated on chords, which lie inside the true
-            # curve) about one window before and after: an arc drawn by any tool measures its
-            # own radius, however coarse its chords.
-            a = run[_vertex_before(cum, s_i - window_um)]
-            c = run[_vertex_after(cum, s_i + window_um)]
-            v = run[i]
-            # The stretch must be concave over the whole window, not just at the vertex: a
-            # 1 nm grid dent on a convex outline is not an inside bend.
-            turn_w = (v[0] - a[0]) * (c[1] - v[1]) - (v[1] - a[1]) * (c[0] - v[0])
-            if turn_w * sense < 0 and _circumradius(a, v, c) < limit:
-                flagged.append(i)
-                boxes.append(np.array([a, v, c]))
+        # every concave vertex at once (a loop per vertex was most of a chip's DRC time)
+        ci = np.array([i for i in centre if run_conc[i]], dtype=int)
+        s_i = cum[ci]
+        # Outline vertices (not points interpolated on chords, which lie inside the true
+        # curve) about one window before and after: an arc drawn by any tool measures its own
+        # radius, however coarse its chords.
+        ia = np.maximum(np.searchsorted(cum, s_i - window_um, side="right") - 1, 0)
+        ic = np.minimum(np.searchsorted(cum, s_i + window_um, side="left"), len(cum) - 1)
+        a, v, c = run[ia], run[ci], run[ic]
+        # The stretch must be concave over the whole window, not just at the vertex: a 1 nm
+        # grid dent on a convex outline is not an inside bend.
+        turn_w = (v[:, 0] - a[:, 0]) * (c[:, 1] - v[:, 1]) - (v[:, 1] - a[:, 1]) * (
+            c[:, 0] - v[:, 0])
+        tight_here = (turn_w * sense < 0) & (_circumradii(a, v, c) < limit)
+        flagged = ci[tight_here].tolist()
+        boxes = [np.array(t) for t in zip(a[tight_here], v[tight_here], c[tight_here],
+                                          strict=True)]
         # One marker per stretch of tight vertices (gaps shorter than a window, where 1 nm snapping
         # makes a single vertex look straight, do not split it).
         group: list[np.ndarray] = []
