@@ -12,7 +12,9 @@ channel), a slot and a channel such that in every slot
 
 - every broadband switch is in one state (its used port pairs form a matching),
 - every link carries each channel at most once, within its channel count and the
-  wavelengths it passes (edge attribute ``wavelengths``, e.g. a demux arm passes one),
+  wavelengths it passes (edge attribute ``wavelengths``, e.g. a demux arm passes one);
+  requests from one source on one channel are one signal (one laser line) and may share
+  links: through passive splitters (nodes that are not switches) one slot broadcasts it,
 
 first-fit over slots: requests in order of their switch signature (the states they need),
 the smallest slot that fits each. First-fit is the standard greedy for time-slot and
@@ -73,7 +75,8 @@ class NetworkSchedule:
         blocked: request label -> why it could not be realised.
         slots: time slots used.
         channels_used: distinct channels in use.
-        max_link_load: most requests one link carries in one slot (<= its channel count).
+        max_link_load: most signals (channel, source) one link carries in one slot (<= its
+            channel count).
         switch_states: slot -> broadband switch -> the port pairs it joins
             (``(neighbour, neighbour)``, sorted by name).
         ring_states: slot -> wavelength-selective switch -> [(from, to, channel, request)].
@@ -240,7 +243,9 @@ def schedule_connections(graph: nx.Graph, requests: Sequence[Request], *, channe
     # machine words per switch, not a set per slot (measured: 1,024 tiles 7 s -> 1 s)
     ports_used: defaultdict[tuple[Hashable, Hashable], int] = defaultdict(int)
     pair_in: defaultdict[tuple[Hashable, State], int] = defaultdict(int)
-    used: defaultdict[tuple[int, Link], set[int]] = defaultdict(set)
+    # (slot, link) -> channel -> the source whose light it carries: light of one source on
+    # one channel is one signal, which a splitter may send down many links (a broadcast)
+    used: defaultdict[tuple[int, Link], dict[int, Hashable]] = defaultdict(dict)
     n_slots = 0
     slot_of: dict[str, int] = {}
     channel_of: dict[str, int] = {}
@@ -255,11 +260,12 @@ def schedule_connections(graph: nx.Graph, requests: Sequence[Request], *, channe
         for lab in members:
             links = [frozenset(e) for e in itertools.pairwise(paths[lab])]
             wanted = carried[lab]
+            src = paths[lab][0]
             placed = None
             limit = n_slots + 1 if max_slots is None else min(n_slots + 1, max_slots)
             for s in _zero_bits(bad, limit):
                 for c in wanted:
-                    if all(c not in used[(s, link)] for link in links):
+                    if all(used[(s, link)].get(c, src) == src for link in links):
                         placed = (s, c)
                         break
                 if placed:
@@ -271,7 +277,7 @@ def schedule_connections(graph: nx.Graph, requests: Sequence[Request], *, channe
             slot_of[lab], channel_of[lab] = s, c
             n_slots = max(n_slots, s + 1)
             for link in links:
-                used[(s, link)].add(c)
+                used[(s, link)][c] = src
             for node, pair in key:
                 pair_in[(node, pair)] |= 1 << s
                 for port in pair:
@@ -290,7 +296,8 @@ def _zero_bits(mask: int, limit: int) -> Iterator[int]:
 
 
 def _why(key: tuple[tuple[Hashable, State], ...], links: list[Link], wanted: Sequence[int],
-         limit: int, bad: int, used: defaultdict[tuple[int, Link], set[int]]) -> str:
+         limit: int, bad: int,
+         used: defaultdict[tuple[int, Link], dict[int, Hashable]]) -> str:
     free = list(_zero_bits(bad, limit))
     if not free:
         node = key[0][0] if key else "?"
@@ -308,7 +315,7 @@ def _schedule(graph: nx.Graph, requests: Sequence[Request],
               channel_of: dict[str, int], blocked: dict[str, str], n_slots: int,
               broadband: set[Hashable]) -> NetworkSchedule:
     assigned = []
-    load: defaultdict[tuple[int, Link], int] = defaultdict(int)
+    signals: defaultdict[tuple[int, Link], set[tuple[int, Hashable]]] = defaultdict(set)
     states: dict[int, dict[Hashable, set[tuple[Hashable, Hashable]]]] = defaultdict(dict)
     rings: dict[int, dict[Hashable, list[tuple[Hashable, Hashable, int, str]]]] = defaultdict(
         dict)
@@ -318,7 +325,7 @@ def _schedule(graph: nx.Graph, requests: Sequence[Request],
         path, s, c = paths[r.label], slot_of[r.label], channel_of[r.label]
         assigned.append(SlotAssignment(r, path, s, c, round(_loss_dB(graph, path), 6)))
         for link in itertools.pairwise(path):
-            load[(s, frozenset(link))] += 1
+            signals[(s, frozenset(link))].add((c, path[0]))
         for prev, node, nxt in zip(path, path[1:], path[2:], strict=False):
             if node in broadband:
                 states[s].setdefault(node, set()).add(_pair(prev, nxt))
@@ -329,7 +336,7 @@ def _schedule(graph: nx.Graph, requests: Sequence[Request],
         blocked=dict(sorted(blocked.items())),
         slots=n_slots,
         channels_used=len({a.channel for a in assigned}),
-        max_link_load=max(load.values(), default=0),
+        max_link_load=max(map(len, signals.values()), default=0),
         switch_states={s: {n: sorted(p, key=str) for n, p in sw.items()}
                        for s, sw in sorted(states.items())},
         ring_states=dict(sorted(rings.items())),

@@ -197,7 +197,7 @@ def build_chip(
             # the network controller sets the drawn switch trees for one QEC round; the
             # slots it needs are idle time for every qubitron (the noise table's p_idle)
             network = None if "network" not in component.info else run_network_control(
-                component, tmp)
+                component, tmp, feed=spec.network.feed)
             control, noise = run_control(
                 spec, tmp / "control", tile=tile, loss=loss, chip=component,
                 ring_detuning_nm=detuning.get("nm"), detuning_source=detuning.get("source"),

@@ -53,7 +53,8 @@ def run_loss_stage(spec: ChipSpec, chip: Any, tile: Any) -> LossStage:
     pump_input = feed_port(tile, "pump_in")
     networked = "network" in chip.info
     chip_level = (
-        chip_network_detection(chip, tile_loss, channels_um=list(grid_um)) if networked else None
+        chip_network_detection(chip, tile_loss, channels_um=list(grid_um),
+                               split=spec.network.split_trees()) if networked else None
     )
     summary = LossSummary(
         scope="one tile (every tile is the same cell); the network section composes the "

@@ -1,10 +1,12 @@
 """The build's network control: one QEC round's light paths through the drawn switch trees.
 
 The workload is what a QEC round asks of the network: every qubitron gets its pump and its
-Stokes pulse on its WDM channel, and its emitted photon is routed out to the readout fibre.
-The controller (``control.network_schedule``) sets the MZI tree and the tiles' ring switches
-for those 3 x qubitrons light paths, in time slots where one MZI would have to point two ways
-at once. The graph is read from the drawn chip (``routing.network_graph``).
+Stokes pulse on its WDM channel (its photon is counted by its own SNSPD, on the tile: the
+readout tree is for photonic links, not the round). The controller
+(``control.network_schedule``) sets the MZI trees for those 2 x qubitrons light paths: with
+``feed="switched"`` in time slots, since one MZI would have to point two ways at once; with
+``feed="broadcast"`` the pump and Stokes MZIs stay unheated (3 dB splitters) and one slot
+feeds every tile. The graph is read from the drawn chip (``routing.network_graph``).
 
 Outputs: ``network/schedule.csv`` (one row per light path: slot, channel, path length in
 hops) and ``network/switch_states.json`` (per slot, each MZI's port joined to o1 and heater power,
@@ -38,7 +40,6 @@ from control.network_control import Request
 from control.network_schedule import NetworkSchedule, schedule_connections
 from flows.network_job import _find_cell
 from routing.network_graph import network_graph, tile_names
-from routing.tile import NETWORK_PORTS
 
 __all__ = ["NetworkControlSummary", "mzi_settings", "qec_round_requests", "run_network_control"]
 
@@ -50,6 +51,8 @@ class NetworkControlSummary(BaseModel):
     """The network controller's plan for one QEC round (``control.network_schedule``)."""
 
     workload: str
+    feed: str = Field(description="switched: MZIs set per slot; broadcast: pump and Stokes "
+                      "MZIs unheated, every tile fed at once")
     requests: int
     assigned: int
     blocked: int
@@ -72,15 +75,14 @@ class NetworkControlSummary(BaseModel):
 
 
 def qec_round_requests(graph: nx.Graph, *, qubitrons: int) -> list[Request]:
-    """Pump and Stokes to each qubitron of each tile on its channel k, and its photon out to
-    the readout fibre: 3 x tiles x ``qubitrons`` requests."""
+    """Pump and Stokes to each qubitron of each tile on its channel k: 2 x tiles x
+    ``qubitrons`` requests."""
     out = []
     for tile in tile_names(graph):
         for k in range(qubitrons):
             q = f"{tile}/qubitron_{k}"
             out.append(Request("fibre_pump_in", q, name=f"pump {q}", channel=k))
             out.append(Request("fibre_stokes_in", q, name=f"stokes {q}", channel=k))
-            out.append(Request(q, "fibre_out", name=f"readout {q}", channel=k))
     return out
 
 
@@ -103,8 +105,8 @@ def mzi_settings(graph: nx.Graph, schedule: NetworkSchedule
     return out
 
 
-def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None = None
-                        ) -> NetworkControlSummary:
+def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None = None,
+                        feed: str = "switched") -> NetworkControlSummary:
     """Plan one QEC round's light paths on networked ``chip`` and write the schedule.
 
     Args:
@@ -113,6 +115,8 @@ def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None 
         round_latency_ns: one tile's QEC round latency (control stage), for the round
             time estimate; None leaves it out (the build fills it in after the control
             stage, which takes the slots as idle time).
+        feed: "switched" (every MZI set, one tile per slot) or "broadcast" (the pump and
+            Stokes MZIs unheated: one slot, 3 dB per level less power per tile).
 
     Returns:
         the summary for the report.
@@ -120,7 +124,10 @@ def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None 
     t0 = time.perf_counter()
     inner = _find_cell(chip, str(chip.info["network"]["fibre_cell"]))
     qubitrons = int(chip.info["qubitrons"]) // int(chip.info["tiles"])
-    graph = network_graph(inner.insts["network"].cell, qubitrons=qubitrons)
+    if feed not in ("switched", "broadcast"):
+        raise ValueError(f"feed={feed!r}: 'switched' or 'broadcast'")
+    split = ("pump_in", "stokes_in") if feed == "broadcast" else ()
+    graph = network_graph(inner.insts["network"].cell, qubitrons=qubitrons, split=split)
     requests = qec_round_requests(graph, qubitrons=qubitrons)
     schedule = schedule_connections(graph, requests, channels=qubitrons)
     mzi = mzi_settings(graph, schedule)
@@ -139,8 +146,9 @@ def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None 
     (folder / "switch_states.json").write_text(json.dumps(states, indent=1, sort_keys=True))
     per_slot_power = [sum(s["heater_mW"] for s in m.values()) for m in mzi.values()]
     return NetworkControlSummary(
-        workload="one QEC round: pump and Stokes to every qubitron on its channel, every "
-        f"qubitron's photon to the readout fibre ({len(NETWORK_PORTS)} light paths each)",
+        workload="one QEC round: pump and Stokes to every qubitron on its channel (its "
+        "photon is counted by its own SNSPD on the tile)",
+        feed=feed,
         requests=len(requests),
         assigned=len(schedule.assigned),
         blocked=len(schedule.blocked),

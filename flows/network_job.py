@@ -93,7 +93,8 @@ def _find_cell(component: kf.DKCell, name: str) -> kf.DKCell:
 
 
 def chip_network_detection(
-    chip: gf.Component, tile_loss: LossReport, *, channels_um: list[float]
+    chip: gf.Component, tile_loss: LossReport, *, channels_um: list[float],
+    split: tuple[str, ...] = (),
 ) -> ChipLevel:
     """Detection efficiency of every qubitron of networked ``chip`` and the summary.
 
@@ -101,6 +102,8 @@ def chip_network_detection(
         chip: the built chip (``routing.chip.chip_layout`` with a switch tree).
         tile_loss: the placed tile's loss budget (its input port ``pump_in``).
         channels_um: the tile's WDM channel wavelengths (um); qubitron k reads channel k.
+        split: trees whose MZIs are unheated (``NetworkSpec.feed = "broadcast"``): every
+            level splits their light to both halves.
 
     Returns:
         ``ChipLevel`` (efficiency of shape (tiles, qubitrons per tile), in tree order).
@@ -109,7 +112,7 @@ def chip_network_detection(
     inner = _find_cell(chip, str(chip.info["network"]["fibre_cell"]))
     root = inner.insts["network"].cell
     couplers = coupler_loss_dB(inner, wl_um=channels_um)
-    chains = tree_chains(root, wl_um=channels_um)
+    chains = tree_chains(root, wl_um=channels_um, split=split)
     for port in couplers:  # a one-tile chip has no tree: its chains are empty
         chains.loss_dB.setdefault(port, np.zeros((len(chains.origins_um), len(channels_um))))
     per_qubitron: dict[int, tuple[float, float]] = {}

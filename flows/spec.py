@@ -145,6 +145,17 @@ class NetworkSpec(_Strict):
                               description="room for the tree's nodes, bends and detours (um)")
     row_gap_um: float = Field(default=150.0, ge=20.0, le=5000.0,
                               description="gap between tile rows the tree joins (um)")
+    feed: Literal["switched", "broadcast"] = Field(
+        default="switched",
+        description="how the pump and Stokes trees are driven: switched: each MZI set to one "
+        "half, one tile per time slot (full power, the other tiles idle); broadcast: MZIs "
+        "unheated, a 3 dB split per level, every tile fed at once (one slot, 3 dB less "
+        "power per level). The readout tree is switched either way",
+    )
+
+    def split_trees(self) -> tuple[str, ...]:
+        """The trees whose MZIs are left unheated (passive splitters)."""
+        return ("pump_in", "stokes_in") if self.feed == "broadcast" else ()
 
 
 class RoutingSpec(_Strict):
@@ -284,7 +295,8 @@ class ChipSpec(_Strict):
             tile_pitch_um=self.array.tile_pitch_um,
             die_width_um=self.die.width_um,
             die_height_um=self.die.height_um,
-            network=NetworkDesign(**self.network.model_dump()),
+            # the feed is how the switches are driven, not what is drawn
+            network=NetworkDesign(**self.network.model_dump(exclude={"feed"})),
         )
 
     @model_validator(mode="after")

@@ -51,7 +51,7 @@ def add_tile(graph: nx.Graph, tile: str, *, qubitrons: int) -> None:
 
 
 def _walk(cell: kf.DKCell, path: str, parents: dict[str, tuple[str, str | None]],
-          graph: nx.Graph) -> Iterator[str]:
+          graph: nx.Graph, split: tuple[str, ...]) -> Iterator[str]:
     """Tiles under ``cell`` (half-paths); switch nodes and their links go into ``graph``.
     ``parents``: per tree, the graph node feeding this block's root port and the MZI output
     port it leaves by (None from a fibre); the edge keeps that port as ``switch_port`` and
@@ -61,14 +61,17 @@ def _walk(cell: kf.DKCell, path: str, parents: dict[str, tuple[str, str | None]]
     if branches:
         for port in NETWORK_PORTS:
             children[port] = f"{port}:{path}"
-            graph.add_node(children[port], kind="switch", broadband=True)
+            if port in split:  # an unheated MZI: a passive 3 dB splitter
+                graph.add_node(children[port], kind="splitter")
+            else:
+                graph.add_node(children[port], kind="switch", broadband=True)
     else:
         children = {port: f"{path}/{port}" for port in NETWORK_PORTS}
     for port in NETWORK_PORTS:
         parent, via = parents[port]
         graph.add_edge(parent, children[port], switch_port=via,
                        switch=None if via is None else parent)
-        if branches:  # the 1x2 MZI's input (o1) faces the fibre
+        if branches and port not in split:  # the 1x2 MZI's input (o1) faces the fibre
             graph.nodes[children[port]]["common"] = parent
     if not branches:
         yield path
@@ -80,27 +83,33 @@ def _walk(cell: kf.DKCell, path: str, parents: dict[str, tuple[str, str | None]]
             node_out = branches[port][half]
             switch_ports = cell.insts[f"node_{port}"].cell.info["switch_ports"]
             sub[port] = (children[port], str(switch_ports[node_out]))
-        yield from _walk(cell.insts[half].cell, path + half, sub, graph)
+        yield from _walk(cell.insts[half].cell, path + half, sub, graph, split)
 
 
-def network_graph(root: kf.DKCell, *, qubitrons: int) -> nx.Graph:
+def network_graph(root: kf.DKCell, *, qubitrons: int, split: tuple[str, ...] = ()
+                  ) -> nx.Graph:
     """The graph of the switch trees drawn in ``root`` (the chip's ``network`` instance's
     cell, or a tile cell for a one-tile chip), with the three chip fibres at the roots and
-    every tile's ``qubitrons`` qubitrons.
+    every tile's ``qubitrons`` qubitrons. The trees named in ``split`` (of ``pump_in``,
+    ``stokes_in``, ``out``) have their MZIs unheated: passive splitters (``kind="splitter"``),
+    not switches.
 
     Returns:
         an undirected ``networkx.Graph``: one tree per fibre, the three joined only at the
         qubitrons; ``graph.graph["tiles"]`` lists the tiles in drawing order.
 
     Raises:
-        ValueError: ``qubitrons`` < 1.
+        ValueError: ``qubitrons`` < 1, or ``split`` names no tree.
     """
     if qubitrons < 1:
         raise ValueError(f"qubitrons={qubitrons}: a tile has at least one")
     graph = nx.Graph()
     fibres: dict[str, tuple[str, str | None]] = {
         port: (f"fibre_{port}", None) for port in NETWORK_PORTS}
-    tiles = list(_walk(root, "", fibres, graph))
+    unknown = set(split) - set(NETWORK_PORTS)
+    if unknown:
+        raise ValueError(f"split: {sorted(unknown)} are not trees (one of {NETWORK_PORTS})")
+    tiles = list(_walk(root, "", fibres, graph, tuple(split)))
     for tile in tiles:
         add_tile(graph, tile, qubitrons=qubitrons)
     graph.graph["tiles"] = tiles

@@ -45,8 +45,9 @@ class TreeChains:
         return float(np.max(self.loss_dB[port]))
 
 
-def _switched_binder(state: str) -> Callable[..., ModelBinding | None]:
-    """The library binder with every MZI node in ``state`` ("bar" or "cross")."""
+def _switched_binder(state: str | None) -> Callable[..., ModelBinding | None]:
+    """The library binder with every MZI node in ``state`` ("bar", "cross", or None:
+    unheated, a 3 dB split)."""
 
     def binder(cell: kf.DKCell) -> ModelBinding | None:
         binding = bind_cell(cell)
@@ -63,15 +64,18 @@ def level_branch_loss_dB(
     *,
     wl_um: Sequence[float],
     models: Mapping[str, Callable[..., SDict]] | None = None,
+    split: tuple[str, ...] = (),
 ) -> dict[str, dict[str, np.ndarray]]:
     """Loss (dB per wavelength) from each of ``block``'s tree ports to each half's port, with
-    the port's node switched towards that half; only this level is solved.
+    the port's node switched towards that half (unheated, splitting to both, for the trees
+    in ``split``); only this level is solved.
 
     Args:
         block: a ``routing.network.tree_block`` cell (``info["branches"]`` names, per tree
             port, the node output towards each half).
         wl_um: wavelengths in um.
         models: compact models (default: the active PDK's, calibrated).
+        split: tree ports whose node is unheated (a broadcast), e.g. ("pump_in",).
 
     Returns:
         ``{port: {"A": loss_dB, "B": loss_dB}}``, arrays of ``len(wl_um)``.
@@ -82,12 +86,14 @@ def level_branch_loss_dB(
     # which MZI state sends o1 to o2 / o3 (the model's own convention)
     probe = models["mzi_switch"](wl=1.55, state="bar")
     bar_output = "o2" if abs(probe[("o1", "o2")]) ** 2 > abs(probe[("o1", "o3")]) ** 2 else "o3"
-    solved: dict[str, SDict] = {}
+    solved: dict[str | None, SDict] = {}
     for port, halves in branches.items():
         for half, output in halves.items():
             # the tree node's fan-out keeps its switch's port names (tree_node: o2 upper ...),
             # so the node output names the switch output it carries
-            state = "bar" if _switch_output(block, port, output) == bar_output else "cross"
+            state: str | None = (
+                None if port in split
+                else "bar" if _switch_output(block, port, output) == bar_output else "cross")
             if state not in solved:
                 net = extract_netlist(block, _switched_binder(state),
                                       boundary=("A", "B"))
@@ -108,14 +114,17 @@ def tree_chains(
     *,
     wl_um: Sequence[float],
     models: Mapping[str, Callable[..., SDict]] | None = None,
+    split: tuple[str, ...] = (),
 ) -> TreeChains:
     """Chain loss from every tree port of ``chip_root`` to every tile (tree order), each
-    distinct block solved once.
+    distinct block solved once; the trees in ``split`` have their MZIs unheated (each level
+    splits the light to both halves: a broadcast).
 
     Args:
         chip_root: the root block of a networked chip (``routing.network.block``), or a tile.
         wl_um: wavelengths in um (a tile's WDM channels, say).
         models: compact models (default: the active PDK's).
+        split: tree ports whose MZIs are unheated (broadcast), e.g. ("pump_in", "stokes_in").
 
     Returns:
         ``TreeChains`` over the root's tiles, origins in the root's coordinates.
@@ -129,7 +138,7 @@ def tree_chains(
         if "branches" not in cell.info:  # a tile: the chain ends here
             result = TreeChains(loss_dB={}, origins_um=np.zeros((1, 2)))
         else:
-            level = level_branch_loss_dB(cell, wl_um=wl_um, models=models)
+            level = level_branch_loss_dB(cell, wl_um=wl_um, models=models, split=split)
             parts = []
             for half in ("A", "B"):
                 inst = cell.insts[half]

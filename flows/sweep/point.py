@@ -162,7 +162,7 @@ def run_stages(
         parts.thermal, detuning = _shared(("thermal", thermal_key), thermal_stage)
     if "control" in stages:
         # as in the build: the network's time slots are idle time for every qubitron
-        slots = (run_network_control(component, scratch).slots
+        slots = (run_network_control(component, scratch, feed=spec.network.feed).slots
                  if "network" in component.info else 1)
         parts.control, noise = run_control(
             spec, scratch / "control", tile=tile, loss=loss, chip=component,

@@ -15,8 +15,9 @@ from control.network_schedule import NetworkSchedule, schedule_connections
 from routing.network_graph import add_tile
 
 
-def _tree(levels: int, qubitrons: int) -> nx.Graph:
-    """Three binary MZI trees (pump, Stokes, out) over 2**levels tiles, as the chip draws."""
+def _tree(levels: int, qubitrons: int, *, split: tuple[str, ...] = ()) -> nx.Graph:
+    """Three binary MZI trees (pump, Stokes, out) over 2**levels tiles, as the chip draws;
+    the trees in ``split`` have unheated MZIs: passive splitters, not switches."""
     g = nx.Graph()
     tiles: list[str] = []
 
@@ -29,7 +30,10 @@ def _tree(levels: int, qubitrons: int) -> nx.Graph:
         nodes = {}
         for port, parent in parents.items():
             nodes[port] = f"{port}:{path}"
-            g.add_node(nodes[port], kind="switch", broadband=True, common=parent)
+            if port in split:
+                g.add_node(nodes[port], kind="splitter")
+            else:
+                g.add_node(nodes[port], kind="switch", broadband=True, common=parent)
             g.add_edge(parent, nodes[port])
         for half in "AB":
             walk(path + half, nodes, depth + 1)
@@ -43,8 +47,8 @@ def _tree(levels: int, qubitrons: int) -> nx.Graph:
 
 def _check(g: nx.Graph, s: NetworkSchedule, channels: int) -> None:
     """Every slot: each MZI joins its ports in pairs (a matching), each link carries a channel
-    once and only channels it passes; paths are real; fixed channels kept."""
-    taken: set[tuple[int, frozenset, int]] = set()
+    for one source only and only channels it passes; paths are real; fixed channels kept."""
+    taken: dict[tuple[int, frozenset, int], object] = {}
     joined: dict[tuple[int, object], dict[object, object]] = defaultdict(dict)
     for a in s.assigned:
         r = a.request
@@ -57,8 +61,7 @@ def _check(g: nx.Graph, s: NetworkSchedule, channels: int) -> None:
             allowed = g.edges[u, v].get("wavelengths")
             assert allowed is None or a.channel in allowed
             key = (a.slot, frozenset((u, v)), a.channel)
-            assert key not in taken, key
-            taken.add(key)
+            assert taken.setdefault(key, r.source) == r.source, key
         for prev, node, nxt in zip(a.path, a.path[1:], a.path[2:], strict=False):
             if g.nodes[node].get("broadband"):
                 match = joined[(a.slot, node)]
@@ -103,6 +106,23 @@ def test_first_fit_packs_requests_that_need_the_same_mzi_states() -> None:
     slot = {a.request.label: a.slot for a in s.assigned}
     assert slot["pA"] == slot["rB"] != slot["pB"] and s.slots == 2
     assert s.switch_states[slot["pA"]]["pump_in:"] == [("A/pump_in", "fibre_pump_in")]
+
+
+def test_unheated_mzis_broadcast_a_laser_line_to_every_tile_in_one_slot() -> None:
+    """Pump and Stokes trees of passive splitters: one signal per channel reaches every tile
+    at once. Readout of the same channel from two tiles is two signals: they still need a
+    slot each on the shared out link."""
+    g = _tree(2, qubitrons=2, split=("pump_in", "stokes_in"))
+    feeds = [Request(f"fibre_{p}", f"{t}/qubitron_{k}", name=f"{p}{t}{k}", channel=k)
+             for t in g.graph["tiles"] for k in range(2) for p in ("pump_in", "stokes_in")]
+    s = schedule_connections(g, feeds, channels=2)
+    _check(g, s, 2)
+    assert s.slots == 1 and not s.blocked and not s.switch_states
+    assert s.max_link_load == 2  # two laser lines on the root links, whatever the tiles
+    combiners = _tree(2, qubitrons=2, split=("pump_in", "stokes_in", "out"))
+    reads = [Request(f"{t}/qubitron_0", "fibre_out", name=f"r{t}", channel=0)
+             for t in combiners.graph["tiles"]]
+    assert schedule_connections(combiners, reads, channels=2).slots == 4
 
 
 def test_a_slot_limit_blocks_the_rest_and_names_the_mzi() -> None:

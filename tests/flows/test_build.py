@@ -84,7 +84,7 @@ def test_control_and_qec_sections_come_from_the_chip(default_build: Path) -> Non
     # serve one tile per slot, each tile's qubitrons share it on their own channels
     nc = report["network_control"]
     tiles = report["counts"]["tiles"]
-    assert nc["requests"] == nc["assigned"] == 3 * spec.n_qubitrons and nc["blocked"] == 0
+    assert nc["requests"] == nc["assigned"] == 2 * spec.n_qubitrons and nc["blocked"] == 0
     assert nc["slots"] == tiles and nc["channels_used"] == spec.array.tile_columns
     assert nc["round_time_us"] == pytest.approx(tiles * control["round_latency_ns"] / 1e3,
                                                 abs=1e-3)
@@ -107,6 +107,33 @@ def test_control_and_qec_sections_come_from_the_chip(default_build: Path) -> Non
     for heading in ('<h2 id="thermal">Thermal', '<h2 id="control">Control',
                     '<h2 id="qec">Error correction'):
         assert heading in page
+
+
+def test_broadcast_feed_trades_time_slots_for_power(default_build: Path, tmp_path) -> None:
+    """feed: broadcast leaves the pump and Stokes MZIs unheated: one slot feeds every tile
+    (idle back to one tile round), the same gds, and each tree level's 3 dB split comes off
+    every qubitron's delivered pump and its detection through the network."""
+    spec = default_chip().model_dump(mode="json")
+    spec["network"]["feed"] = "broadcast"
+    path = tmp_path / "broadcast.json"  # JSON is YAML
+    path.write_text(json.dumps(spec))
+    result = runner.invoke(app, ["build", str(path), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / default_chip().name
+    switched = json.loads((default_build / "report.json").read_text())
+    broadcast = json.loads((folder / "report.json").read_text())
+    nc = broadcast["network_control"]
+    assert nc["feed"] == "broadcast" and nc["slots"] == 1 and nc["blocked"] == 0
+    assert nc["switch_power_per_slot_mW"] == 0.0  # the feed trees' MZIs are unheated
+    assert broadcast["control"]["p_idle_max"] < switched["control"]["p_idle_max"] / 3
+    levels = broadcast["network"]["levels"]
+    for q, dB in broadcast["control"]["pump_delivery_dB"].items():
+        assert dB > switched["control"]["pump_delivery_dB"][q] + 3.0 * levels
+    for worst_or_best in ("detection_min", "detection_max"):
+        assert (broadcast["network"][worst_or_best]
+                < switched["network"][worst_or_best] * 10 ** (-3.0 * levels / 10))
+    name = default_chip().name
+    assert (folder / f"{name}.gds").read_bytes() == (default_build / f"{name}.gds").read_bytes()
 
 
 def test_every_qubitron_is_reached_on_its_channel(default_build: Path) -> None:

@@ -140,8 +140,9 @@ def test_network_graph_follows_the_drawn_routes(chip2x2) -> None:  # type: ignor
 
 def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None:  # type: ignore[no-untyped-def]
     """Fibre -> tree -> tile -> detector: each level solved once and composed, against the
-    whole chip solved flat, with every switch in one state (one tile lit); the network
-    controller's slot that sets every pump MZI to that state serves the lit tile."""
+    whole chip solved flat, with every switch in one state (one tile lit) or unheated (all
+    lit, the broadcast feed); the network controller's slot that sets every pump MZI to that
+    state serves the lit tile."""
     from components.resonance import wdm_grid_nm
     from flows.network_job import chip_network_detection
     from simulation.chip_loss import _switched_binder
@@ -160,7 +161,7 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
     settings = mzi_settings(graph, schedule)
     halves_of = {int("".join("0" if h == "A" else "1" for h in t), 2): t
                  for t in tile_names(graph)}
-    for state in ("bar", "cross"):
+    def flat_solve(state: str | None) -> dict[tuple[int, int], float]:
         net = extract_netlist(chip2x2, _switched_binder(state), expose_detectors=True)
         s = solve_netlist(net, grid, default_models())[net.top]
         flat = {}
@@ -171,6 +172,18 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
                 tile_index = int("".join("0" if h == "A" else "1" for h in halves), 2)
                 flat[(tile_index, k)] = float(abs(v[k]) ** 2)
         assert len(flat) == 16
+        return flat
+
+    # broadcast (feed: broadcast): unheated MZIs split to every tile; composed == flat, and
+    # each of the two levels costs at least the 3 dB split
+    broadcast = chip_network_detection(chip2x2, tile_loss, channels_um=grid,
+                                       split=("pump_in", "stokes_in")).efficiency
+    flat = flat_solve(None)
+    for (t, k), v in flat.items():
+        assert v == pytest.approx(broadcast[t, k], rel=1e-6), (t, k)
+        assert broadcast[t, k] < composed[t, k] * 10 ** (-2 * 3.0 / 10)
+    for state in ("bar", "cross"):
+        flat = flat_solve(state)
         lit = max(flat, key=flat.__getitem__)[0]
         # the network controller's slot with every pump MZI in this state serves that tile
         port = "o2" if state == "bar" else "o3"  # components.models.mzi_switch
