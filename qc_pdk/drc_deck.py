@@ -109,7 +109,13 @@ def qc_bend_markers(layer, min_inner_um, window_um)
   d = source.layout.dbu
   limit = min_inner_um * (1.0 - TOLERANCE)
   markers = RBA::Region.new
-  layer.merged.data.each do |poly|
+  # Iterating a region from Ruby visits every polygon in top-cell coordinates whether the
+  # region is deep or flat, so a flat copy costs no hierarchy here; and KLayout 0.28.5's
+  # DeepRegionIterator#increment crashed (signal 11) on 2-4 of 6 runs of the default chip.
+  # (qc_pdk.drc, the project's own check, stays hierarchical: it walks each cell once.)
+  merged = layer.merged.flatten
+  region = merged.data
+  region.each do |poly|
     boxes = []
     hull = poly.each_point_hull.map { |p| [p.x * d, p.y * d] }
     qc_tight(hull, false, limit, window_um, boxes)
