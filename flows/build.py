@@ -12,7 +12,7 @@ Example:
     >>> from flows.spec import default_chip
     >>> result = build_chip(default_chip(), pathlib.Path(tempfile.mkdtemp()), Console(quiet=True))
     >>> sorted(p.name for p in result.folder.iterdir() if p.is_dir())
-    ['control', 'drc', 'loss', 'qec', 'thermal']
+    ['control', 'drc', 'loss', 'network', 'qec', 'thermal']
 """
 
 from __future__ import annotations
