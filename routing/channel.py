@@ -24,8 +24,17 @@ routes, one horizontal track each, instead of net-by-net search:
   a bottom track to a free column beside its source, then its Z from there.
 
 * A net whose lateral offset is below two bend radii (a neighbour move on a dense bus) takes
-  an S-jog (``routing.sjog``: the PDK's S-bend) at the lowest height where it is legal; the
-  tracks of other nets pass above or below it and cross its straight parts.
+  an S-jog (``routing.sjog``: the PDK's S-bend) at the lowest height above the dogleg band
+  where it is legal; the tracks of other nets pass above or below it and cross its straight
+  parts.
+* On a dense bus (columns closer than two radii plus two crossing arms) no dogleg fits
+  between the columns. Each cycle of nets waiting for each other's columns is broken once,
+  beforehand: the member whose source is nearest a bus end doglegs beside the bus (its first
+  leg on a band track of its own under all the others), the net waiting for it goes first,
+  and the others are taken as soon as their columns are clear, out of stacking order if need
+  be (two more crossings each, never a column conflict).
+* Of two queue heads that may go, the one whose Z can go lower is placed first, so the two
+  stacks interleave instead of one piling up on the other.
 
 Nets that cannot be planned (no legal track or jog left) are handed back, with the reason, to
 the general negotiated search.
@@ -234,12 +243,25 @@ def plan_bundle_with_crossings(
     row = np.arange(umin, umax + 1)
     while lo_all < top and grid.wall[_frame_nodes(d0, grid, row, lo_all)].any():
         lo_all += 1
-    band = g.k_turn  # bottom tracks kept for the first leg of doglegs
-    track = lo_all + band
     # tracks that later nets may have to cross sit a crossing cell apart
     plan.inversions = count_inversions([spans[n] for n in names])
     crossing = plan.inversions > 0
     track_pitch = g.gap + 1 if crossing else 1
+    band = g.k_turn  # bottom tracks kept for the first leg of doglegs
+    gaps = np.diff(columns)
+    dense = bool(gaps.size and gaps.min() < 2 * g.k_turn + 2 * g.arm)
+    # nets exempt from waiting for their target column: one per cycle of waiting nets
+    exempt: set[str] = set()
+    if dense:
+        # no dogleg fits between the columns of a dense bus: each cycle of nets waiting for
+        # each other's columns is broken once, by a dogleg beside the bus (its first leg
+        # crosses many columns: one track of the band each) of the member whose source is
+        # nearest a bus end; the net waiting for that one goes first
+        for cyc in _cycles(waits_for):
+            x = min(cyc, key=lambda n: (min(spans[n][0] - umin, umax - spans[n][0]), n))
+            exempt.update(n for n in cyc if waits_for[n] == x)
+            band += track_pitch
+    track = lo_all + band
     placed: set[str] = set()
 
     # along-track and across-track claim kinds in the grid (the frame's u axis is the
@@ -312,6 +334,20 @@ def plan_bundle_with_crossings(
                 continue  # too close to the next column's own legs
             if dogleg_via(name, c, v_from):
                 return True
+        # no column between the ports has room for the dogleg's bends (always so on a dense
+        # bus, pitch below two radii): its middle leg goes up beside the bus instead, the
+        # nearer end first (its two legs cross the columns between: more crossings, legal)
+        sides = sorted((-1, 1), key=lambda sd: abs(su - (umin if sd < 0 else umax)))
+        for sd in sides:
+            edge = umin if sd < 0 else umax
+            # a bend's arc must clear the legs it passes by a crossing's arm: columns
+            # ``k_cross`` apart (bends of neighbouring doglegs never overlap)
+            for k in range(1, 5):
+                c = edge + sd * k * g.k_cross
+                if abs(c - su) < g.k_turn:
+                    continue  # the two bends of the first leg would overlap
+                if dogleg_via(name, c, v_from):
+                    return True
         return False
 
     def dogleg_via(name: str, c: int, v_from: int) -> bool:
@@ -342,7 +378,8 @@ def plan_bundle_with_crossings(
         s, t, _sd, _td, own = ends[name]
         lk = jog_nodes(lateral_nodes=tu - su, pitch_um=grid.pitch_um,
                        radius_um=prm.radius_um, cross_section=prm.cross_section)
-        for v in range(max(lo_all, sv + 1), tv - lk):
+        # above the bottom band, which the doglegs' first legs cross the columns in
+        for v in range(max(track, sv + 1), tv - lk):
             found = Found([s, node(su, v), node(tu, v + lk), t], [], 0.0, 0)
             if placer.try_place(name, found, own):
                 plan.paths[name] = found
@@ -381,15 +418,32 @@ def plan_bundle_with_crossings(
                 lo = max(lo, v + track_pitch)
         return lo
 
+    def lowest_z(name: str) -> int:
+        """The lowest track a Z of ``name`` may take by the pre-check (a large number if
+        none): which of two queue heads can go lower."""
+        su, sv, tu, tv = frame[name]
+        v_lo = max(floor_of(name), sv + g.k_start)
+        cands = z_candidates(su, sv, tu, tv, v_lo, tv - g.k_start)
+        return cands[0] if cands else grid.size
+
     def _clear(name: str) -> bool:
         w = waits_for[name]
-        return w is None or w == name or w in placed or w in plan.left_over
+        return (w is None or w == name or w in placed or w in plan.left_over
+                or name in exempt)
 
     while right or left:
         # take a queue head whose column is already clear; on a cycle, the right-hand head
+        # (on a dense bus, whose cycles are broken beforehand, the first net that is clear:
+        # a net out of stacking order costs two crossings, a column conflict a dogleg)
         ready = [q for q in queues if q and _clear(q[0])]
-        q = ready[0] if ready else (right or left)
-        name = q.pop(0)
+        if ready:
+            # the head that can go lower first: the two stacks interleave (their nets
+            # cross once whichever is lower) instead of one piling up on the other
+            q, at = min(ready, key=lambda q: lowest_z(q[0])), 0
+        else:
+            deep = [(q, k) for q in queues for k, n in enumerate(q) if _clear(n)] if dense else []
+            q, at = deep[0] if deep else ((right or left), 0)
+        name = q.pop(at)
         su, _sv, tu, _tv = frame[name]
         if abs(tu - su) < g.k_turn:  # too little offset for two bends: an S-jog
             if place_jog(name):
@@ -401,14 +455,14 @@ def plan_bundle_with_crossings(
             if progress is not None:
                 progress(len(placed) + len(plan.left_over), len(names))
             continue
-        # a placed net already comes down this net's source column: only a dogleg can leave
-        column_taken = any(waits_for[j] == name for j in placed if j != name)
         lo = floor_of(name)
         # when the stacking order leaves no track, any legal track below it will do: two
         # more crossings with each net it passes in the wrong order, but still a Z route in
         # the channel, where the search would wander across the whole die
-        if any((not column_taken and place_z(name, v)) or place_dogleg(name, v)
-               for v in dict.fromkeys((lo, track))):
+        # a placed net already comes down this net's source column: only a dogleg can leave
+        column_taken = any(waits_for[j] == name for j in placed if j != name)
+        if (any(not column_taken and place_z(name, v) for v in dict.fromkeys((lo, track)))
+                or any(place_dogleg(name, v) for v in dict.fromkeys((lo, track)))):
             track_of[name] = _frame_v(d0, grid, plan.paths[name].vertices[-2])
             placed.add(name)
         else:
@@ -418,6 +472,31 @@ def plan_bundle_with_crossings(
             progress(len(placed) + len(plan.left_over), len(names))
     plan.tracks_used = len(placed) - len(straight)
     return plan
+
+
+def _cycles(waits_for: dict[str, str | None]) -> list[list[str]]:
+    """The cycles of the graph net -> the net it waits for (one edge per net at most; a net
+    waiting for itself is no cycle), each as its members in walking order.
+
+    Example:
+        >>> _cycles({"a": "b", "b": "a", "c": "c", "d": None, "e": "a"})
+        [['a', 'b']]
+    """
+    state: dict[str, int] = {}  # 1 on the current walk, 2 done
+    out: list[list[str]] = []
+    for start in waits_for:
+        walk: list[str] = []
+        n: str | None = start
+        while n is not None and n not in state:
+            state[n] = 1
+            walk.append(n)
+            nxt = waits_for.get(n)
+            n = None if nxt == n else nxt
+        if n is not None and state.get(n) == 1:
+            out.append(walk[walk.index(n):])
+        for w in walk:
+            state[w] = 2
+    return out
 
 
 def _frame_nodes(d0: int, grid: RoutingGrid, us: np.ndarray, v: int) -> np.ndarray:

@@ -43,6 +43,7 @@ def _pieces(
     last = len(verts) - 1
     jogs = _jogs(grid, verts)
     k_r = int(np.ceil(r / p - 1e-9))
+    sep = prm.width_um + prm.space_um + 0.1  # the same margin as arc_clashes
     out: list[tuple[np.ndarray, int]] = []
     for i in range(last):
         a, b = verts[i], verts[i + 1]
@@ -50,7 +51,7 @@ def _pieces(
             din, dout = direction_of(verts[i - 1], a, nx), direction_of(a, b, nx)
             out.append((g.path_arc_nodes(a, din, dout).astype(np.int64), BEND_KIND))
         if jogs[i]:
-            out.append((jog_claim_nodes(a, b, nx, p, prm.cross_section), BEND_KIND))
+            out.append((jog_claim_nodes(a, b, nx, p, prm.cross_section, sep), BEND_KIND))
             continue
         ay, ax = divmod(a, nx)
         by, bx = divmod(b, nx)
@@ -112,6 +113,15 @@ def self_conflicts(grid: RoutingGrid, prm: SearchParams, found: Found) -> list[i
         if e2 - e1 > 1 and not (e2 - e1 == 2 and is_arc[e1] and is_arc[e2]):
             bad.add(int(nodes[j]))
     bends = bends_of(grid, found.vertices)
+    verts = found.vertices
+    corners = {c for c, _, _ in bends}
+    k_turn = int(np.ceil(2 * r / grid.pitch_um - 1e-9))
+    for i in range(1, len(verts) - 2):  # two bends in a row need two radii between corners
+        if verts[i] in corners and verts[i + 1] in corners:
+            ay, ax = divmod(verts[i], nx)
+            by, bx = divmod(verts[i + 1], nx)
+            if abs(ax - bx) + abs(ay - by) < k_turn:
+                bad.add(int(verts[i + 1]))
     sep = prm.width_um + prm.space_um + 0.1
     for k1 in range(len(bends)):
         for k2 in range(k1 + 2, len(bends)):  # a bend adjoins the next one

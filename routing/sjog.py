@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -42,19 +43,39 @@ def jog_nodes(*, lateral_nodes: int, pitch_um: float, radius_um: float,
                                cross_section) / pitch_um)
 
 
+def jog_reach_um(pitch_um: float, sep_um: float) -> float:
+    """How far from its centreline an S-jog claims grid nodes (um): half a grid diagonal plus
+    the centreline separation ``sep_um`` (width + space + margin).
+
+    Every other piece (straight, Euler bend, jog) claims nodes within half a pitch of its
+    centreline, so each of its points has a claimed node within half a grid diagonal. A jog
+    that claims every node within this reach therefore shares a node with any piece that
+    comes within ``sep_um`` of it: a half-pitch claim alone lets two curves cross between
+    the nodes unseen (a jog through an Euler bend on the 48-net shuffled bus did).
+
+    Example:
+        >>> round(jog_reach_um(5.0, 1.15), 3)
+        4.686
+    """
+    return pitch_um * math.sqrt(0.5) + sep_um
+
+
 @lru_cache(maxsize=256)
 def jog_offsets(length_nodes: int, lateral_nodes: int, pitch_um: float,
-                cross_section: str) -> tuple[tuple[int, int], ...]:
-    """Nodes (along, left) relative to the jog's start that lie within half a pitch of its
-    centreline, heading along +along and shifting ``lateral_nodes`` to the left."""
+                cross_section: str, reach_um: float | None = None) -> tuple[tuple[int, int], ...]:
+    """Nodes (along, left) relative to the jog's start that lie within ``reach_um`` (default
+    half a pitch) of its centreline, heading along +along and shifting ``lateral_nodes`` to
+    the left."""
     pts = jog_centreline_um(length_nodes * pitch_um, lateral_nodes * pitch_um, cross_section)
     pts = pts / pitch_um
-    lo = np.floor(pts.min(axis=0) - 1).astype(int)
-    hi = np.ceil(pts.max(axis=0) + 1).astype(int)
+    reach = 0.5 if reach_um is None else reach_um / pitch_um
+    pad = int(np.ceil(reach)) + 1
+    lo = np.floor(pts.min(axis=0) - pad).astype(int)
+    hi = np.ceil(pts.max(axis=0) + pad).astype(int)
     gx, gy = np.meshgrid(np.arange(lo[0], hi[0] + 1), np.arange(lo[1], hi[1] + 1))
     cand = np.stack([gx.ravel(), gy.ravel()], axis=1)
     d2 = ((cand[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2).min(axis=1)
-    keep = cand[d2 <= (0.5 + 1e-9) ** 2]
+    keep = cand[d2 <= (reach + 1e-9) ** 2]
     return tuple(sorted((int(a), int(b)) for a, b in keep))
 
 
@@ -94,11 +115,14 @@ def jog_heading(a: int, b: int, nx: int) -> int:
     return 1 if dy > 0 else 3
 
 
-def jog_claim_nodes(a: int, b: int, nx: int, pitch_um: float, cross_section: str) -> np.ndarray:
-    """Grid nodes the jog from ``a`` to ``b`` occupies."""
+def jog_claim_nodes(a: int, b: int, nx: int, pitch_um: float, cross_section: str,
+                    sep_um: float = 0.0) -> np.ndarray:
+    """Grid nodes the jog from ``a`` to ``b`` occupies: within ``jog_reach_um`` of its
+    centreline (half a pitch when ``sep_um`` is 0)."""
     h = jog_heading(a, b, nx)
     length, lateral = jog_frame(a, b, nx, h)
-    offs = np.array(jog_offsets(length, lateral, pitch_um, cross_section), np.int64)
+    reach = jog_reach_um(pitch_um, sep_um) if sep_um > 0 else None
+    offs = np.array(jog_offsets(length, lateral, pitch_um, cross_section, reach), np.int64)
     ux, uy = ((1, 0), (0, 1), (-1, 0), (0, -1))[h]
     dx = offs[:, 0] * ux - offs[:, 1] * uy
     dy = offs[:, 0] * uy + offs[:, 1] * ux

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from quantacore import activate
@@ -58,3 +59,73 @@ def test_hard_mode_refuses_what_negotiation_may_share() -> None:
     assert soft is not None
     nodes, _ = path_claims(grid, PRM, soft)
     assert (occ.occ[nodes] > 0).any()  # it shares, at a price, for negotiation to resolve
+
+
+def test_the_bend_clash_table_is_kept_on_disk_and_read_back_unchanged(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from routing import search
+
+    monkeypatch.setenv("QUANTACORE_CACHE_DIR", str(tmp_path))
+    args = (30.0, 5.0, 1.15)
+    built = search._build_clash_offsets(*args)
+    first = search.clash_offsets.__wrapped__(*args)  # past the in-process cache
+    files = list((tmp_path / "clash").glob("clash_*.npz"))
+    assert len(files) == 1
+    again = search.clash_offsets.__wrapped__(*args)  # now from the file
+    for table in (first, again):
+        for row_b, row_t in zip(built, table, strict=True):
+            for a, b in zip(row_b, row_t, strict=True):
+                assert np.array_equal(a, b)
+    # other inputs, another file; a damaged file is rebuilt, not trusted
+    search.clash_offsets.__wrapped__(25.0, 5.0, 1.15)
+    assert len(list((tmp_path / "clash").glob("clash_*.npz"))) == 2
+    files[0].write_bytes(b"not a table")
+    assert search._read_clash_cache(files[0]) is None
+    rebuilt = search.clash_offsets.__wrapped__(*args)
+    assert all(np.array_equal(a, b) for ra, rb in zip(built, rebuilt, strict=True)
+               for a, b in zip(ra, rb, strict=True))
+    monkeypatch.setenv("QUANTACORE_CACHE_DIR", "")
+    assert search.clash_cache_dir() is None
+
+
+def test_the_turn_field_counts_the_turns_the_walls_force() -> None:
+    from routing.astar_kernel import _UNREACHED, turn_field
+
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 300, 300), pitch_um=5.0)
+    target = grid.node_at(250, 150)  # entered heading east
+    full = (0, grid.nx - 1, 0, grid.ny - 1)
+
+    def turns(g: RoutingGrid, x: float, y: float, heading: int) -> int:
+        tf = turn_field(g.nx, g.wall, target, 0, *full)
+        return int(tf[g.node_at(x, y) * 4 + heading])
+
+    assert turns(grid, 50, 150, 0) == 0  # straight on
+    assert turns(grid, 50, 100, 0) == 2  # an S (the geometry's bound says the same)
+    assert turns(grid, 50, 150, 2) == 2  # facing away: a U
+    # a wall across the straight line: going round it costs turns no geometric bound sees
+    grid.block_box(148, 120, 152, 180)
+    assert turns(grid, 50, 150, 0) == 4
+    # boxed in: the target cannot be reached at all
+    walled = RoutingGrid.empty(bbox_um=(0, 0, 300, 300), pitch_um=5.0)
+    walled.block_box(20, 20, 100, 30)
+    walled.block_box(20, 70, 100, 80)
+    walled.block_box(20, 20, 30, 80)
+    walled.block_box(90, 20, 100, 80)
+    tf = turn_field(walled.nx, walled.wall, target, 0, *full)
+    assert tf[walled.node_at(60, 50) * 4 + 1] == _UNREACHED
+
+
+def test_the_turn_bound_keeps_the_search_optimal_and_cuts_its_work() -> None:
+    # a wall between the ports: with penalty_weight 1 the search stays exact (the turn field
+    # is a lower bound), and it expands fewer states than the geometric bound alone allowed
+    from dataclasses import replace
+
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 600, 600), pitch_um=5.0)
+    grid.block_box(290, 100, 310, 500)
+    occ = Occupancy.zeros(grid, bucket_nodes=14, clash_offsets=clash_offsets(30.0, 5.0, 1.15))
+    s, t = grid.node_at(50, 300), grid.node_at(550, 300)
+    exact = replace(PRM, penalty_weight=1.0)
+    found = astar(grid, occ, exact, source=s, source_dir=0, target=t, target_dir=2)
+    assert found is not None
+    assert len(found.vertices) - 2 == 4  # over or under the wall: four bends
+    assert found.expansions < 5_000  # 8,808 with the geometric turn bound alone (same path)

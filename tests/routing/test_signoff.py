@@ -192,3 +192,44 @@ def test_the_check_region_is_cut_to_the_halo_of_the_routes() -> None:
     chk = check_routes(c, {"r": [route]}, crossings=[], layer=(1, 0))
     assert chk.failed == {}
     assert chk.drc_unattributed == 1  # the near line only: the far one was never checked
+
+
+def test_rows_of_48_half_shuffled_route_fully_and_clean(tmp_path: Path) -> None:
+    # bench_router's "rows 48 half-shuffled": a jog drawn through a neighbour's Euler bend
+    # (the grid model missed it: two curves crossing between the nodes) and the cycles of
+    # nets waiting for each other's columns (no dogleg fits between 50 um columns) left it
+    # at 43/48; each cycle now takes one dogleg beside the bus
+    c, conns = facing_rows(48, pitch_um=50, channel_um=30 * 48 + 300,
+                           perm=half_shuffled(48, 1))
+    res = route_nets(c, conns)
+    _signed_off(c, conns, res, tmp_path)
+    assert all(n.planner == "channel" for n in res.report.nets)
+    assert res.report.total_crossings >= count_inversions(list(enumerate(half_shuffled(48, 1))))
+
+
+def test_a_jog_claims_a_node_of_every_bend_that_comes_near_it() -> None:
+    # the drawing and the grid model agree: wherever an Euler bend's centreline comes within
+    # the separation of an S-jog's, their claims share a node (so the occupancy sees it)
+    from scipy.spatial import cKDTree
+
+    from routing.grid import _euler_points, _transform, arc_offsets
+    from routing.sjog import jog_centreline_um, jog_offsets, jog_reach_um
+
+    pitch, sep, r = 5.0, PRM.width_um + PRM.space_um + 0.1, 30.0
+    along, left = 15, -10  # heading +x, shifting 50 um right: the 48-row case's jog
+    line = jog_centreline_um(along * pitch, left * pitch, "strip")
+    tree = cKDTree(line)
+    jog = set(jog_offsets(along, left, pitch, "strip", jog_reach_um(pitch, sep)))
+    base = _euler_points(r)[::3] - np.array([r, 0.0])
+    near = 0
+    for din in range(4):
+        for dout in ((din + 1) % 4, (din + 3) % 4):
+            pts = _transform(base, din, dout)
+            arc = arc_offsets(r, pitch, din, dout)
+            for cx in range(-8, along + 9):
+                for cy in range(left - 8, 9):
+                    dist, _ = tree.query(pts + (cx * pitch, cy * pitch))
+                    if dist.min() < sep:
+                        near += 1
+                        assert {(cx + a, cy + b) for a, b in arc} & jog, (din, dout, cx, cy)
+    assert near > 100  # the sweep does reach the bends that pass through the jog
