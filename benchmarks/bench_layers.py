@@ -8,7 +8,15 @@ this process, each on a fresh copy of the problem. Printed per run: nets routed,
 (route plus couplers, calibrated compact models) and wall time; for the planner also the
 plan's estimated crossings and the exact-vs-heuristic gap where both ran. The planner runs
 twice: with conflicts estimated from proxy paths, and "(planar)" with the crossings of the
-planar routing of the same nets.
+planar routing of the same nets. Wall time and CPU time (this process plus the forked layer
+workers) are both printed: the planner routes its layers in parallel processes, so on a
+loaded machine the wall time is what the other jobs leave it.
+
+On K12 two more WG1+WG2 rows isolate the routing options: "1 process" (the layers one after
+the other) and "router price" (the search pricing a crossing at the router's fast default,
+``SEARCH_CROSSING_COST_DB``, instead of the calibrated price the plan uses). After each
+problem a line gives the ratios: the planner's loss over planar, its crossings over planar,
+and the parallel speed-up.
 
 References for K12 (nodes in convex position, chords): C(12, 4) = 495 crossings drawn as
 straight chords (a published planar router's figure), 150 on two pages (a published two-layer
@@ -18,16 +26,19 @@ leaving its node inwards, three layers are three book pages: each page holds at 
 2n - 3 = 21 non-crossing chords of the 66, so 0 crossings on three layers needs routes that
 leave the convex arrangement, which this problem's port rows do not offer.
 
-Run: ``python benchmarks/bench_layers.py [--sizes 16,64] [--skip-a2a-planar] [--no-a2a]``.
+Run: ``python benchmarks/bench_layers.py [--sizes 16,64] [--skip-a2a-planar] [--no-a2a]
+[--no-rtb]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,32 +51,59 @@ from routing.multilayer import (  # noqa: E402
     planar_crossing_pairs,
     route_nets_multilayer,
 )
-from routing.router import route_nets  # noqa: E402
+from routing.router import SEARCH_CROSSING_COST_DB, route_nets  # noqa: E402
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its reaped children (the forked layer workers)."""
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _planar(build: Callable) -> dict:
     c, conns = build()[:2]
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_s()
     rep = route_nets(c, conns).report
     return dict(how="planar WG1", routed=rep.routed, nets=len(conns),
                 crossings=rep.total_crossings, changes=0,
                 total=rep.total_insertion_loss_dB, max=rep.max_insertion_loss_dB,
-                time=time.perf_counter() - t0, est="", gap="", clean=rep.check.clean,
-                pairs=planar_crossing_pairs(c))
+                time=time.perf_counter() - t0, cpu=_cpu_s() - cpu0, est="", gap="",
+                clean=rep.check.clean, pairs=planar_crossing_pairs(c))
 
 
 def _layers(build: Callable, layers: tuple[str, ...],
-            pairs: list[tuple[str, str]] | None = None) -> dict:
+            pairs: list[tuple[str, str]] | None = None, label: str = "", **options: Any
+            ) -> dict:
     c, conns = build()[:2]
-    t0 = time.perf_counter()
-    rep = route_nets_multilayer(c, conns, layers=layers, crossing_pairs=pairs).report
+    t0, cpu0 = time.perf_counter(), _cpu_s()
+    rep = route_nets_multilayer(c, conns, layers=layers, crossing_pairs=pairs,
+                                **options).report
     gap = rep.heuristic_gap_dB
-    how = "+".join(layers) + (" (planar)" if pairs is not None else "")
+    how = "+".join(layers) + (" (planar)" if pairs is not None else "") + label
     return dict(how=how, routed=rep.routed, nets=len(conns),
                 crossings=rep.total_crossings, changes=rep.layer_changes,
                 total=rep.total_insertion_loss_dB, max=rep.max_insertion_loss_dB,
-                time=time.perf_counter() - t0, est=f"{rep.estimated_crossings}",
+                time=time.perf_counter() - t0, cpu=_cpu_s() - cpu0,
+                est=f"{rep.estimated_crossings}",
                 gap="" if gap is None else f"{gap:.3f}", clean=rep.clean)
+
+
+def _ratios(name: str, rows: list[dict]) -> None:
+    """The planner's best plain run (most nets, then least loss) against planar, and the
+    parallel layers' speed-up over one process where both ran."""
+    planar = next((r for r in rows if r["how"] == "planar WG1"), None)
+    plain = [r for r in rows if r["how"] != "planar WG1" and "(" not in r["how"]]
+    best = max(plain, key=lambda r: (r["routed"], -r["total"]))
+    parts = [f"best planner run {best['how']}"]
+    if planar is not None:
+        parts.append(f"loss {best['total'] / planar['total']:.2f}x planar, crossings "
+                     f"{best['crossings'] / max(planar['crossings'], 1):.2f}x planar, "
+                     f"nets {best['routed']}/{planar['routed']} (planar)")
+    one = next((r for r in rows if r["how"].endswith("(1 process)")), None)
+    par = next((r for r in rows if r["how"] == "WG1+WG2"), None)
+    if one is not None and par is not None:
+        parts.append(f"parallel layers {one['time'] / par['time']:.2f}x faster (wall)")
+    print(f"{name:18s} ratios: " + "; ".join(parts), flush=True)
 
 
 def main() -> None:
@@ -74,6 +112,7 @@ def main() -> None:
     ap.add_argument("--skip-a2a-planar", action="store_true",
                     help="skip the slow planar all-to-all run")
     ap.add_argument("--no-a2a", action="store_true", help="skip the all-to-all problem")
+    ap.add_argument("--no-rtb", action="store_true", help="skip the row-to-bank problems")
     args = ap.parse_args()
     activate()
     costs = layer_costs_from_models()
@@ -81,24 +120,35 @@ def main() -> None:
           f"{costs.coupler_dB:.4f} dB (calibrated models)")
     problems: list[tuple[str, Callable, bool]] = [] if args.no_a2a else [
         ("all-to-all K12", all_to_all, not args.skip_a2a_planar)]
-    problems += [(f"row_to_bank N={n}", lambda n=n: row_to_bank(int(n)), True)
-                 for n in args.sizes.split(",")]
-    head = (f"{'problem':18s} {'routing':24s} {'routed':>7s} {'xings':>6s} {'est':>5s} "
+    if not args.no_rtb:
+        problems += [(f"row_to_bank N={n}", lambda n=n: row_to_bank(int(n)), True)
+                     for n in args.sizes.split(",")]
+    head = (f"{'problem':18s} {'routing':32s} {'routed':>7s} {'xings':>6s} {'est':>5s} "
             f"{'changes':>7s} {'IL tot dB':>10s} {'IL max dB':>10s} {'time s':>8s} "
-            f"{'gap dB':>7s} clean")
+            f"{'cpu s':>7s} {'gap dB':>7s} clean")
     print(head)
+
     def show(name: str, r: dict) -> dict:
-        print(f"{name:18s} {r['how']:24s} {r['routed']:>3d}/{r['nets']:<3d} "
+        print(f"{name:18s} {r['how']:32s} {r['routed']:>3d}/{r['nets']:<3d} "
               f"{r['crossings']:6d} {r['est']:>5s} {r['changes']:7d} {r['total']:10.2f} "
-              f"{r['max']:10.3f} {r['time']:8.1f} {r['gap']:>7s} {r['clean']}", flush=True)
+              f"{r['max']:10.3f} {r['time']:8.1f} {r['cpu']:7.1f} {r['gap']:>7s} "
+              f"{r['clean']}", flush=True)
         return r
 
     for name, build, with_planar in problems:
-        pairs = show(name, _planar(build))["pairs"] if with_planar else None
+        rows = [show(name, _planar(build))] if with_planar else []
+        pairs = rows[0]["pairs"] if rows else None
         for layers in (("WG1", "WG2"), ("WG1", "WG2", "WG3")):
-            show(name, _layers(build, layers))
+            rows.append(show(name, _layers(build, layers)))
             if pairs is not None:  # planned from the planar routing's own crossings
-                show(name, _layers(build, layers, pairs))
+                rows.append(show(name, _layers(build, layers, pairs)))
+            if layers == ("WG1", "WG2") and build is all_to_all:
+                rows.append(show(name, _layers(build, layers, label=" (1 process)",
+                                               workers=1)))
+                rows.append(show(name, _layers(
+                    build, layers, label=f" (router price {SEARCH_CROSSING_COST_DB} dB)",
+                    search_crossing_dB=SEARCH_CROSSING_COST_DB)))
+        _ratios(name, rows)
 
 
 if __name__ == "__main__":
