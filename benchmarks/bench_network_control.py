@@ -1,9 +1,9 @@
 """Benchmark: the network controller's time-slot scheduling against DSATUR on the conflict graph.
 
 Problem: one QEC round on a chip of 2**levels tiles of 8 qubitrons joined by the build's
-three binary MZI trees (``routing.network_graph.add_tile`` for the tiles; the trees built
-here as the chip draws them): pump and Stokes to every qubitron on its channel, 16 requests
-per tile, ``feed="switched"``.
+three binary MZI trees (``routing.network_graph.balanced_tree_graph``, the graph the build
+reads from the drawn chip, without a layout): pump and Stokes to every qubitron on its
+channel, 16 requests per tile, ``feed="switched"``.
 
 - QuantaCore: ``control.network_schedule.schedule_connections`` (first-fit over bit-mask
   slot sets, requests grouped by the switch states they need).
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from control.network_control import Request  # noqa: E402
 from control.network_schedule import schedule_connections  # noqa: E402
-from routing.network_graph import add_tile  # noqa: E402
+from routing.network_graph import balanced_tree_graph  # noqa: E402
 
 QUBITRONS = 8
 TREES = ("pump_in", "stokes_in", "out")
@@ -43,28 +43,7 @@ TREES = ("pump_in", "stokes_in", "out")
 
 def chip_graph(levels: int) -> nx.Graph:
     """Three binary MZI trees over 2**levels tiles (the build's graph, without the layout)."""
-    g = nx.Graph()
-    tiles: list[str] = []
-
-    def walk(path: str, parents: dict[str, str], depth: int) -> None:
-        if depth == levels:
-            for port, parent in parents.items():
-                g.add_edge(parent, f"{path}/{port}")
-            tiles.append(path)
-            return
-        nodes = {}
-        for port, parent in parents.items():
-            nodes[port] = f"{port}:{path}"
-            g.add_node(nodes[port], kind="switch", broadband=True, common=parent)
-            g.add_edge(parent, nodes[port])
-        for half in "AB":
-            walk(path + half, nodes, depth + 1)
-
-    walk("", {p: f"fibre_{p}" for p in TREES}, 0)
-    for tile in tiles:
-        add_tile(g, tile, qubitrons=QUBITRONS)
-    g.graph["tiles"] = tiles
-    return g
+    return balanced_tree_graph(levels, qubitrons=QUBITRONS)
 
 
 def round_requests(g: nx.Graph) -> list[Request]:

@@ -34,7 +34,7 @@ import networkx as nx
 
 from routing.tile import NETWORK_PORTS
 
-__all__ = ["add_tile", "network_graph", "tile_names"]
+__all__ = ["add_tile", "balanced_tree_graph", "network_graph", "tile_names"]
 
 
 def add_tile(graph: nx.Graph, tile: str, *, qubitrons: int) -> None:
@@ -119,3 +119,41 @@ def network_graph(root: kf.DKCell, *, qubitrons: int, split: tuple[str, ...] = (
 def tile_names(graph: nx.Graph) -> list[str]:
     """The tiles of a graph from :func:`network_graph`, in drawing order."""
     return list(graph.graph["tiles"])
+
+
+def balanced_tree_graph(levels: int, *, qubitrons: int, split: tuple[str, ...] = ()
+                        ) -> nx.Graph:
+    """The graph :func:`network_graph` reads from a chip of ``2**levels`` tiles, without a
+    layout (for the scheduler's tests and benchmarks): the same node names and attributes,
+    every MZI's outputs unnamed (no ``switch_port``).
+
+    Example:
+        >>> g = balanced_tree_graph(2, qubitrons=1)
+        >>> tile_names(g), g.nodes["pump_in:A"]["common"]
+        (['AA', 'AB', 'BA', 'BB'], 'pump_in:')
+    """
+    graph = nx.Graph()
+    tiles: list[str] = []
+
+    def walk(path: str, parents: dict[str, str], depth: int) -> None:
+        if depth == levels:
+            for port, parent in parents.items():
+                graph.add_edge(parent, f"{path}/{port}")
+            tiles.append(path)
+            return
+        nodes = {}
+        for port, parent in parents.items():
+            nodes[port] = f"{port}:{path}"
+            if port in split:
+                graph.add_node(nodes[port], kind="splitter")
+            else:
+                graph.add_node(nodes[port], kind="switch", broadband=True, common=parent)
+            graph.add_edge(parent, nodes[port])
+        for half in "AB":
+            walk(path + half, nodes, depth + 1)
+
+    walk("", {port: f"fibre_{port}" for port in NETWORK_PORTS}, 0)
+    for tile in tiles:
+        add_tile(graph, tile, qubitrons=qubitrons)
+    graph.graph["tiles"] = tiles
+    return graph

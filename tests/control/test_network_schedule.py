@@ -12,37 +12,13 @@ import pytest
 
 from control.network_control import Request, plan_connections
 from control.network_schedule import NetworkSchedule, schedule_connections
-from routing.network_graph import add_tile
+from routing.network_graph import balanced_tree_graph
 
 
 def _tree(levels: int, qubitrons: int, *, split: tuple[str, ...] = ()) -> nx.Graph:
     """Three binary MZI trees (pump, Stokes, out) over 2**levels tiles, as the chip draws;
     the trees in ``split`` have unheated MZIs: passive splitters, not switches."""
-    g = nx.Graph()
-    tiles: list[str] = []
-
-    def walk(path: str, parents: dict[str, str], depth: int) -> None:
-        if depth == levels:
-            for port, parent in parents.items():
-                g.add_edge(parent, f"{path}/{port}")
-            tiles.append(path)
-            return
-        nodes = {}
-        for port, parent in parents.items():
-            nodes[port] = f"{port}:{path}"
-            if port in split:
-                g.add_node(nodes[port], kind="splitter")
-            else:
-                g.add_node(nodes[port], kind="switch", broadband=True, common=parent)
-            g.add_edge(parent, nodes[port])
-        for half in "AB":
-            walk(path + half, nodes, depth + 1)
-
-    walk("", {p: f"fibre_{p}" for p in ("pump_in", "stokes_in", "out")}, 0)
-    for tile in tiles:
-        add_tile(g, tile, qubitrons=qubitrons)
-    g.graph["tiles"] = tiles
-    return g
+    return balanced_tree_graph(levels, qubitrons=qubitrons, split=split)
 
 
 def _check(g: nx.Graph, s: NetworkSchedule, channels: int) -> None:
