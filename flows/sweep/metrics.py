@@ -101,6 +101,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("p_erasure_mean", "control", "float", "", "mean erasure probability per round"),
     Metric("p_pauli_max", "control", "float", "", "largest Pauli error per round"),
     Metric("round_latency_ns", "control", "float", "ns", "latency of one QEC round"),
+    Metric("p_idle_max", "control", "float", "",
+           "largest idle dephasing per round (the network's time slots included)"),
     Metric(
         "logical_error_round", "qec", "float", "",
         "logical error per round at the chip's rates (best decoder; None above threshold)",
@@ -160,6 +162,7 @@ def metrics_from_parts(parts: StageParts) -> dict[str, float | int | bool | None
         m["p_erasure_mean"] = parts.control.p_erasure_mean
         m["p_pauli_max"] = parts.control.p_pauli_max
         m["round_latency_ns"] = parts.control.round_latency_ns
+        m["p_idle_max"] = parts.control.p_idle_max
     if parts.qec is not None:
         m["logical_error_round"] = _best(
             list(parts.qec.chip_logical_error_round.values()), low=True

@@ -112,6 +112,7 @@ def test_rows_equal_what_build_reports(local_sweep: Path, tmp_path: Path) -> Non
         "stirap_efficiency_min": report.control.transfer_efficiency_min,
         "p_erasure_mean": report.control.p_erasure_mean,
         "round_latency_ns": report.control.round_latency_ns,
+        "p_idle_max": report.control.p_idle_max,
         "qubitrons_reached_fraction": 1.0,
         "tuning_power_mW": report.thermal.tuning_power_mW,
         "heat_load_W": report.thermal.heat_load_W,
