@@ -245,9 +245,11 @@ def run_sweep(
                 last_write = time.perf_counter()
 
         def finished(key: str, result: dict[str, Any]) -> None:
-            rows[key] = store.write(key, result, cached=False)
+            # cache first: a finished part then implies its cache entry, so a run killed
+            # just after a part lands (what resuming is for) leaves the cache complete
             if cache is not None:
                 cache.put(key, result)
+            rows[key] = store.write(key, result, cached=False)
             refresh()
 
         progress = Progress(
