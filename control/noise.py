@@ -84,6 +84,7 @@ __all__ = [
     "NoiseTable",
     "ReadoutModel",
     "noise_table",
+    "tile_round_ns",
 ]
 
 Array = NDArray[np.float64]
@@ -288,6 +289,20 @@ def _quantise(values: Array, *, rel_step: float, positive_scale: bool) -> NDArra
     return np.round(values / rel_step).astype(np.int64)
 
 
+def tile_round_ns(pulses: PulseTiming | None = None, readout: ReadoutModel | None = None
+                  ) -> float:
+    """One tile's QEC round, ns: the STIRAP window and the readout's early and late time
+    bins (the round :func:`noise_table` assumes unless told otherwise).
+
+    Example:
+        >>> tile_round_ns(PulseTiming(fwhm_ns=20.0, delay_ns=12.0), ReadoutModel(time_bin_ns=3.0))
+        138.0
+    """
+    timing = PulseTiming() if pulses is None else pulses
+    ro = ReadoutModel() if readout is None else readout
+    return timing.duration_ns + 2.0 * ro.time_bin_ns
+
+
 def noise_table(
     *,
     pump_power_mW: ArrayLike,
@@ -439,7 +454,7 @@ def noise_table(
     b_out = max(0.0, 1.0 - em.branching_g1 - em.branching_g2)
 
     t_pulse = timing.duration_ns
-    t_round = t_pulse + 2.0 * ro.time_bin_ns if round_duration_ns is None else round_duration_ns
+    t_round = tile_round_ns(timing, ro) if round_duration_ns is None else round_duration_ns
     t_round = chk.positive("round_duration_ns", t_round, "ns")
     if t_round < t_pulse:
         raise ValueError(

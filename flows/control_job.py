@@ -33,7 +33,7 @@ import numpy as np
 
 from components.resonance import wdm_grid_nm
 from control.lines import ControlLines, control_lines
-from control.noise import NoiseTable, ReadoutModel, noise_table
+from control.noise import NoiseTable, noise_table, tile_round_ns
 from control.pulses import PulseTiming
 from control.schedule import qec_round_schedule
 from control.timing import TimingReport, timing_report
@@ -111,9 +111,8 @@ def run_control(
         raise ValueError(f"network_slots={network_slots}: must be >= 1")
     c = spec.control
     timing = PulseTiming(fwhm_ns=c.pulse_fwhm_ns, delay_ns=c.pulse_delay_ns, shape=c.pulse_shape)
-    # one tile's round: the STIRAP window and the two readout time bins (noise_table's
-    # default); a time-multiplexed network repeats it once per slot
-    tile_round_ns = timing.duration_ns + 2.0 * ReadoutModel().time_bin_ns
+    # a time-multiplexed network repeats one tile's round once per slot
+    round_ns = tile_round_ns(timing)
     table = noise_table(
         pump_power_mW=[c.pump_power_mW * 10 ** (-pump_dB[q] / 10) for q in names],
         stokes_power_mW=[c.stokes_power_mW * 10 ** (-stokes_dB[q] / 10) for q in names],
@@ -122,7 +121,7 @@ def run_control(
         detector_path_loss_dB=0.0,  # the SNSPD sits on the qubitron's own drop waveguide
         qubitron_ids=names,
         pulses=timing,
-        round_duration_ns=network_slots * tile_round_ns,
+        round_duration_ns=network_slots * round_ns,
         ring_detuning_nm=[(ring_detuning_nm or {}).get(q, 0.0) for q in names],
         detuning_source=[
             (detuning_source or {}).get(q, "not analysed: ring taken on its channel")
@@ -156,7 +155,7 @@ def run_control(
         summary.notes.append(
             f"the network serves the tiles in {network_slots} time slots per round (one MZI "
             f"tree points one way per slot): each qubitron idles {network_slots - 1} tile "
-            f"rounds of {tile_round_ns:.1f} ns, in p_idle (MZI settling not included)")
+            f"rounds of {round_ns:.1f} ns, in p_idle (MZI settling not included)")
     match = tile.info.get("length_match")
     if match is not None:
         summary.length_match = dict(match)
