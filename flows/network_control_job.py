@@ -38,8 +38,8 @@ from pydantic import BaseModel, Field
 from components.models.mzi_switch import mzi_state_power_mW
 from control.network_control import Request
 from control.network_schedule import NetworkSchedule, schedule_connections
-from flows.network_job import _find_cell
-from routing.network_graph import network_graph, tile_names
+from flows.network_job import network_root
+from routing.network_graph import network_graph, split_trees, tile_names
 
 __all__ = ["NetworkControlSummary", "mzi_settings", "qec_round_requests", "run_network_control"]
 
@@ -122,12 +122,8 @@ def run_network_control(chip: Any, out: Path, *, round_latency_ns: float | None 
         the summary for the report.
     """
     t0 = time.perf_counter()
-    inner = _find_cell(chip, str(chip.info["network"]["fibre_cell"]))
     qubitrons = int(chip.info["qubitrons"]) // int(chip.info["tiles"])
-    if feed not in ("switched", "broadcast"):
-        raise ValueError(f"feed={feed!r}: 'switched' or 'broadcast'")
-    split = ("pump_in", "stokes_in") if feed == "broadcast" else ()
-    graph = network_graph(inner.insts["network"].cell, qubitrons=qubitrons, split=split)
+    graph = network_graph(network_root(chip)[1], qubitrons=qubitrons, split=split_trees(feed))
     requests = qec_round_requests(graph, qubitrons=qubitrons)
     schedule = schedule_connections(graph, requests, channels=qubitrons)
     mzi = mzi_settings(graph, schedule)

@@ -79,6 +79,13 @@ class ChipLevel:
     summary: NetworkSummary
 
 
+def network_root(chip: kf.DKCell) -> tuple[kf.DKCell, kf.DKCell]:
+    """The networked ``chip``'s tree cell with its fibre couplers (``routing.chip.
+    tree_with_fibres``) and, inside it, the tree's root block (instance ``network``)."""
+    inner = _find_cell(chip, str(chip.info["network"]["fibre_cell"]))
+    return inner, inner.insts["network"].cell
+
+
 def _find_cell(component: kf.DKCell, name: str) -> kf.DKCell:
     """The cell ``name`` under ``component`` (itself included), by depth-first search of the
     instances: the network's cells sit near the top, so this stays short."""
@@ -109,8 +116,7 @@ def chip_network_detection(
         ``ChipLevel`` (efficiency of shape (tiles, qubitrons per tile), in tree order).
     """
     t0 = time.perf_counter()
-    inner = _find_cell(chip, str(chip.info["network"]["fibre_cell"]))
-    root = inner.insts["network"].cell
+    inner, root = network_root(chip)
     couplers = coupler_loss_dB(inner, wl_um=channels_um)
     chains = tree_chains(root, wl_um=channels_um, split=split)
     for port in couplers:  # a one-tile chip has no tree: its chains are empty

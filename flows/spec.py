@@ -37,6 +37,7 @@ from qc_pdk.rules import min_bend_radius_um, min_space_um
 from qc_pdk.yaml_file import read_yaml_model
 from routing.chip import ChipLayout
 from routing.network import NetworkDesign
+from routing.network_graph import split_trees
 from routing.tile import TileDesign
 
 #: beyond this ring-bus gap the evanescent coupling is nil (the loaded Q stops changing)
@@ -155,7 +156,7 @@ class NetworkSpec(_Strict):
 
     def split_trees(self) -> tuple[str, ...]:
         """The trees whose MZIs are left unheated (passive splitters)."""
-        return ("pump_in", "stokes_in") if self.feed == "broadcast" else ()
+        return split_trees(self.feed)
 
 
 class RoutingSpec(_Strict):

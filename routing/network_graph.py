@@ -34,7 +34,24 @@ import networkx as nx
 
 from routing.tile import NETWORK_PORTS
 
-__all__ = ["add_tile", "balanced_tree_graph", "network_graph", "tile_names"]
+__all__ = ["FEEDS", "add_tile", "balanced_tree_graph", "network_graph", "split_trees",
+           "tile_names"]
+
+#: how the pump and Stokes trees are driven (``flows.spec.NetworkSpec.feed``)
+FEEDS = ("switched", "broadcast")
+
+
+def split_trees(feed: str) -> tuple[str, ...]:
+    """The trees whose MZIs a ``feed`` leaves unheated (passive splitters): the pump and
+    Stokes trees for "broadcast", none for "switched".
+
+    Example:
+        >>> split_trees("broadcast"), split_trees("switched")
+        (('pump_in', 'stokes_in'), ())
+    """
+    if feed not in FEEDS:
+        raise ValueError(f"feed={feed!r}: one of {FEEDS}")
+    return ("pump_in", "stokes_in") if feed == "broadcast" else ()
 
 
 def add_tile(graph: nx.Graph, tile: str, *, qubitrons: int) -> None:

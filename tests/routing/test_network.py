@@ -9,6 +9,7 @@ import pytest
 
 from control.network_schedule import schedule_connections
 from flows.network_control_job import mzi_settings, qec_round_requests
+from flows.network_job import network_root
 from flows.spec import ChipSpec, default_chip
 from routing.chip import PlacementError, chip_layout
 from routing.connectivity import drawn_connections
@@ -108,17 +109,11 @@ def test_network_placement_errors_name_the_field() -> None:
         chip_layout(ChipSpec.model_validate(data).chip_layout())
 
 
-def _network_root(chip):  # type: ignore[no-untyped-def]
-    from flows.network_job import _find_cell
-
-    return _find_cell(chip, str(chip.info["network"]["fibre_cell"])).insts["network"].cell
-
-
 def test_network_graph_follows_the_drawn_routes(chip2x2) -> None:  # type: ignore[no-untyped-def]
     """The controller's graph: every tile and MZI of the drawn trees, each MZI's port towards
     each half as the block's drawn waveguides join them, every qubitron fed by both feed
     fibres and reaching the readout fibre."""
-    root = _network_root(chip2x2)
+    root = network_root(chip2x2)[1]
     graph = network_graph(root, qubitrons=4)
     tiles = tile_names(graph)
     assert sorted(tiles) == ["AA", "AB", "BA", "BB"]
@@ -156,7 +151,7 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
     tile_loss = loss_budget(tile, centre_wl_um=1.55, detector_wl_um=grid)
     composed = chip_network_detection(chip2x2, tile_loss, channels_um=grid).efficiency
     assert composed.shape == (4, 4)
-    graph = network_graph(_network_root(chip2x2), qubitrons=4)
+    graph = network_graph(network_root(chip2x2)[1], qubitrons=4)
     schedule = schedule_connections(graph, qec_round_requests(graph, qubitrons=4), channels=4)
     settings = mzi_settings(graph, schedule)
     halves_of = {int("".join("0" if h == "A" else "1" for h in t), 2): t
