@@ -241,7 +241,10 @@ def _cell(component: gf.Component, piece: _Piece) -> Any:
     factory = CELLS[fn] if fn in CELLS else getattr(gf.components, fn, None)
     if factory is None:
         raise _Unresolved(f"no factory {fn!r} for cell {piece.cell_name!r}")
-    cell = factory(**piece.settings)
+    try:
+        cell = factory(**piece.settings)
+    except TypeError as e:  # settings the factory does not take (a different cell's)
+        raise _Unresolved(f"{fn}({piece.settings}): {e}") from e
     if cell.name != piece.cell_name:
         raise _Unresolved(f"{fn}({piece.settings}) made {cell.name!r}, not {piece.cell_name!r}")
     return cell
