@@ -65,8 +65,9 @@ class NetworkControlSummary(BaseModel):
     requests_per_slot: float
     switches_set_per_slot: int = Field(description="most MZIs on a path in one slot")
     switch_power_per_slot_mW: float = Field(
-        description="largest total MZI heater power in one slot, at the model's P_pi "
-        "(components.models.mzi_switch); MZIs off every path left unpowered")
+        description="estimate: largest total MZI heater power in one slot, at the model's "
+        "room-temperature P_pi (components.models.mzi_switch; the thermo-optic effect is far "
+        "weaker at cryogenic temperature); MZIs off every path left unpowered")
     round_time_us: float | None = Field(
         description="estimate: slots x the QEC round's optical latency; the MZIs' settling "
         "between slots is not included")
