@@ -51,6 +51,8 @@ def wdm_kwargs(settings: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str
     kw["centre_wl_nm"] = float(settings["centre_wl_nm"])
     kw["spacing_nm"] = float(settings["spacing_nm"])
     kw["channels"] = int(settings["channels"])
+    if settings.get("channel_pitch_um") is not None:  # a bank stretched to a row's pitch
+        kw["spacer_um"] = float(info["bus_spacer_um"])
     return kw
 
 

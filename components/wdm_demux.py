@@ -27,6 +27,7 @@ def wdm_demux(
     radius: float = DEFAULT_RING_RADIUS_UM,
     gap: float = DEFAULT_RING_GAP_UM,
     cross_section: CrossSectionSpec = "strip",
+    channel_pitch_um: float | None = None,
 ) -> gf.Component:
     """N add-drop rings along one bus; ring k drops channel k (ascending wavelength).
 
@@ -42,6 +43,9 @@ def wdm_demux(
         radius: nominal ring radius in um (>= 20, rule WGn.R.1).
         gap: ring-to-bus gap in um (>= 0.25, rule WGn.S.1).
         cross_section: SiN cross-section.
+        channel_pitch_um: None: rings 40 um apart (compact); else the channel ports' exact
+            pitch in um (at least a ring's bus + 40 um), to sit on a row of cells at that
+            pitch with straight routes.
 
     .. code::
 
@@ -63,4 +67,5 @@ def wdm_demux(
         radius=radius,
         gap=gap,
         cross_section=cross_section,
+        channel_pitch_um=channel_pitch_um,
     )

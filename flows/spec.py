@@ -160,12 +160,18 @@ class NetworkSpec(_Strict):
 
 
 class RoutingSpec(_Strict):
-    """What routes each tile."""
+    """What places and routes each tile."""
 
     tile_router: Literal["quantacore", "gf_route_bundle"] = Field(
         default="quantacore",
         description="quantacore: the project's router with its 3D planner; gf_route_bundle: "
         "gdsfactory's route_bundle per bank (for comparison)",
+    )
+    tile_placement: Literal["column", "compact", "legacy"] = Field(
+        default="column",
+        description="column: WDM banks stretched to the qubitron pitch, every route a "
+        "straight drop (densest); compact: banks packed with fan-outs (the pump routes can "
+        "be length-matched by meanders); legacy: fixed margins (routing.tile.TileDesign)",
     )
 
 
@@ -283,6 +289,7 @@ class ChipSpec(_Strict):
             routing_layer=self.layers.routing,
             io_coupler=self.io.coupler,
             router=self.routing.tile_router,
+            placement=self.routing.tile_placement,
         )
 
     def chip_layout(self) -> ChipLayout:

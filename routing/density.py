@@ -19,12 +19,13 @@ Example:
 from __future__ import annotations
 
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 import gdsfactory as gf
 import klayout.db as kdb
 from pydantic import BaseModel, ConfigDict, Field
 
+from components._wdm import RING_SPACING_UM
 from qc_pdk.layers import LAYER
 
 __all__ = ["FUNCTIONAL_CELLS", "DensitySummary", "chip_density"]
@@ -74,12 +75,29 @@ class DensitySummary(BaseModel):
     )
     qubitrons_per_mm2: float = Field(ge=0, description="qubitrons / used area")
     area_efficiency: float = Field(ge=0, description="cell area / used area")
+    packed_cell_area_mm2: float = Field(
+        default=0.0, ge=0,
+        description="cell area with every WDM bank counted at its compact length (rings "
+        "40 um apart): a bank stretched along a row of cells (tile placement 'column') spans "
+        "the row with its bus, which cell_area_mm2 counts in full",
+    )
+    packed_area_efficiency: float = Field(
+        default=0.0, ge=0, description="packed cell area / used area: the stricter figure"
+    )
     qubitrons_per_die_mm2: float | None = Field(default=None, description="qubitrons / die area")
     die_area_efficiency: float | None = Field(default=None, description="cell area / die area")
 
 
 def _kind(name: str) -> str | None:
     return next((k for k in FUNCTIONAL_CELLS if name.startswith(k)), None)
+
+
+def _bank_stretch_um(info: Any) -> float:
+    """How much longer (um) a WDM bank's bus is than the compact bank's: its spacers beyond
+    ``components._wdm.RING_SPACING_UM`` (cells made before spacers were recorded: 0)."""
+    spacer_um = float(info.get("bus_spacer_um", RING_SPACING_UM))
+    channels = len(info.get("channel_wl_nm", ()))
+    return max(channels - 1, 0) * max(spacer_um - RING_SPACING_UM, 0.0)
 
 
 def _layer_index(layout: kdb.Layout, layer: object) -> int | None:
@@ -135,28 +153,32 @@ def chip_density(
     kinds = FUNCTIONAL_CELLS
 
     @cache
-    def walk(ci: int) -> tuple[tuple[int, ...], tuple[float, ...]]:
-        """(placements, footprint um^2) per kind under cell ``ci``, memoised per cell."""
+    def walk(ci: int) -> tuple[tuple[int, ...], tuple[float, ...], float]:
+        """(placements, footprint um^2) per kind under cell ``ci`` and the footprint with
+        banks at their compact length (um^2), memoised per cell."""
         cell = layout.cell(ci)
         kind = _kind(cell.name)
-        if kind is not None:
-            i = kinds.index(kind)
-            counts = [0] * len(kinds)
-            areas = [0.0] * len(kinds)
-            box = cell.dbbox()
-            counts[i], areas[i] = 1, box.width() * box.height()
-            return tuple(counts), tuple(areas)
         counts = [0] * len(kinds)
         areas = [0.0] * len(kinds)
+        if kind is not None:
+            i = kinds.index(kind)
+            box = cell.dbbox()
+            counts[i], areas[i] = 1, box.width() * box.height()
+            packed = areas[i]
+            if kind in ("wdm_demux", "wdm_mux"):
+                packed -= box.height() * _bank_stretch_um(chip.kcl[ci].info)
+            return tuple(counts), tuple(areas), packed
+        packed = 0.0
         for inst in cell.each_inst():
             times = inst.na * inst.nb if inst.is_regular_array() else 1
-            sub_counts, sub_areas = walk(inst.cell_index)
+            sub_counts, sub_areas, sub_packed = walk(inst.cell_index)
             for i in range(len(kinds)):
                 counts[i] += times * sub_counts[i]
                 areas[i] += times * sub_areas[i]
-        return tuple(counts), tuple(areas)
+            packed += times * sub_packed
+        return tuple(counts), tuple(areas), packed
 
-    counts, areas = walk(top.cell_index())
+    counts, areas, packed_um2 = walk(top.cell_index())
     skip = set()
     for layer in _NOT_DRAWN:
         li = _layer_index(layout, layer)
@@ -189,6 +211,8 @@ def chip_density(
         cells_by_kind=by_kind,
         qubitrons_per_mm2=qubitrons / used_mm2 if used_mm2 else 0.0,
         area_efficiency=cell_mm2 / used_mm2 if used_mm2 else 0.0,
+        packed_cell_area_mm2=packed_um2 * 1e-6,
+        packed_area_efficiency=packed_um2 * 1e-6 / used_mm2 if used_mm2 else 0.0,
         qubitrons_per_die_mm2=qubitrons / die_mm2 if die_mm2 else None,
         die_area_efficiency=cell_mm2 / die_mm2 if die_mm2 else None,
     )

@@ -52,6 +52,7 @@ __all__ = [
     "HeaterTerminal",
     "heater_terminals",
     "track_pitch_um",
+    "shared_tracks",
     "metal_nets",
     "wire_heaters_to_pads",
     "wiring_band_height_um",
@@ -127,6 +128,41 @@ def heater_terminals(component: gf.Component) -> list[HeaterTerminal]:
     return out
 
 
+# room (um) either side of a line's horizontal run: its columns' largest offset from the
+# terminal or pad x, the M1 half width and the M1 space, so lines sharing a track stay apart
+_RUN_MARGIN_UM = max(abs(o) for o in _OFFSETS_UM) + METAL1_WIDTH_UM + 2.0
+
+
+def _left_edge_tracks(runs_um: Sequence[tuple[float, float]]) -> list[int]:
+    """M2 track index of each line whose horizontal run goes between the two x (um):
+    lines sorted by their run's left end take the first track whose last run ended to their
+    left (the left-edge algorithm, optimal for intervals: as many tracks as runs overlap at
+    one x). A few lines, so no library is worth it here."""
+    spans = [(min(a, b) - _RUN_MARGIN_UM, max(a, b) + _RUN_MARGIN_UM) for a, b in runs_um]
+    ends: list[float] = []
+    out = [0] * len(spans)
+    for i in sorted(range(len(spans)), key=lambda i: spans[i][0]):
+        left, right = spans[i]
+        k = next((k for k, end in enumerate(ends) if end < left), len(ends))
+        if k == len(ends):
+            ends.append(right)
+        else:
+            ends[k] = right
+        out[i] = k
+    return out
+
+
+def shared_tracks(runs_um: Sequence[tuple[float, float]]) -> int:
+    """M2 tracks the lines with horizontal runs ``runs_um`` (terminal x, pad x; um) need
+    when lines whose runs do not overlap share a track.
+
+    Example:
+        >>> shared_tracks([(0.0, 10.0), (500.0, 520.0)]), shared_tracks([(0.0, 300.0)] * 3)
+        (1, 3)
+    """
+    return max(_left_edge_tracks(runs_um), default=-1) + 1
+
+
 def _region(component: gf.Component, layer: tuple[int, int]) -> kdb.Region:
     ly = component.kcl.layout
     li = ly.find_layer(*layer)
@@ -177,6 +213,8 @@ def wire_heaters_to_pads(
     band_um: tuple[float, float],
     keepouts_um: Sequence[tuple[float, float]] = (),
     pitch_um: float | None = None,
+    pad_x_um: Sequence[float] | None = None,
+    pad_y_um: float | None = None,
 ) -> dict[str, float | int | str]:
     """Add a bond-pad row under ``component`` and wire each heater terminal to its own pad.
 
@@ -188,6 +226,14 @@ def wire_heaters_to_pads(
         keepouts_um: x intervals (um) the down-going M1 lines must not cross (optical cells
             below the band: a demux's rings, a grating coupler).
         pitch_um: M2 track pitch (default :func:`track_pitch_um`).
+        pad_x_um: the pads' centre x (um), one per terminal in the order of their x (and,
+            at one x, from the top down); None: a row packed at ``PAD_PITCH_UM``, centred
+            under the component. With pads under their own terminals the lines' horizontal
+            runs are short, and lines whose runs do not overlap share an M2 track (the
+            left-edge channel routing algorithm), so the band needs
+            :func:`shared_tracks` tracks instead of one per line.
+        pad_y_um: the pads' centre y (um); None: ``PAD_ROW_CLEARANCE_UM`` under the
+            component.
 
     Returns:
         a small report: pads, lines, wire length (um), the area before / after (um^2), the
@@ -201,9 +247,17 @@ def wire_heaters_to_pads(
     area0 = component.xsize * component.ysize
     y_lo, y_hi = band_um
     pitch = track_pitch_um() if pitch_um is None else pitch_um
-    if y_hi - y_lo < _tracks_height_um(n, pitch) - 1e-6:
+    order = sorted(terminals, key=lambda t: (t.x_um, -t.y_um))
+    if pad_x_um is not None and len(pad_x_um) != n:
+        raise ValueError(f"pad_x_um: {len(pad_x_um)} pads for {n} heater terminals")
+    track_of = (
+        list(range(n)) if pad_x_um is None
+        else _left_edge_tracks([(t.x_um, px) for t, px in zip(order, pad_x_um, strict=True)])
+    )
+    used = max(track_of, default=-1) + 1
+    if y_hi - y_lo < _tracks_height_um(used, pitch) - 1e-6:
         raise ValueError(
-            f"wiring band {y_hi - y_lo:.0f} um holds fewer than {n} M2 tracks at {pitch:g} um"
+            f"wiring band {y_hi - y_lo:.0f} um holds fewer than {used} M2 tracks at {pitch:g} um"
         )
     m1 = _Metal(_region(component, _lt(LAYER.M1)), min_space_um("M1"), dbu)
     m2_existing = _region(component, _lt(LAYER.M2))
@@ -211,12 +265,11 @@ def wire_heaters_to_pads(
     band_box = _box(component.xmin, y_lo, component.xmax, y_hi, dbu)
     if not m2_existing.interacting(kdb.Region(band_box)).is_empty():
         raise ValueError(f"wiring band y = {y_lo:.1f} .. {y_hi:.1f} um holds other M2 metal")
-    order = sorted(terminals, key=lambda t: (t.x_um, -t.y_um))
-    tracks = [y_hi - BAND_MARGIN_UM - i * pitch for i in range(n)]
+    tracks = [y_hi - BAND_MARGIN_UM - track_of[i] * pitch for i in range(n)]
 
     # pad row: left to right in the terminals' x order, skipping the keep-outs
     pad_top = component.ymin - PAD_ROW_CLEARANCE_UM
-    pad_cy = pad_top - PAD_SIZE_UM / 2
+    pad_cy = pad_top - PAD_SIZE_UM / 2 if pad_y_um is None else pad_y_um
     keep = sorted((a - PAD_SIZE_UM / 2, b + PAD_SIZE_UM / 2) for a, b in keepouts_um)
     xc = (component.xmin + component.xmax) / 2
     x = xc - (n - 1) * PAD_PITCH_UM / 2
@@ -230,6 +283,8 @@ def wire_heaters_to_pads(
                 x = b + 1.0
         pad_x.append(x)
         x += PAD_PITCH_UM
+    if pad_x_um is not None:
+        pad_x = [float(v) for v in pad_x_um]
 
     pad = bond_pad()
     wire_um = 0.0

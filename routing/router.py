@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -178,6 +178,7 @@ def route_nets(
     search_crossing_dB: float | None = None,
     max_grid_nodes: int = DEFAULT_MAX_GRID_NODES,
     corridors: CorridorParams | None = None,
+    pass_over: Collection[str] = (),
 ) -> RouteResult:
     """Route ``connections`` between instances of ``component`` and draw the waveguides.
 
@@ -214,6 +215,10 @@ def route_nets(
             (``routing.corridor_route``), so memory follows the routes, not the area.
         corridors: options of the two-level mode (g-cell size comes from the grid's blocks;
             waypoint stride, corridor margin, tracks per net, global congestion schedule).
+        pass_over: names of instances the routes may pass over (or under) when the cell
+            draws nothing on the routes' layer: a route on one SiN layer then crosses e.g. a
+            WDM bank's bus drawn on the other (1 um of oxide apart, like routes of two
+            layers: not priced). The caller keeps such routes off the cell's rings.
 
     Returns:
         ``RouteResult``; unroutable nets are listed in ``report.unrouted`` with reasons. What
@@ -298,7 +303,14 @@ def route_nets(
         pitch_um=pitch_um, max_nodes=max_grid_nodes,
     )
     clear = keepout_um + width / 2
-    for box in boxes.values():
+    unknown = set(pass_over) - set(boxes)
+    if unknown:
+        raise RoutingInputError(f"pass_over: no instance named {sorted(unknown)}")
+    route_layer = component.kcl.layout.layer(*gf.get_layer_tuple(xs.layer))
+    for name, box in boxes.items():
+        if name in pass_over and inst_by_name[name].cell.kdb_cell.begin_shapes_rec(
+                route_layer).at_end():
+            continue  # nothing on the routes' layer: routes pass over it
         grid.block_box(box.left - clear, box.bottom - clear, box.right + clear, box.top + clear)
     # earlier routes (an earlier call's): their waveguide plus spacing, not their boxes; on
     # this layer only, so another waveguide layer's routes pass underneath (3D planner)

@@ -14,6 +14,18 @@
               |
          pump in (fibre)
 
+That is the ``compact`` / ``legacy`` placement (banks packed, fan-outs between them and the
+row). The default ``column`` placement stretches each bank along the row, channel k on
+qubitron k's column, so each net is a straight drop::
+
+     stokes in ==O=========O=========O====      Stokes demux (other SiN layer), ports south
+                 |  O      |  O      |  O       mux rings between the Stokes lines
+     ===========O|=======O-|=======O-|===> out  mux: its bus passes over the Stokes lines
+            [sw] ||   [sw] ||   [sw] ||         switch west of its line, qubitron east,
+                |[q]|     |[q]|     |[q]|       the Stokes line rising from the qubitron
+          [pads]| [pads]| ...                   heater pads under their own column
+     pump in ==O=======O=======O==============  pump demux, ports north
+
 Channel k of both demuxes and of the mux belongs to qubitron k (its heater tunes the ring onto
 the channel). The tile is one cell; the chip places it as an array instance. The nets are
 ``routing.router.Connection`` values (``"instance,port"`` ends, WDM channel, bundle name), the
@@ -37,13 +49,16 @@ from kfactory.typings import MetaData
 from pydantic import BaseModel, ConfigDict, Field
 
 from components import CELLS
+from components.bond_pad import PAD_SIZE_UM
 from components.models.waveguide_modes import group_index
 from components.resonance import wdm_ring_radii_um
 from components.straight import straight
 from qc_pdk.errors import InputError
 from routing.heater_wiring import (
     BAND_CLEARANCE_UM,
+    PAD_PITCH_UM,
     heater_terminals,
+    shared_tracks,
     track_pitch_um,
     wire_heaters_to_pads,
     wiring_band_height_um,
@@ -160,12 +175,29 @@ def _place_pair(
     offset_um = SWITCH_OFFSET_UM if design.placement == "legacy" else COMPACT_SWITCH_OFFSET_UM
     q = c.add_ref(_qubitron_cell(design, radius_um), name=f"qubitron_{k}")
     q.rotate(90)
-    q.move((x_um - q.ports["o1"].x, -q.ports["o1"].y))
     s = c.add_ref(_switch_cell(design), name=f"switch_{k}")
-    s.mirror_x()
-    s.rotate(-90)  # mirrored switch: o1 faces south, body to the right of the bus
+    if design.placement == "column":
+        # the pair mirrored: the qubitron's body (and Stokes port) east of its pump line, the
+        # switch's west, so the Stokes line rises clear of the mux ring over the switch
+        q.mirror_x()
+        s.rotate(90)
+    else:
+        s.mirror_x()
+        s.rotate(-90)  # mirrored switch: o1 faces south, body to the right of the bus
+    q.move((x_um - q.ports["o1"].x, -q.ports["o1"].y))
     s.move((q.ports["o2"].x - s.ports["o1"].x, q.ymax + offset_um - s.ports["o1"].y))
     return q, s
+
+
+def _column_pitch_um(q: Any, s: Any) -> float:
+    """Column placement's pitch (um): the larger of (a) the switch's heater lines going down
+    west of it, past the previous qubitron's east edge with ``HEATER_COLUMN_ROOM_UM``, and
+    (b) the Stokes line rising straight from the qubitron's Stokes port, past the next
+    switch's west edge with two waveguide keep-outs (``COLUMN_GAP_UM``)."""
+    pads_west_um = q.ports["o1"].x - min(s.ports[e].x for e in ("e1", "e2"))
+    heater_um = q.xmax - q.ports["o1"].x + pads_west_um + HEATER_COLUMN_ROOM_UM
+    stokes_um = q.ports["o3"].x - q.ports["o1"].x + (q.ports["o1"].x - s.xmin) + COLUMN_GAP_UM
+    return float(math.ceil(max(heater_um, stokes_um) / ROUTER_PITCH_UM) * ROUTER_PITCH_UM)
 
 
 def qubitron_pitch_um(design: TileDesign) -> float:
@@ -177,15 +209,19 @@ def qubitron_pitch_um(design: TileDesign) -> float:
     qubitron's Stokes riser, plus two bend radii of the routing cross-section and
     ``STOKES_DESCENT_MARGIN_UM`` for the Stokes route coming down between them. With the
     library's cells (b) binds, at 520 um: the row is as tight as the Stokes feed allows.
+    ``column``: the Stokes lines rise straight, so the switches' heater lines bind
+    (:func:`_column_pitch_um`).
 
     Example:
-        >>> qubitron_pitch_um(TileDesign(placement="legacy")), qubitron_pitch_um(TileDesign())
-        (520.0, 520.0)
+        >>> [qubitron_pitch_um(TileDesign(placement=p)) for p in ("legacy", "compact", "column")]
+        [520.0, 520.0, 490.0]
     """
     if design.placement == "legacy":
         return QUBITRON_PITCH_UM
     c = gf.Component()
     q, s = _place_pair(c, design, k=0, x_um=0.0, radius_um=float(qubitron_radii_um(design).max()))
+    if design.placement == "column":
+        return _column_pitch_um(q, s)
     pads_east_um = max(s.ports[e].x for e in ("e1", "e2")) - q.ports["o1"].x
     heater_um = q.ports["o1"].x - q.xmin + pads_east_um + HEATER_COLUMN_ROOM_UM
     stokes_um = (s.xmax - q.ports["o3"].x + 2 * _route_radius_um(design)
@@ -226,12 +262,15 @@ class TileDesign(BaseModel):
         description="bound on the pump arrival skew across the row (ps); above it the pump "
         "routes get meanders (routing.length_match); None: no matching",
     )
-    placement: Literal["compact", "legacy"] = Field(
-        default="compact",
-        description="compact: bank clearances from the routes' bend radius and channel "
-        "count, the Stokes demux beside the mux when the row is wide enough, switches close "
-        "to their qubitrons; legacy: the fixed 320 um clearances and stacked banks (kept to "
-        "measure the compaction, benchmarks/bench_density.py)",
+    placement: Literal["column", "compact", "legacy"] = Field(
+        default="column",
+        description="column: each WDM bank's rings stretched to the qubitron pitch, so "
+        "every channel port sits on its qubitron's column and every route is a straight "
+        "drop (no fan-outs), heater pads under their own column; compact: bank clearances "
+        "from the routes' bend radius and channel count, the Stokes demux beside the mux "
+        "when the row is wide enough, switches close to their qubitrons; legacy: the fixed "
+        "320 um clearances and stacked banks (compact and legacy are measured against column "
+        "in benchmarks/bench_density.py)",
     )
 
 
@@ -283,7 +322,7 @@ def tile_nets(
         switch, then per channel k the ``pump``, ``switch_to_mux`` and ``stokes`` bundles.
     """
     n = design.qubitrons
-    xs_q, xs_r = _xs(design.qubitron_layer), _xs(design.routing_layer)
+    xs_r = _xs(design.routing_layer)
     c = gf.Component()
     radii = qubitron_radii_um(design)
     pitch_um = qubitron_pitch_um(design)
@@ -303,6 +342,9 @@ def tile_nets(
         switches.append(s)
         nets.append(Connection(f"qubitron_{k},o2", f"switch_{k},o1", name=f"q{k}.through"))
 
+    if design.placement == "column":
+        _place_banks_in_columns(c, design, wdm, qubitrons, switches)
+        return _finish_tile_nets(c, design, nets, pitch_um)
     pump = c.add_ref(CELLS["wdm_demux"](**wdm), name="pump_demux")
     pump.move(
         (
@@ -343,12 +385,107 @@ def tile_nets(
         stokes.move(
             (qubitrons[0].xmin - stokes.xmin, mux.ymax + clearance_um - stokes.ymin)
         )
+    _place_stokes_risers(c, design, qubitrons)
+    return _finish_tile_nets(c, design, nets, pitch_um)
+
+
+# Column placement (um): a bank's channel ports this far from the cells they feed (a straight
+# route with the router's keep-outs; an off-grid port's S-bend jog fits), the heater pads this
+# far from the pump line that passes between them.
+COLUMN_GAP_UM = 40.0
+PAD_TO_PUMP_LINE_UM = 30.0
+
+
+def column_pad_x_um(component: gf.Component) -> list[float]:
+    """Column placement: x (um) of each heater line's pad, in the wiring order
+    (``routing.heater_wiring``: terminals by x, then from the top down). A line's pad sits on
+    its own side of its column's pump line (the nearest qubitron's pump port), packed
+    outwards from ``PAD_TO_PUMP_LINE_UM`` beside it, so the pump route passes between them
+    and each line's horizontal run stays inside its column."""
+    lines = sorted(i.ports["o1"].x for i in component.insts
+                   if (i.name or "").startswith("qubitron_"))
+    order = sorted(heater_terminals(component), key=lambda t: (t.x_um, -t.y_um))
+    groups: dict[tuple[float, int], list[int]] = {}
+    for i, t in enumerate(order):
+        line = min(lines, key=lambda x: abs(x - t.x_um))
+        groups.setdefault((line, 1 if t.x_um > line else -1), []).append(i)
+    pad_x = [0.0] * len(order)
+    for (line, side), members in groups.items():
+        # the west group's first line (the top terminal) takes the outermost pad, so the
+        # group's runs nest instead of crossing; the east group mirrors it
+        ranked = members[::-1] if side < 0 else members
+        for j, i in enumerate(ranked):
+            pad_x[i] = line + side * (PAD_TO_PUMP_LINE_UM + PAD_SIZE_UM / 2 + j * PAD_PITCH_UM)
+    return pad_x
+
+
+def column_wiring_band_um(component: gf.Component) -> float:
+    """Column placement: height (um) of the heater wiring band under the row, for the M2
+    tracks the lines' short runs share (``routing.heater_wiring.shared_tracks``)."""
+    order = sorted(heater_terminals(component), key=lambda t: (t.x_um, -t.y_um))
+    runs = [(t.x_um, px) for t, px in zip(order, column_pad_x_um(component), strict=True)]
+    return wiring_band_height_um(shared_tracks(runs), pitch_um=track_pitch_um())
+
+
+def _place_banks_in_columns(
+    c: gf.Component, design: TileDesign, wdm: dict[str, Any], qubitrons: list[Any],
+    switches: list[Any],
+) -> None:
+    """Column placement: each bank's rings at the qubitron pitch, its channel ports on the
+    columns: the pump bank under the row, beyond the heater pads; the mux above the switches,
+    its ports straight above their outputs; the Stokes demux on top, its ports straight above
+    the Stokes risers, its lines passing between the mux rings. Every net is a straight
+    drop (the Stokes ports, off the router's 5 um grid, join it by S-bend jogs of ~2.5 um)."""
+    pitch_um = qubitron_pitch_um(design)
+    risers = _place_stokes_risers(c, design, qubitrons)
+    stacked = dict(wdm, channel_pitch_um=pitch_um)
+    # heater wiring under the row: pads beside each column's pump line, tracks shared
+    q_ymin = min(q.ymin for q in qubitrons)
+    pad_top_um = q_ymin - column_wiring_band_um(c)
+    pump = c.add_ref(CELLS["wdm_demux"](**stacked), name="pump_demux")
+    pump.move((qubitrons[0].ports["o1"].x - pump.ports["o3"].x,
+               pad_top_um - PAD_SIZE_UM - COLUMN_GAP_UM - pump.ymax))
+    mux = c.add_ref(CELLS["wdm_mux"](**stacked), name="mux")
+    mux.mirror_y()  # channel ports face south, in the qubitrons' order
+    out0 = switches[0].ports["o2"]
+    mux.move((out0.x - mux.ports["o3"].x, max(s.ymax for s in switches) + COLUMN_GAP_UM
+              - mux.ymin))
+    # the risers sit on the qubitrons' Stokes ports, whose rings grow by nm per channel: the
+    # Stokes bank takes their mean pitch, so its drops stay straight to a few nm
+    tops = [r.ports[_riser_top_port(design)].x for r in risers]
+    stokes_pitch_um = round((tops[-1] - tops[0]) / max(len(tops) - 1, 1), 3) or pitch_um
+    stokes = c.add_ref(
+        CELLS["wdm_demux"](**{**stacked, "cross_section": _stokes_xs(design),
+                              "channel_pitch_um": stokes_pitch_um}),
+        name="stokes_demux",
+    )
+    stokes.mirror_y()
+    top0 = risers[0].ports[_riser_top_port(design)]
+    stokes.move((top0.x - stokes.ports["o3"].x, mux.ymax + COLUMN_GAP_UM - stokes.ymin))
+
+
+def _place_stokes_risers(c: gf.Component, design: TileDesign, qubitrons: list[Any]) -> list[Any]:
+    """An interlayer coupler on each qubitron's Stokes port (o3): the Stokes feed runs on the
+    other SiN layer."""
+    xs_q = _xs(design.qubitron_layer)
     ics = []
     for k, q in enumerate(qubitrons):
         ic = c.add_ref(CELLS["interlayer_coupler"](), name=f"stokes_riser_{k}")
         ic.connect("o2" if xs_q == "strip_wg2" else "o1", q.ports["o3"])
         ics.append(ic)
-    stokes_port = "o1" if xs_q == "strip_wg2" else "o2"
+    return ics
+
+
+def _riser_top_port(design: TileDesign) -> str:
+    return "o1" if _xs(design.qubitron_layer) == "strip_wg2" else "o2"
+
+
+def _finish_tile_nets(
+    c: gf.Component, design: TileDesign, nets: list[Connection], pitch_um: float
+) -> tuple[gf.Component, list[Connection]]:
+    """The bank nets of every channel, the fibre couplers, the tile's info."""
+    n = design.qubitrons
+    stokes_port = _riser_top_port(design)
     for k in range(n):
         nets.append(Connection(f"pump_demux,o{k + 3}", f"qubitron_{k},o1", k, "pump"))
         nets.append(Connection(f"switch_{k},o2", f"mux,o{k + 3}", k, "switch_to_mux"))
@@ -357,7 +494,16 @@ def tile_nets(
         )
 
     if design.io_coupler != "none":  # else chip_tile leads the ports to the finished edges
+        box = c.dbbox()
         for name, port, xs in _io_ports(c, design):
+            if design.placement == "column":
+                # a stretched bank's end port lies inside the row (the mux's output under the
+                # last Stokes line): a lead takes it past the cells before the coupler; the
+                # router passes the other layer's lines over it (route_tile_with_quantacore)
+                lead = c.add_ref(straight(length=_span_to_edge_um(port, box) + EDGE_LEAD_UM,
+                                          cross_section=xs), name=f"io_{name}_lead")
+                lead.connect("o1", port)
+                port = lead.ports["o2"]
             g = c.add_ref(fibre_coupler(design.io_coupler, xs), name=f"io_{name}")
             g.connect("o1", port)
             c.add_port(f"fibre_{name}", port=g.ports["o2"])
@@ -378,6 +524,12 @@ def _io_ports(component: gf.Component, design: TileDesign) -> list[tuple[str, gf
     ]
 
 
+def _span_to_edge_um(port: gf.Port, box: Any) -> float:
+    """Distance (um) from a west- or east-facing port to the edge of ``box`` it faces."""
+    facing_west = round(port.orientation) % 360 == 180
+    return max(port.x - box.left if facing_west else box.right - port.x, 0.0)
+
+
 def _lead_ports_to_edges(component: gf.Component, design: TileDesign) -> None:
     """Bring each bank's I/O port out to the finished tile's edge it faces (west or east)
     with a straight lead, and expose it under its name: the inter-tile network reaches the
@@ -385,10 +537,9 @@ def _lead_ports_to_edges(component: gf.Component, design: TileDesign) -> None:
     2.6 um above the SiN core (qc_pdk.layer_stack): clear of the mode."""
     box = component.dbbox()
     for name, port, xs in _io_ports(component, design):
-        facing_west = round(port.orientation) % 360 == 180
-        span_um = port.x - box.left if facing_west else box.right - port.x
         lead = component.add_ref(
-            straight(length=max(span_um, 0.0) + EDGE_LEAD_UM, cross_section=xs), name=f"io_{name}"
+            straight(length=_span_to_edge_um(port, box) + EDGE_LEAD_UM, cross_section=xs),
+            name=f"io_{name}",
         )
         lead.connect("o1", port)
         component.add_port(name, port=lead.ports["o2"])
@@ -443,8 +594,14 @@ def route_tile_with_quantacore(
         RuntimeError: a net could not be routed (the tile's placement is the project's own,
             so this is a router or placement bug, not bad input).
     """
+    # column placement: the Stokes lines (one SiN layer) cross the mux bank's bus (the
+    # other) between its rings, and the mux lines nothing: each bank walls only its own layer
+    leads = [name for i in component.insts
+             if (name := i.name or "").startswith("io_") and name.endswith("_lead")]
+    pass_over = ("mux", "stokes_demux", *leads) if design.placement == "column" else ()
     result = route_nets_multilayer(
         component, nets, layers=("WG1", "WG2"), radius_um=_route_radius_um(design),
+        pass_over=pass_over,
     )
     report = result.report
     if report.unrouted or not report.clean:
@@ -664,14 +821,51 @@ def _routed_tile(design: TileDesign, *, relax: int) -> gf.Component:
     """The tile placed with ``relax`` and routed; raises RuntimeError on an unrouted net."""
     c, nets = tile_nets(design, relax=relax)
     if design.max_pump_skew_ps is not None:
-        extras, match = length_match_pump(design, relax=relax)
-        nets = _place_pump_meanders(c, nets, design, extras)
-        c.info["length_match"] = match
+        if design.placement == "column":
+            c.info["length_match"] = column_pump_skew(c, nets, design)
+        else:
+            extras, match = length_match_pump(design, relax=relax)
+            nets = _place_pump_meanders(c, nets, design, extras)
+            c.info["length_match"] = match
     route = (
         route_tile_with_quantacore if design.router == "quantacore" else route_tile_with_gf_bundles
     )
     c.info["route"] = route(c, nets, design)
     return c
+
+
+def column_pump_skew(
+    component: gf.Component, nets: list[Connection], design: TileDesign
+) -> dict[str, MetaData]:
+    """Column placement: the pump skew of the straight drops from the pump bank, checked
+    against ``max_pump_skew_ps`` (the same report as :func:`length_match_pump`, no meanders).
+
+    Each pump net's ends lie on one vertical line with nothing between them, so its route is
+    the straight between them; the drops differ only by the bank rings' radii (nm to um).
+
+    Raises:
+        LengthMatchError: the drops' skew is over the bound (column placement cannot meander
+            its pump routes: the message says to use placement "compact").
+    """
+    lengths: dict[str, float] = {}
+    for net in nets:
+        if net.bundle != "pump":
+            continue
+        a, b = _port(component, net.source), _port(component, net.target)
+        if abs(a.x - b.x) > 1e-3:  # the placement's own invariant
+            raise RuntimeError(f"column tile: pump net {net.label} is not a vertical drop")
+        lengths[f"qubitron_{net.channel}"] = abs(a.y - b.y)
+    skew = pump_skew_ps(lengths, design)
+    bound = float(design.max_pump_skew_ps or 0.0)
+    if skew > bound:
+        raise LengthMatchError(
+            f"max_pump_skew_ps={bound:g}: the column placement's straight pump drops differ by "
+            f"{max(lengths.values()) - min(lengths.values()):.3f} um ({skew:.4g} ps, from the "
+            "WDM rings' radii) and cannot meander; allow a larger skew or use placement "
+            "\"compact\""
+        )
+    return {"bound_ps": bound, "skew_before_ps": round(skew, 6), "skew_after_ps": round(skew, 6),
+            "extra_um": {}}
 
 
 def wire_tile_heaters(component: gf.Component, design: TileDesign) -> dict[str, MetaData]:
@@ -684,6 +878,19 @@ def wire_tile_heaters(component: gf.Component, design: TileDesign) -> dict[str, 
         i.ymin for i in component.insts if (i.name or "").startswith("qubitron_")
     )
     pump = component.insts["pump_demux"]
+    if design.placement == "column":  # pads between the row and the pump bank
+        pad_top_um = q_ymin - column_wiring_band_um(component)
+        report = wire_heaters_to_pads(
+            component,
+            terminals=heater_terminals(component),
+            band_um=(pad_top_um + BAND_CLEARANCE_UM, q_ymin - BAND_CLEARANCE_UM),
+            pitch_um=track_pitch_um(),
+            pad_x_um=column_pad_x_um(component),
+            pad_y_um=pad_top_um - PAD_SIZE_UM / 2,
+        )
+        if report["shorts"] or report["opens"]:
+            raise RuntimeError(f"heater wiring of tile {design}: {report}")  # a router bug
+        return dict(report)
     keepouts = [(pump.xmin, pump.xmax)]
     if design.io_coupler != "none":  # a grating under metal would scatter into it
         grating = component.insts["io_pump_in"]

@@ -244,6 +244,7 @@ INVALID = [
     ("wdm_demux", {"spacing_nm": -1.0}, "spacing_nm"),
     ("wdm_demux", {"radius": 19.0}, "radius"),
     ("wdm_mux", {"gap": 0.1}, "gap"),
+    ("wdm_mux", {"channel_pitch_um": 100.0}, "channel_pitch_um"),
     ("snspd", {"wire_width": 0.05}, "wire_width"),
     ("snspd", {"wire_pitch": 0.3}, "wire_pitch"),
     ("emitter_site", {"marker_size": 1.0}, "marker_size"),
@@ -310,3 +311,28 @@ def test_build_cell_parses_and_validates() -> None:
         build_cell("straight", {"lenght": "3"})
     with pytest.raises(ValueError, match="channels"):
         build_cell("wdm_demux", {"channels": "2.5"})
+
+
+@pytest.mark.parametrize("name", ["wdm_demux", "wdm_mux"])
+def test_wdm_bank_stretched_to_a_row_pitch(name: str) -> None:
+    """Channel ports exactly one pitch apart (the bus straights absorb the rings' different
+    radii), the same rings as the compact bank, and the spacers the model is given."""
+    from components._model_kwargs import wdm_kwargs
+    from components._wdm import RING_SPACING_UM, min_channel_pitch_um
+
+    pitch_um = 333.3
+    wide = CELLS[name](channels=6, spacing_nm=0.5, channel_pitch_um=pitch_um)
+    compact = CELLS[name](channels=6, spacing_nm=0.5)
+    xs = [wide.ports[f"o{k + 3}"].x for k in range(6)]
+    assert all(abs(b - a - pitch_um) <= 1e-3 for a, b in zip(xs, xs[1:], strict=False))
+    assert wide.info["ring_radii_um"] == compact.info["ring_radii_um"]
+    assert compact.info["bus_spacer_um"] == RING_SPACING_UM
+    least = max(min_channel_pitch_um(radius=r) for r in compact.info["ring_radii_um"])
+    assert wide.info["bus_spacer_um"] == pytest.approx(pitch_um - least + RING_SPACING_UM, abs=0.5)
+    kw = wdm_kwargs(dict(wide.settings), dict(wide.info))
+    assert kw["spacer_um"] == wide.info["bus_spacer_um"]
+    assert "spacer_um" not in wdm_kwargs(dict(compact.settings), dict(compact.info))
+    # the least pitch is accepted and the next nanometre down refused
+    CELLS[name](channels=6, spacing_nm=0.5, channel_pitch_um=least)
+    with pytest.raises(ValueError, match="channel_pitch_um"):
+        CELLS[name](channels=6, spacing_nm=0.5, channel_pitch_um=least - 0.01)

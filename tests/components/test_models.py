@@ -212,6 +212,30 @@ def test_wdm_mux_adds_each_channel_onto_the_bus_output() -> None:
     np.testing.assert_allclose(mux[("o1", "o2")], demux[("o1", "o2")])
 
 
+@pytest.mark.parametrize("name", ["wdm_demux", "wdm_mux"])
+def test_wdm_bus_spacers_cost_their_propagation_loss(name: str) -> None:
+    """Channel k's path crosses k spacers (demux, from the input) or N-1-k (mux, to the
+    output): each costs loss_dB_per_cm x its length, on top of the rings; still passive and
+    reciprocal."""
+    n, spacer_um, loss = 5, 4000.0, 2.0  # 0.8 dB per spacer: large enough to see
+    grid_um = wdm_grid_nm(centre_nm=1550.0, spacing_nm=0.6, channels=n) * 1e-3
+    kw = dict(wl=grid_um, channels=n, spacing_nm=0.6, loss_dB_per_cm=loss)
+    base, spaced = MODELS[name](**kw), MODELS[name](**kw, spacer_um=spacer_um)
+    per_spacer_dB = loss * spacer_um * 1e-4
+    for k in range(n):
+        pair = ("o1", f"o{k + 3}") if name == "wdm_demux" else (f"o{k + 3}", "o2")
+        crossed = k if name == "wdm_demux" else n - 1 - k
+        extra_dB = 10 * np.log10(abs(base[pair][k]) ** 2 / abs(spaced[pair][k]) ** 2)
+        assert extra_dB == pytest.approx(crossed * per_spacer_dB, abs=1e-9)
+    through_dB = 10 * np.log10(abs(base[("o1", "o2")]) ** 2 / abs(spaced[("o1", "o2")]) ** 2)
+    np.testing.assert_allclose(through_dB, (n - 1) * per_spacer_dB, atol=1e-9)
+    _, m = to_matrix(spaced)
+    np.testing.assert_array_equal(m, np.swapaxes(m, -1, -2))
+    assert np.linalg.eigvalsh(np.conj(np.swapaxes(m, -1, -2)) @ m).max() <= 1.0 + 1e-9
+    with pytest.raises(ValueError, match="spacer_um"):
+        MODELS[name](wl=1.55, spacer_um=-1.0)
+
+
 def test_wdm_rejects_aliasing_grid() -> None:
     with pytest.raises(ValueError, match="spacing_nm"):
         MODELS["wdm_demux"](channels=8, spacing_nm=1.6, radius_um=30.0)
