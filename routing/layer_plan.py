@@ -54,6 +54,9 @@ __all__ = [
     "conflicts_from_crossings",
     "crossing_conflicts",
     "plan_cost_dB",
+    "potts_adjacency",
+    "potts_improve",
+    "potts_milp",
     "proxy_path",
     "solve_exact",
     "solve_heuristic",
@@ -241,14 +244,39 @@ def solve_exact(nets: Sequence[PlanNet], conflicts: Conflicts, layers: Sequence[
     """
     _check(nets, conflicts, layers)
     t0 = time.perf_counter()
-    n, k = len(nets), len(layers)
-    edges = [(i, j, w) for (i, j), w in sorted(conflicts.items()) if w > 0]
-    m = len(edges)
+    edges = [(i, j, w * costs.crossing_dB) for (i, j), w in sorted(conflicts.items()) if w > 0]
+    choice, bound = potts_milp(_unary(nets, layers, costs), edges, time_limit_s=time_limit_s)
+    return _plan(nets, conflicts, costs, layers, choice, "milp", bound, t0)
+
+
+def potts_milp(unary: np.ndarray, edges: Sequence[tuple[int, int, float]], *,
+               time_limit_s: float = 30.0) -> tuple[list[int], float | None]:
+    """Minimise ``sum_i unary[i, c_i] + sum_(i, j, w) w [c_i == c_j]`` over labels ``c`` by
+    mixed-integer programming (HiGHS through ``scipy.optimize.milp``): x_il one-hot, and
+    y_ijl >= x_il + x_jl - 1 pays the pair's weight. Entries of ``unary`` at or above
+    ``_FORBIDDEN_DB`` are labels the item may not take (fixed to 0, not priced).
+
+    Args:
+        unary: cost (dB) of each item under each label, shape (items, labels).
+        edges: ``(i, j, w)``: items i < j pay ``w`` dB when they share a label.
+        time_limit_s: HiGHS's time limit (s).
+
+    Returns:
+        (label per item, HiGHS's proven lower bound on the objective or None).
+
+    Raises:
+        RuntimeError: HiGHS found no labelling in time.
+
+    Example:
+        >>> potts_milp(np.array([[0.0, 0.1], [0.0, 0.1]]), [(0, 1, 1.0)])[0] in ([0, 1], [1, 0])
+        True
+    """
+    n, k = unary.shape
     nx = n * k
-    c = np.concatenate([_unary(nets, layers, costs).ravel(),
-                        np.repeat([w * costs.crossing_dB for _, _, w in edges], k)])
+    m = len(edges)
+    c = np.concatenate([unary.ravel(), np.repeat([w for _, _, w in edges], k)])
     rows, cols, vals = [], [], []
-    for i in range(n):  # one layer per net
+    for i in range(n):  # one label per item
         for li in range(k):
             rows.append(i)
             cols.append(i * k + li)
@@ -265,20 +293,17 @@ def solve_exact(nets: Sequence[PlanNet], conflicts: Conflicts, layers: Sequence[
     hi = np.ones(r)
     integrality = np.concatenate([np.ones(nx), np.zeros(m * k)])
     upper = np.ones(nx + m * k)
-    for i, net in enumerate(nets):
-        for li, layer in enumerate(layers):
-            if not net.may_use(layer):
-                upper[i * k + li] = 0.0
-                c[i * k + li] = 0.0
+    forbidden = unary.ravel() >= _FORBIDDEN_DB
+    upper[:nx][forbidden] = 0.0
+    c[:nx][forbidden] = 0.0
     res = milp(c, constraints=LinearConstraint(a, lo, hi), integrality=integrality,
                bounds=Bounds(0, upper), options={"time_limit": float(time_limit_s)})
     if res.x is None:
-        raise RuntimeError(f"the layer-assignment MILP found no plan in {time_limit_s} s "
-                           f"({res.message}); use solve_heuristic")
+        raise RuntimeError(f"the assignment MILP found no solution in {time_limit_s} s "
+                           f"({res.message}); use the heuristic")
     choice = np.argmax(res.x[:nx].reshape(n, k), axis=1).tolist()
     bound = getattr(res, "mip_dual_bound", None)
-    return _plan(nets, conflicts, costs, layers, choice, "milp",
-                 None if bound is None or not np.isfinite(bound) else float(bound), t0)
+    return choice, None if bound is None or not np.isfinite(bound) else float(bound)
 
 
 def solve_heuristic(nets: Sequence[PlanNet], conflicts: Conflicts, layers: Sequence[str],
@@ -388,3 +413,36 @@ def _anneal(choice: list[int], total: float, unary: np.ndarray,
                 best, best_t = list(cur), cur_t
     best = _descend(best, unary, adj)
     return best, _total(best, unary, adj)
+
+
+def potts_adjacency(n: int, edges: Sequence[tuple[int, int, float]]
+                    ) -> list[list[tuple[int, float]]]:
+    """Each item's neighbours with the pair's weight, from ``(i, j, w)`` edges.
+
+    Example:
+        >>> potts_adjacency(3, [(0, 2, 0.5)])
+        [[(2, 0.5)], [], [(0, 0.5)]]
+    """
+    adj: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for i, j, w in edges:
+        if w > 0:
+            adj[i].append((j, w))
+            adj[j].append((i, w))
+    return adj
+
+
+def potts_improve(choice: Sequence[int], unary: np.ndarray,
+                  adj: list[list[tuple[int, float]]], *, seed: int = 0
+                  ) -> tuple[list[int], float]:
+    """A labelling improved by single-item moves: 1-opt descent, then seeded simulated
+    annealing (the heuristic's local search, for callers with their own starts).
+
+    Returns:
+        (labels, objective in dB).
+
+    Example:
+        >>> potts_improve([0, 0], np.zeros((2, 2)), potts_adjacency(2, [(0, 1, 1.0)]))[1]
+        0.0
+    """
+    start = _descend(list(choice), unary, adj)
+    return _anneal(start, _total(start, unary, adj), unary, adj, random.Random(seed))

@@ -10,7 +10,19 @@ cells (re-made by the same cached factories, so the same cell names) and placeme
 A job may name a second set of options (``LayerJob.retry``): when its pass leaves nets
 unrouted, the layer is routed again with them and the pass that routes more nets (then with
 less loss) is kept; the 3D planner retries at the router's fast default crossing price, which
-negotiates more freely than the calibrated one.
+negotiates more freely than the calibrated one. A job may also route its layer in stages
+(``LayerJob.stages``): each later stage's router pass sees the earlier stages' routes as
+obstacles it may not cross, so nets that must stay apart, such as a layer's inside and outside
+book pages (``routing.book_route``), cannot cross each other. During a later stage the earlier
+stages' pieces are unmarked as routes, so the router takes them as placed cells (their boxes
+plus its keep-out): the router's walls around earlier routes are only the waveguide plus its
+spacing wide, narrower than its track pitch, and a later search steps over a bend's arc or an
+off-grid jog between two nodes (seen on 12-node all-to-all: outside routes drawn across
+inside ones, then removed by the sign-off). And while a stage routes, a thin ``DEVREC`` box
+runs ``LayerJob.reserve_um[port]`` straight out of each port of the later stages' nets (removed
+after the stage): an earlier route may not pass right in front of a later net's port and
+shut it in (seen on 12-node all-to-all: a Z route jogging 35 um in front of the next
+stage's port).
 
 ``concurrent.futures`` with the "fork" start method does the process handling: a forked child
 inherits the component, the PDK and the compiled search kernel, which a spawned one would
@@ -45,11 +57,12 @@ import gdsfactory as gf
 import klayout.db as kdb
 
 from components import CELLS
-from routing.report import RouteReport
+from qc_pdk.layers import LAYER
+from routing.report import CheckReport, RouteReport
 from routing.router import ROUTE_PROPERTY, Connection, route_nets
 
 __all__ = ["PARALLEL_MIN_WAVEGUIDES", "LayerJob", "LayerOutcome", "auto_workers",
-           "route_layers"]
+           "merge_reports", "route_layers"]
 
 # Forking, pickling the pieces back and re-making their cells in the parent cost ~1-3 s
 # (kfactory's cell factories take ~15 ms a new cell), so a second process pays only for
@@ -61,13 +74,26 @@ PARALLEL_MIN_WAVEGUIDES = 16
 
 @dataclass(frozen=True)
 class LayerJob:
-    """One layer's router pass: its nets, the ``route_nets`` keyword options, and options
-    overriding them for a second pass if the first leaves nets unrouted (None: no retry)."""
+    """One layer's router pass: its nets, the ``route_nets`` keyword options, options
+    overriding them for a second pass if the first leaves nets unrouted (None: no retry), and
+    further nets routed after the first ones, one router pass per stage, each with the
+    earlier stages' routes drawn as walls."""
 
     layer: str
     connections: tuple[Connection, ...]
     options: dict[str, Any] = field(default_factory=dict)
     retry: dict[str, Any] | None = None
+    stages: tuple[tuple[Connection, ...], ...] = ()
+    # with stages: how far (um) straight out of a later stage's port (by its
+    # "instance,port") the earlier stages keep clear, so they cannot wall a net in at its port
+    reserve_um: dict[str, float] = field(default_factory=dict)
+    # the same nets in another order of stages, routed instead when the first order leaves
+    # nets unrouted (the better of the two kept); empty: none
+    other_order: tuple[tuple[Connection, ...], ...] = ()
+
+    def passes(self) -> list[tuple[Connection, ...]]:
+        """The nets of each router pass, in order (empty stages left out)."""
+        return [p for p in (self.connections, *self.stages) if p]
 
 
 @dataclass(frozen=True)
@@ -112,7 +138,7 @@ def auto_workers(jobs: Sequence[LayerJob]) -> int:
         1
     """
     big = sum(1 for j in jobs
-              if sum(c.bundle is None for c in j.connections) >= PARALLEL_MIN_WAVEGUIDES)
+              if sum(c.bundle is None for p in j.passes() for c in p) >= PARALLEL_MIN_WAVEGUIDES)
     if (big < 2 or (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon
             or "fork" not in multiprocessing.get_all_start_methods()):
         return 1
@@ -169,31 +195,168 @@ def route_layers(component: gf.Component, jobs: Sequence[LayerJob], *,
 
 
 def _layer_pass(component: gf.Component, job: LayerJob) -> tuple[LayerOutcome, list[_Piece]]:
-    """Route the job into ``component``, again with ``job.retry`` if nets are left over, and
-    keep the better pass drawn; returns the outcome and the pieces drawn."""
+    """Route the job's stages into ``component`` one after the other, each again with
+    ``job.retry`` if nets are left over (the better pass kept drawn), and the whole layer in
+    ``job.other_order`` if nets are still left over (the better order kept); returns the
+    outcome (the stages' reports merged) and the pieces drawn."""
     t0 = time.perf_counter()
+    start = _keys(component)
+    outcome = _staged(component, job, job.passes(), t0)
+    others = [p for p in job.other_order if p]
+    if outcome.report.unrouted and others:
+        first = _pieces(component, start)
+        _remove(component, start)
+        second = _staged(component, job, others, t0)
+        if (second.report.routed, -second.report.total_insertion_loss_dB) > (
+                outcome.report.routed, -outcome.report.total_insertion_loss_dB):
+            outcome = second
+        else:  # the first order was better: put it back as it was
+            _remove(component, start)
+            _draw(component, first)
+        outcome = LayerOutcome(report=outcome.report, options=outcome.options, retried=True,
+                               runtime_s=round(time.perf_counter() - t0, 3))
+    return outcome, _pieces(component, start)
+
+
+def _staged(component: gf.Component, job: LayerJob, passes: list[tuple[Connection, ...]],
+            t0: float) -> LayerOutcome:
+    """The router passes of one order of stages, each later one around the earlier ones."""
+    start = _keys(component)
+    reports, options, retried = [], job.options, False
+    hidden: list[tuple[Any, str]] = []  # earlier stages' pieces, unmarked while later ones route
+    try:
+        for k, nets in enumerate(passes):
+            if k:
+                hidden += _unmark(component, start)
+            later = [c for p in passes[k + 1:] for c in p]
+            reserves = _reserve(component, later, job.reserve_um)
+            try:
+                report, options, again_ran = _one_pass(component, job, nets, options)
+            finally:
+                for ref in reserves:
+                    component.insts.remove(ref)
+            retried = retried or again_ran
+            reports.append(report)
+    finally:
+        for inst, route in hidden:
+            inst.instance.set_property(ROUTE_PROPERTY, route)
+    return LayerOutcome(report=merge_reports(reports), options=options, retried=retried,
+                        runtime_s=round(time.perf_counter() - t0, 3))
+
+
+def _reserve(component: gf.Component, nets: Sequence[Connection],
+             length_um: dict[str, float]) -> list[Any]:
+    """Thin ``DEVREC`` boxes ``length_um[port]`` straight out of the ports of ``nets``
+    (placed cells, so the router keeps its keep-out from them); returns them for removal."""
+    boxes: dict[float, gf.Component] = {}
+    out: list[Any] = []
+    for c in nets:
+        for end in (c.source, c.target):
+            length = round(length_um.get(end, 0.0), 3)
+            if length <= 0:
+                continue
+            if length not in boxes:
+                boxes[length] = gf.Component()
+                boxes[length].add_polygon([(0, -0.5), (length, -0.5), (length, 0.5),
+                                           (0, 0.5)], layer=LAYER.DEVREC)
+            box = boxes[length]
+            inst_name, _, port_name = end.partition(",")
+            port = component.insts[inst_name].ports[port_name]
+            ref = component.add_ref(box, name=f"reserve_{len(out)}")
+            ref.drotate(port.orientation)
+            ref.dmove((float(port.center[0]), float(port.center[1])))
+            out.append(ref)
+    return out
+
+
+def _unmark(component: gf.Component, before: set[tuple[str, str]]) -> list[tuple[Any, str]]:
+    """Take the route mark off the pieces drawn since ``before`` (crossings keep theirs: the
+    router numbers its crossings from the marked ones); returns them with their marks."""
+    out = []
+    for inst in component.insts:
+        route = inst.instance.property(ROUTE_PROPERTY)
+        if route is None or _key(inst) in before or (inst.name or "").startswith("xing_"):
+            continue
+        out.append((inst, str(route)))
+        inst.instance.delete_property(ROUTE_PROPERTY)
+    return out
+
+
+def _one_pass(component: gf.Component, job: LayerJob, nets: Sequence[Connection],
+              options: dict[str, Any]) -> tuple[RouteReport, dict[str, Any], bool]:
+    """One router pass over ``nets``, again with ``job.retry`` if nets are left over, the
+    better pass kept drawn; returns (report, options of the kept pass, whether it retried)."""
+    retried = False
     before = _keys(component)
-    report = _route(component, job, job.options)
-    options, retried = job.options, False
+    report = _route(component, nets, job.options)
     if report.unrouted and job.retry is not None:
         retried = True
         first = _pieces(component, before)
         _remove(component, before)
         again = {**job.options, **job.retry}
-        second = _route(component, job, again)
+        second = _route(component, nets, again)
         if (second.routed, -second.total_insertion_loss_dB) > (
                 report.routed, -report.total_insertion_loss_dB):
             report, options = second, again
         else:  # the first pass was better: put it back as it was
             _remove(component, before)
             _draw(component, first)
-    outcome = LayerOutcome(report=report, options=options, retried=retried,
-                           runtime_s=round(time.perf_counter() - t0, 3))
-    return outcome, _pieces(component, before)
+    return report, options, retried
 
 
-def _route(component: gf.Component, job: LayerJob, options: dict[str, Any]) -> RouteReport:
-    return route_nets(component, list(job.connections), **options).report
+def merge_reports(reports: Sequence[RouteReport]) -> RouteReport:
+    """One report for several router passes over one layer: the nets side by side, counts
+    and losses added, the worst net over all, the sign-off checks combined.
+
+    Example:
+        >>> r = RouteReport(nets=[], routed=0, unrouted=[], total_length_um=0, total_bends=0,
+        ...                 total_crossings=1, total_insertion_loss_dB=1.0,
+        ...                 max_insertion_loss_dB=0.5, worst_net="a", channels_used=1,
+        ...                 iterations=1, runtime_s=1.0, pitch_um=5, radius_um=30)
+        >>> m = merge_reports([r, r])
+        >>> m.total_crossings, m.total_insertion_loss_dB, m.max_insertion_loss_dB
+        (2, 2.0, 0.5)
+    """
+    if len(reports) == 1:
+        return reports[0]
+    worst = max(reports, key=lambda r: r.max_insertion_loss_dB)
+    checks = [r.check for r in reports]
+    drc: dict[str, int] = {}
+    for c in checks:
+        for k, v in c.drc_counts.items():
+            drc[k] = drc.get(k, 0) + v
+    check = CheckReport(
+        self_overlaps=sum(c.self_overlaps for c in checks),
+        mutual_overlaps=sum(c.mutual_overlaps for c in checks),
+        cell_overlaps=sum(c.cell_overlaps for c in checks),
+        drc_violations=sum(c.drc_violations for c in checks), drc_counts=drc,
+        drc_unattributed=sum(c.drc_unattributed for c in checks),
+        drc_checked=all(c.drc_checked for c in checks),
+        region_instances=sum(c.region_instances for c in checks),
+        failed={k: v for c in checks for k, v in c.failed.items()},
+        runtime_s=round(sum(c.runtime_s for c in checks), 3))
+    return RouteReport(
+        nets=[n for r in reports for n in r.nets], routed=sum(r.routed for r in reports),
+        unrouted=[u for r in reports for u in r.unrouted],
+        waveguides=sum(r.waveguides for r in reports),
+        waveguides_routed=sum(r.waveguides_routed for r in reports),
+        total_length_um=round(sum(r.total_length_um for r in reports), 6),
+        total_bends=sum(r.total_bends for r in reports),
+        total_crossings=sum(r.total_crossings for r in reports), crossing_lower_bound=None,
+        check=check,
+        total_insertion_loss_dB=round(sum(r.total_insertion_loss_dB for r in reports), 6),
+        max_insertion_loss_dB=worst.max_insertion_loss_dB, worst_net=worst.worst_net,
+        channels_used=max(r.channels_used for r in reports),
+        bundle_notes={k: v for r in reports for k, v in r.bundle_notes.items()},
+        iterations=sum(r.iterations for r in reports),
+        rip_ups=sum(r.rip_ups for r in reports),
+        runtime_s=round(sum(r.runtime_s for r in reports), 3),
+        pitch_um=reports[0].pitch_um, radius_um=reports[0].radius_um)
+
+
+def _route(component: gf.Component, nets: Sequence[Connection], options: dict[str, Any]
+           ) -> RouteReport:
+    return route_nets(component, list(nets), **options).report
 
 
 def _key(inst: Any) -> tuple[str, str]:

@@ -21,6 +21,11 @@
 5. reports crossings per layer, layer changes, total and worst insertion loss (routes plus
    couplers) and the plan.
 
+Book mode (``port_groups``): for nets between nodes in convex position whose ports are
+interchangeable, step 2 becomes a page plan (``routing.book_route``: each layer's inside and
+outside pages, the ports chosen by the plan) and step 4 routes each layer in stages, inside
+page then outside page, innermost chords first, each stage around the earlier ones.
+
 Example:
     >>> import gdsfactory as gf
     >>> from components import CELLS
@@ -39,7 +44,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -49,7 +54,16 @@ import numpy as np
 from pydantic import BaseModel
 
 from components import CELLS
-from qc_pdk.layers import WAVEGUIDE_LAYERS, layer_distance
+from qc_pdk.layers import LAYER, WAVEGUIDE_LAYERS, layer_distance
+from routing.book_plan import interleaved
+from routing.book_route import (
+    BookNet,
+    BookPlan,
+    GroupPort,
+    plan_book,
+    ring_fence,
+    routing_stages,
+)
 from routing.costs import RouteCosts
 from routing.layer_plan import (
     LayerCosts,
@@ -73,6 +87,7 @@ from routing.router import (
 
 __all__ = [
     "EXACT_MAX_NETS",
+    "BookSummary",
     "LayerRouteSummary",
     "MultiLayerNet",
     "MultiLayerReport",
@@ -86,6 +101,10 @@ __all__ = [
 # limit, so "auto" runs the heuristic alone
 EXACT_MAX_NETS = 40
 COUPLER_PROPERTY = "qc_interlayer"
+# book mode: the stub (in bend radii) kept clear in front of the ports of nets routed in a
+# later stage (``LayerJob.reserve_um``): room to leave the port and turn before meeting an
+# earlier stage's route
+BOOK_RESERVE_RADII = 2.0
 
 
 class LayerRouteSummary(BaseModel):
@@ -115,6 +134,24 @@ class MultiLayerNet(BaseModel):
     insertion_loss_dB: float = 0.0
     crossings: int = 0
     reason: str | None = None
+    page: str | None = None  # book mode: "WG2 outside" ...
+    ports: list[str] | None = None  # book mode: the group ports the plan chose (source, target)
+
+
+class BookSummary(BaseModel):
+    """The book mode's page plan (``port_groups``): nodes in counter-clockwise order, nets
+    per page, interleaving pairs left on a page (each at least one crossing), the colouring's
+    cost, solver and, where both ran, the MILP's and the heuristic's costs."""
+
+    nodes: list[str]
+    nets_per_page: dict[str, int]
+    page_conflicts: int
+    cost_dB: float
+    method: str
+    lower_bound_dB: float | None
+    exact_cost_dB: float | None
+    heuristic_cost_dB: float | None
+    runtime_s: float
 
 
 class MultiLayerReport(BaseModel):
@@ -140,6 +177,7 @@ class MultiLayerReport(BaseModel):
     worst_net: str | None
     clean: bool
     runtime_s: float
+    book: BookSummary | None = None
 
     @property
     def heuristic_gap_dB(self) -> float | None:
@@ -346,6 +384,168 @@ def _fits(box: kdb.DBox, end: _End, boxes: dict[str, kdb.DBox]) -> bool:
     return not any(name != end.owner and box.overlaps(b) for name, b in boxes.items())
 
 
+def _plan_layers(names: list[str], wgs: dict[str, list[Connection]],
+                 ends: dict[str, tuple[_End, _End]], layers: tuple[str, ...], costs: LayerCosts,
+                 boxes: dict[str, kdb.DBox], lead: dict[str, float], *, solver: str,
+                 exact_time_limit_s: float, radius_um: float, keepout_um: float,
+                 crossing_pairs: Sequence[tuple[str, str]] | None, pitch_um: float
+                 ) -> tuple[LayerPlan, dict[tuple[int, int], int], float | None, float | None]:
+    """The layer plan of fixed-port nets: conflicts (proxy paths or given crossing pairs),
+    the layers each net has room to climb to, the exact and heuristic plans, the better
+    kept; returns (plan, conflicts, exact cost, heuristic cost)."""
+    paths = [proxy_path(a.xy, a.facing, b.xy, b.facing, stub_um=2 * radius_um)
+             for a, b in (ends[w] for w in names)]
+    if crossing_pairs is None:
+        conflicts = crossing_conflicts(paths)
+    else:
+        key_of = {c.label: w for w in names for c in wgs[w]} | {w: w for w in names}
+        for a, b in crossing_pairs:
+            for x in (a, b):
+                if x not in key_of:
+                    raise RoutingInputError(f"crossing_pairs: {x!r} is not a connection")
+        conflicts = conflicts_from_crossings(
+            names, [(key_of[a], key_of[b]) for a, b in crossing_pairs])
+
+    # layers an end can climb to: its coupler chain must fit clear of the other cells
+    # room for coupler chains, handed out one coupler at a time round the ends so facing
+    # ports share the space between them; a net may use the layers within its ends' room
+    room = _chain_room([e for w in names for e in ends[w]], layers, boxes, lead, keepout_um)
+    bundles: dict[str, list[tuple[_End, _End]]] = {}
+    for w in names:
+        if (bundle := wgs[w][0].bundle) is not None:
+            bundles.setdefault(bundle, []).append(ends[w])
+    steps = _bundle_steps(bundles, boxes, lead, max(room.values(), default=0),
+                          radius_um=radius_um, pitch_um=pitch_um, keepout_um=keepout_um)
+    for w in names:  # a net whose ends sit on two layers must climb whatever the channel
+        if (bundle := wgs[w][0].bundle) is not None and ends[w][0].layer == ends[w][1].layer:
+            for e in ends[w]:
+                room[e.ref] = min(room[e.ref], steps[bundle])
+    allowed: dict[str, set[str]] = {}
+    for w in names:
+        ok = {layer for layer in layers
+              if all(layer_distance(e.layer, layer) <= room[e.ref] for e in ends[w])}
+        if not ok:
+            raise RoutingInputError(
+                f"net {wgs[w][0].label}: its ports are on {ends[w][0].layer}/{ends[w][1].layer}"
+                f" and no layer of {list(layers)} has room for the interlayer couplers")
+        allowed[w] = ok
+    nets = [PlanNet(w, (ends[w][0].layer, ends[w][1].layer),
+                    None if allowed[w] == set(layers) else frozenset(allowed[w]))
+            for w in names]
+    exact = heur = None
+    if solver in ("heuristic", "auto"):
+        heur = solve_heuristic(nets, conflicts, layers, costs)
+    if solver == "exact" or (solver == "auto" and len(nets) <= EXACT_MAX_NETS):
+        exact = solve_exact(nets, conflicts, layers, costs, time_limit_s=exact_time_limit_s)
+    plan = min((p for p in (exact, heur) if p is not None), key=lambda p: p.cost_dB)
+    exact_cost = exact.cost_dB if exact else None
+    heur_cost = heur.cost_dB if heur else None
+    return plan, conflicts, exact_cost, heur_cost
+
+
+def _book_connections(component: gf.Component, connections: Sequence[Connection],
+                      port_groups: Mapping[str, Sequence[str]], layers: tuple[str, ...],
+                      costs: LayerCosts, *, solver: str, time_limit_s: float, radius_um: float,
+                      keepout_um: float, crossings_first: bool
+                      ) -> tuple[BookPlan, list[Connection]]:
+    """Book mode: the page plan of nets between port groups, and the nets on the ports it
+    chose (``routing.book_route``)."""
+    labels = [c.label for c in connections]
+    if len(set(labels)) != len(labels):
+        dup = sorted({x for x in labels if labels.count(x) > 1})
+        raise RoutingInputError(f"connections: names {dup} repeat; with port_groups every "
+                                f"net needs its own name")
+    for c in connections:
+        for end in (c.source, c.target):
+            if end not in port_groups:
+                raise RoutingInputError(
+                    f"connection {c.label}: {end!r} is not a port group; with port_groups "
+                    f"every end names a group, e.g. {sorted(port_groups)[:3]}")
+        if c.bundle is not None:
+            raise RoutingInputError(f"connection {c.label}: bundle={c.bundle!r}; the book "
+                                    f"mode routes page by page, not in bundles")
+    used = sorted({g for c in connections for g in (c.source, c.target)})
+    owner: dict[str, str] = {}
+    for g in used:
+        for ref in port_groups[g]:
+            if owner.setdefault(ref, g) != g:
+                raise RoutingInputError(f"port_groups: port {ref!r} is in groups "
+                                        f"{owner[ref]!r} and {g!r}")
+    group_ends = {g: [_end(component, ref, f"port_groups[{g}]") for ref in port_groups[g]]
+                  for g in used}
+    every = [e for g in used for e in group_ends[g]]
+    boxes = {i.name: i.dbbox() for i in component.insts if i.name}
+    lead = {e.ref: _lead_um(e, boxes[e.owner], keepout_um) for e in every}
+    room = _chain_room(every, layers, boxes, lead, keepout_um)
+    groups = {g: [GroupPort(e.ref, e.xy, e.facing, e.layer, room[e.ref]) for e in group_ends[g]]
+              for g in used}
+    plan = plan_book(groups, [BookNet(c.label, c.source, c.target) for c in connections],
+                     layers=layers, costs=costs,
+                     loss_dB_per_um=RouteCosts.from_models(radius_um=radius_um).loss_dB_per_um,
+                     radius_um=radius_um, crossings_first=crossings_first, solver=solver,
+                     time_limit_s=time_limit_s)
+    return plan, [Connection(source=plan.ports_of[c.label][0], target=plan.ports_of[c.label][1],
+                             channel=c.channel, name=c.label) for c in connections]
+
+
+def _book_layer_plan(book: BookPlan, names: list[str], wgs: dict[str, list[Connection]],
+                     ends: dict[str, tuple[_End, _End]]
+                     ) -> tuple[LayerPlan, dict[tuple[int, int], int]]:
+    """The book plan as a layer plan (a layer per waveguide) and its conflicts: pairs of
+    nets on one page whose nodes interleave on the ring."""
+    label = {w: wgs[w][0].label for w in names}
+    pos = {g: k for k, g in enumerate(book.nodes)}
+    chord = {w: (pos[book.groups_of[label[w]][0]], pos[book.groups_of[label[w]][1]])
+             for w in names}
+    conflicts = {(i, j): 1 for i, wi in enumerate(names) for j, wj in enumerate(names)
+                 if i < j and book.page_of[label[wi]] == book.page_of[label[wj]]
+                 and interleaved(chord[wi], chord[wj])}
+    layer_of = {w: book.page_of[label[w]].layer for w in names}
+    changes = sum(layer_distance(e.layer, layer_of[w]) for w in names for e in ends[w])
+    c = book.colouring
+    plan = LayerPlan(layer_of=layer_of, cost_dB=c.cost_dB, crossings=c.conflicts,
+                     layer_changes=changes, method=f"book {c.method}",
+                     lower_bound_dB=c.lower_bound_dB, runtime_s=book.runtime_s)
+    return plan, conflicts
+
+
+def _book_reserves(book: BookPlan, wgs: dict[str, list[Connection]], new_ref: dict[str, str],
+                   depth_um: dict[str, float], stub_um: float) -> dict[str, float]:
+    """How far straight out of each route start the earlier routing stages keep clear: past
+    the deepest route start of its node's row (other layers' coupler chains stand out of
+    the row as walls, so a route leaves between them), then ``stub_um`` to turn in."""
+    row_of: dict[str, tuple[str, str]] = {}
+    for w, conns in wgs.items():
+        c = conns[0]
+        side = book.page_of[c.label].side
+        for end, group in zip((c.source, c.target), book.groups_of[c.label], strict=True):
+            row_of[new_ref[end + "@" + w]] = (group, side)
+    front: dict[tuple[str, str], float] = {}
+    for ref, row in row_of.items():
+        front[row] = max(front.get(row, 0.0), depth_um[ref])
+    return {ref: front[row] - depth_um[ref] + stub_um for ref, row in row_of.items()}
+
+
+def _fence(component: gf.Component, book: BookPlan, *, radius_um: float) -> list[Any]:
+    """The ring's fence (``book_route.ring_fence``) as small ``DEVREC`` cells, placed for
+    the routing only; returns them for removal."""
+    post = gf.Component()
+    post.add_polygon([(-1, -1), (1, -1), (1, 1), (-1, 1)], layer=LAYER.DEVREC)
+    return [component.add_ref(post, name=f"fence_{k}").dmove(xy)
+            for k, xy in enumerate(ring_fence(book, run_um=2 * radius_um))]
+
+
+def _book_summary(book: BookPlan) -> BookSummary:
+    per_page = {str(p): 0 for p in book.pages}
+    for page in book.page_of.values():
+        per_page[str(page)] += 1
+    c = book.colouring
+    return BookSummary(nodes=book.nodes, nets_per_page=per_page, page_conflicts=c.conflicts,
+                       cost_dB=c.cost_dB, method=c.method, lower_bound_dB=c.lower_bound_dB,
+                       exact_cost_dB=c.exact_cost_dB, heuristic_cost_dB=c.heuristic_cost_dB,
+                       runtime_s=book.runtime_s)
+
+
 def route_nets_multilayer(
     component: gf.Component,
     connections: Sequence[Connection],
@@ -359,6 +559,8 @@ def route_nets_multilayer(
     crossing_pairs: Sequence[tuple[str, str]] | None = None,
     search_crossing_dB: float | None = None,
     workers: int | None = None,
+    port_groups: Mapping[str, Sequence[str]] | None = None,
+    book_crossings_first: bool = True,
     **route_kwargs: Any,
 ) -> MultiLayerResult:
     """Plan layers for ``connections``, draw the interlayer couplers, route each layer.
@@ -392,6 +594,14 @@ def route_nets_multilayer(
             couplers are placed); default (None): one per layer when at least two layers
             carry ``layer_workers.PARALLEL_MIN_WAVEGUIDES`` searched (unbundled) nets and
             the machine can fork, else 1 (one after the other, in this process).
+        port_groups: book mode: group name -> its interchangeable ``"instance,port"`` ports;
+            every connection end then names a group (a node), the nodes must be in convex
+            position, and the plan chooses each net's page (layer, inside / outside the
+            ring) and ports (``routing.book_route``); each layer routes its inside page,
+            then its outside page with the inside routes as walls. The chosen ports and
+            pages are in the report (``nets[].ports``, ``nets[].page``, ``book``).
+        book_crossings_first: book mode: the fewest crossings first, then the least loss
+            (default; a crossing also adds crosstalk); False: the least estimated loss.
         **route_kwargs: further ``route_nets`` options (pitch_um, margin_um ...).
 
     Returns:
@@ -399,7 +609,8 @@ def route_nets_multilayer(
 
     Raises:
         RoutingInputError: bad port references, a layer that is not a waveguide layer, an
-            unknown solver, or what the router refuses.
+            unknown solver, or what the router refuses; ``book_route.BookInputError`` for
+            port groups the book mode cannot take.
     """
     t0 = time.perf_counter()
     layers = tuple(layers)
@@ -418,6 +629,15 @@ def route_nets_multilayer(
     if search_crossing_dB is not None and not search_crossing_dB >= 0:
         raise RoutingInputError(f"search_crossing_dB={search_crossing_dB} must be >= 0 dB")
     costs = costs if costs is not None else layer_costs_from_models(radius_um=radius_um)
+    book: BookPlan | None = None
+    if port_groups is not None:
+        if crossing_pairs is not None:
+            raise RoutingInputError("crossing_pairs and port_groups: the book mode plans from "
+                                    "the nodes' circular order; give one of them")
+        book, connections = _book_connections(
+            component, connections, port_groups, layers, costs, solver=solver,
+            time_limit_s=exact_time_limit_s, radius_um=radius_um, keepout_um=keepout_um,
+            crossings_first=book_crossings_first)
 
     # physical waveguides: one per unordered port pair, as the router does
     wgs: dict[str, list[Connection]] = {}
@@ -426,61 +646,23 @@ def route_nets_multilayer(
     names = list(wgs)
     ends = {w: (_end(component, wgs[w][0].source, f"connections[{w}].source"),
                 _end(component, wgs[w][0].target, f"connections[{w}].target")) for w in names}
-    paths = [proxy_path(a.xy, a.facing, b.xy, b.facing, stub_um=2 * radius_um)
-             for a, b in (ends[w] for w in names)]
-    if crossing_pairs is None:
-        conflicts = crossing_conflicts(paths)
-    else:
-        key_of = {c.label: w for w in names for c in wgs[w]} | {w: w for w in names}
-        for a, b in crossing_pairs:
-            for x in (a, b):
-                if x not in key_of:
-                    raise RoutingInputError(f"crossing_pairs: {x!r} is not a connection")
-        conflicts = conflicts_from_crossings(
-            names, [(key_of[a], key_of[b]) for a, b in crossing_pairs])
-
-    # layers an end can climb to: its coupler chain must fit clear of the other cells
     boxes = {i.name: i.dbbox() for i in component.insts if i.name}
     lead = {e.ref: _lead_um(e, boxes[e.owner], keepout_um) for w in names for e in ends[w]}
-    # room for coupler chains, handed out one coupler at a time round the ends so facing
-    # ports share the space between them; a net may use the layers within its ends' room
-    room = _chain_room([e for w in names for e in ends[w]], layers, boxes, lead, keepout_um)
-    bundles: dict[str, list[tuple[_End, _End]]] = {}
-    for w in names:
-        if (bundle := wgs[w][0].bundle) is not None:
-            bundles.setdefault(bundle, []).append(ends[w])
-    steps = _bundle_steps(bundles, boxes, lead, max(room.values(), default=0),
-                          radius_um=radius_um, pitch_um=float(route_kwargs.get("pitch_um", 5.0)),
-                          keepout_um=keepout_um)
-    for w in names:  # a net whose ends sit on two layers must climb whatever the channel
-        if (bundle := wgs[w][0].bundle) is not None and ends[w][0].layer == ends[w][1].layer:
-            for e in ends[w]:
-                room[e.ref] = min(room[e.ref], steps[bundle])
-    allowed: dict[str, set[str]] = {}
-    for w in names:
-        ok = {layer for layer in layers
-              if all(layer_distance(e.layer, layer) <= room[e.ref] for e in ends[w])}
-        if not ok:
-            raise RoutingInputError(
-                f"net {wgs[w][0].label}: its ports are on {ends[w][0].layer}/{ends[w][1].layer}"
-                f" and no layer of {list(layers)} has room for the interlayer couplers")
-        allowed[w] = ok
-    nets = [PlanNet(w, (ends[w][0].layer, ends[w][1].layer),
-                    None if allowed[w] == set(layers) else frozenset(allowed[w]))
-            for w in names]
-    exact = heur = None
-    if solver in ("heuristic", "auto"):
-        heur = solve_heuristic(nets, conflicts, layers, costs)
-    if solver == "exact" or (solver == "auto" and len(nets) <= EXACT_MAX_NETS):
-        exact = solve_exact(nets, conflicts, layers, costs, time_limit_s=exact_time_limit_s)
-    plan = min((p for p in (exact, heur) if p is not None), key=lambda p: p.cost_dB)
-    exact_cost = exact.cost_dB if exact else None
-    heur_cost = heur.cost_dB if heur else None
+    if book is not None:
+        plan, conflicts = _book_layer_plan(book, names, wgs, ends)
+        exact_cost = book.colouring.exact_cost_dB
+        heur_cost = book.colouring.heuristic_cost_dB
+    else:
+        plan, conflicts, exact_cost, heur_cost = _plan_layers(
+            names, wgs, ends, layers, costs, boxes, lead, solver=solver,
+            exact_time_limit_s=exact_time_limit_s, radius_um=radius_um, keepout_um=keepout_um,
+            crossing_pairs=crossing_pairs, pitch_um=float(route_kwargs.get("pitch_um", 5.0)))
 
     # couplers: chains out of the ports of nets that leave their port's layer
     couplers_of: dict[str, int] = {w: 0 for w in names}
     lead_um_of: dict[str, float] = {w: 0.0 for w in names}
     new_ref: dict[str, str] = {}
+    depth_um: dict[str, float] = {}  # how far each route's start stands out of its port
     for w in names:
         target_layer = plan.layer_of[w]
         for e in ends[w]:
@@ -503,20 +685,32 @@ def route_nets_multilayer(
                 ref = f"{inst.name},{cont}"
                 couplers_of[w] += 1
             new_ref[e.ref + "@" + w] = ref
+            depth_um[ref] = (lead[e.ref] + len(chain) * float(CELLS["interlayer_coupler"]().dxsize)
+                             if chain else 0.0)
+    reserve = {} if book is None else _book_reserves(book, wgs, new_ref, depth_um,
+                                                      BOOK_RESERVE_RADII * radius_um)
 
     # route each layer with the router, on that layer's cross-section
     jobs: list[LayerJob] = []
     for layer in layers:
-        conns = []
-        for w in names:
-            if plan.layer_of[w] != layer:
-                continue
+        mine = [w for w in names if plan.layer_of[w] == layer]
+
+        def staged(long_first: bool, mine: list[str] = mine) -> list[list[Connection]]:
+            # book mode: router passes page by page, by chord span (routing_stages)
+            passes = ([mine] if book is None else
+                      [[w for w in mine if wgs[w][0].label in stage] for stage in map(
+                          set, routing_stages(book, [wgs[w][0].label for w in mine],
+                                              inside_long_first=long_first))])
             # a bundle stays a bundle on its new layer: the coupler chains of facing rows
             # end in facing rows, so the channel planner still takes them
-            for c in wgs[w]:
-                conns.append(Connection(
-                    source=new_ref[c.source + "@" + w], target=new_ref[c.target + "@" + w],
-                    channel=c.channel, bundle=c.bundle, name=c.label))
+            return [[Connection(source=new_ref[c.source + "@" + w],
+                                target=new_ref[c.target + "@" + w], channel=c.channel,
+                                bundle=c.bundle, name=c.label)
+                     for w in p for c in wgs[w]] for p in passes]
+
+        stages = staged(False)
+        other = staged(True) if book is not None else []
+        conns, later = (stages[0], stages[1:]) if stages else ([], [])
         if conns:
             price = costs.crossing_dB if search_crossing_dB is None else search_crossing_dB
             retry = ({"search_crossing_dB": SEARCH_CROSSING_COST_DB}
@@ -524,13 +718,29 @@ def route_nets_multilayer(
                      else None)
             jobs.append(LayerJob(layer, tuple(conns), dict(
                 cross_section=_xs_of(layer), radius_um=radius_um, keepout_um=keepout_um,
-                search_crossing_dB=price, **route_kwargs), retry=retry))
-    outcomes = route_layers(component, jobs,
-                            workers=auto_workers(jobs) if workers is None else workers)
+                search_crossing_dB=price, **route_kwargs), retry=retry,
+                stages=tuple(tuple(st) for st in later), reserve_um=reserve,
+                other_order=tuple(tuple(st) for st in other) if other != stages else ()))
+    if book is not None and "margin_um" not in route_kwargs:
+        # outside chords run round the outermost chain tips and the later stages' reserved
+        # stubs: a band for the busiest outside page's tracks, its bends and the stubs
+        outside = max((sum(p.side == "outside" and p.layer == layer
+                           for p in book.page_of.values()) for layer in layers), default=0)
+        margin = ((BOOK_RESERVE_RADII + 4) * radius_um
+                  + outside * float(route_kwargs.get("pitch_um", 5.0)))
+        jobs = [LayerJob(j.layer, j.connections, {**j.options, "margin_um": margin}, j.retry,
+                         j.stages, j.reserve_um, j.other_order) for j in jobs]
+    fence = [] if book is None else _fence(component, book, radius_um=radius_um)
+    try:
+        outcomes = route_layers(component, jobs,
+                                workers=auto_workers(jobs) if workers is None else workers)
+    finally:
+        for ref in fence:
+            component.insts.remove(ref)
     layer_reports = {layer: o.report for layer, o in outcomes.items()}
     route_of = {n.name: n for rep in layer_reports.values() for n in rep.nets}
     per_layer = [LayerRouteSummary(
-        layer=j.layer, cross_section=_xs_of(j.layer), nets=len(j.connections),
+        layer=j.layer, cross_section=_xs_of(j.layer), nets=sum(map(len, j.passes())),
         routed=(o := outcomes[j.layer]).report.routed, crossings=o.report.total_crossings,
         estimated_crossings=sum(
             n for (a, b), n in conflicts.items()
@@ -550,7 +760,9 @@ def route_nets_multilayer(
                 name=c.label, layer=plan.layer_of[w], couplers=couplers_of[w], routed=n.routed,
                 route_insertion_loss_dB=n.insertion_loss_dB,
                 insertion_loss_dB=round(n.insertion_loss_dB + extra, 6) if n.routed else 0.0,
-                crossings=n.crossings, reason=n.reason))
+                crossings=n.crossings, reason=n.reason,
+                page=None if book is None else str(book.page_of[c.label]),
+                ports=None if book is None else list(book.ports_of[c.label])))
     routed = [n for n in nets_out if n.routed]
     worst = max(routed, key=lambda n: (n.insertion_loss_dB, n.name), default=None)
     report = MultiLayerReport(
@@ -566,6 +778,7 @@ def route_nets_multilayer(
         max_insertion_loss_dB=worst.insertion_loss_dB if worst else 0.0,
         worst_net=worst.name if worst else None,
         clean=all(r.check.clean for r in layer_reports.values()),
-        runtime_s=round(time.perf_counter() - t0, 3))
+        runtime_s=round(time.perf_counter() - t0, 3),
+        book=None if book is None else _book_summary(book))
     return MultiLayerResult(component=component, report=report, plan=plan,
                             layer_reports=layer_reports)
