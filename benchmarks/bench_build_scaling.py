@@ -30,10 +30,11 @@ wdm: {{centre_nm: 1550.0, spacing_nm: 0.4}}
 network: {{topology: {topology}}}
 die: {{width_um: {w:.0f}, height_um: {h:.0f}}}
 """
-# a tile of 8 qubitrons is ~4.2 x 1.8 mm; each tree level adds node columns west and east
-# (and a gap between column halves, and the detours round a half: ~6 mm a level at
-# 4096 qubitrons, measured), and a little height for detours and row gaps
-TILE_W_UM, TILE_H_UM, LEVEL_W_UM, LEVEL_H_UM = 4300.0, 1900.0, 6000.0, 600.0
+# a tile of 8 qubitrons is ~4.0 x 1.35 mm (column placement, routing.tile; a row of tiles
+# takes ~1.6 mm with its detours); each tree level adds node columns west and east (and a gap
+# between column halves, and the detours round a half: ~6 mm a level at 4096 qubitrons,
+# measured), and a little height for detours and row gaps
+TILE_W_UM, TILE_H_UM, LEVEL_W_UM, LEVEL_H_UM = 4100.0, 1600.0, 6000.0, 600.0
 
 
 def shape(n: int) -> tuple[int, int]:
