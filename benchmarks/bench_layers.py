@@ -21,13 +21,22 @@ and the parallel speed-up.
 References for K12 (nodes in convex position, chords): C(12, 4) = 495 crossings drawn as
 straight chords (a published planar router's figure), 150 on two pages (a published two-layer
 planner's figure; the 2-page book crossing number of K12), 153 for K12's planar crossing
-number. K12 has thickness 3, but with its nodes fixed in convex position and every route
-leaving its node inwards, three layers are three book pages: each page holds at most
-2n - 3 = 21 non-crossing chords of the 66, so 0 crossings on three layers needs routes that
-leave the convex arrangement, which this problem's port rows do not offer.
+number. K12 has thickness 3, but here each node's ports are one row, facing into the ring,
+in the circular order of the other nodes, so every layer's routes leave every node in the
+order of the straight convex drawing: a crossing-free layer is then a plane embedding with
+that rotation, which holds at most 2n - 3 = 21 chords (proved in ``routing.book_plan``), so
+three layers hold 63 < 66 and keep at least 3 crossings. 0 crossings on three layers needs
+another port geometry: "all-to-all K12 (both-side ports)" (``all_to_all(ports="both")``)
+gives each node a second row facing out of the ring and lets the plan choose which of a
+node's ports serves which net (a switch or fan-out node), so each layer has an inside and an
+outside book page; K12's book thickness is 6 = 3 layers x 2 sides, and the planner's page
+colouring (``routing.book_plan``: the Bernhart-Kainen construction as a start, greedy and
+local search) finds a crossing-free plan, which is routed page by page, innermost chords
+first (``routing.book_route``). Its ring is 2500 um (not 2000 um): two-step coupler chains
+out of neighbouring nodes' inner rows would meet on the smaller ring.
 
 Run: ``python benchmarks/bench_layers.py [--sizes 16,64] [--skip-a2a-planar] [--no-a2a]
-[--no-rtb]``.
+[--no-rtb] [--no-both] [--only-both]``.
 """
 
 from __future__ import annotations
@@ -88,6 +97,21 @@ def _layers(build: Callable, layers: tuple[str, ...],
                 gap="" if gap is None else f"{gap:.3f}", clean=rep.clean)
 
 
+def _book(build: Callable, layers: tuple[str, ...], label: str = "", **options: Any) -> dict:
+    """The planner in book mode: nets between port groups (``build()[2]``)."""
+    c, conns, groups = build()
+    t0, cpu0 = time.perf_counter(), _cpu_s()
+    rep = route_nets_multilayer(c, conns, layers=layers, port_groups=groups, **options).report
+    assert rep.book is not None
+    gap = rep.heuristic_gap_dB
+    return dict(how="+".join(layers) + label, routed=rep.routed, nets=len(conns),
+                crossings=rep.total_crossings, changes=rep.layer_changes,
+                total=rep.total_insertion_loss_dB, max=rep.max_insertion_loss_dB,
+                time=time.perf_counter() - t0, cpu=_cpu_s() - cpu0,
+                est=f"{rep.estimated_crossings}", gap="" if gap is None else f"{gap:.3f}",
+                clean=rep.clean)
+
+
 def _ratios(name: str, rows: list[dict]) -> None:
     """The planner's best plain run (most nets, then least loss) against planar, and the
     parallel layers' speed-up over one process where both ran."""
@@ -103,7 +127,7 @@ def _ratios(name: str, rows: list[dict]) -> None:
     par = next((r for r in rows if r["how"] == "WG1+WG2"), None)
     if one is not None and par is not None:
         parts.append(f"parallel layers {one['time'] / par['time']:.2f}x faster (wall)")
-    print(f"{name:18s} ratios: " + "; ".join(parts), flush=True)
+    print(f"{name:32s} ratios: " + "; ".join(parts), flush=True)
 
 
 def main() -> None:
@@ -113,28 +137,35 @@ def main() -> None:
                     help="skip the slow planar all-to-all run")
     ap.add_argument("--no-a2a", action="store_true", help="skip the all-to-all problem")
     ap.add_argument("--no-rtb", action="store_true", help="skip the row-to-bank problems")
+    ap.add_argument("--no-both", action="store_true",
+                    help="skip all-to-all K12 with both-side ports (book pages)")
+    ap.add_argument("--only-both", action="store_true",
+                    help="run only all-to-all K12 with both-side ports")
     args = ap.parse_args()
     activate()
     costs = layer_costs_from_models()
     print(f"prices: crossing {costs.crossing_dB:.3f} dB, interlayer coupler "
           f"{costs.coupler_dB:.4f} dB (calibrated models)")
+    if args.only_both:
+        args.no_a2a = args.no_rtb = True
     problems: list[tuple[str, Callable, bool]] = [] if args.no_a2a else [
         ("all-to-all K12", all_to_all, not args.skip_a2a_planar)]
     if not args.no_rtb:
         problems += [(f"row_to_bank N={n}", lambda n=n: row_to_bank(int(n)), True)
                      for n in args.sizes.split(",")]
-    head = (f"{'problem':18s} {'routing':32s} {'routed':>7s} {'xings':>6s} {'est':>5s} "
+    head = (f"{'problem':32s} {'routing':32s} {'routed':>7s} {'xings':>6s} {'est':>5s} "
             f"{'changes':>7s} {'IL tot dB':>10s} {'IL max dB':>10s} {'time s':>8s} "
             f"{'cpu s':>7s} {'gap dB':>7s} clean")
     print(head)
 
     def show(name: str, r: dict) -> dict:
-        print(f"{name:18s} {r['how']:32s} {r['routed']:>3d}/{r['nets']:<3d} "
+        print(f"{name:32s} {r['how']:32s} {r['routed']:>3d}/{r['nets']:<3d} "
               f"{r['crossings']:6d} {r['est']:>5s} {r['changes']:7d} {r['total']:10.2f} "
               f"{r['max']:10.3f} {r['time']:8.1f} {r['cpu']:7.1f} {r['gap']:>7s} "
               f"{r['clean']}", flush=True)
         return r
 
+    three = None  # the single-row K12 on three layers, beside the both-side rows
     for name, build, with_planar in problems:
         rows = [show(name, _planar(build))] if with_planar else []
         pairs = rows[0]["pairs"] if rows else None
@@ -149,6 +180,21 @@ def main() -> None:
                     build, layers, label=f" (router price {SEARCH_CROSSING_COST_DB} dB)",
                     search_crossing_dB=SEARCH_CROSSING_COST_DB)))
         _ratios(name, rows)
+        if build is all_to_all:
+            three = next((r for r in rows if r["how"] == "WG1+WG2+WG3"), None)
+    if not args.no_both:
+        name = "all-to-all K12 (both-side ports)"
+        both = lambda: all_to_all(12, ports="both")  # noqa: E731
+        rows = [show(name, _book(both, layers))
+                for layers in (("WG1", "WG2", "WG3"), ("WG1", "WG2"))]
+        aim = rows[0]
+        met = (aim["crossings"] == 0 and aim["routed"] == aim["nets"] and aim["clean"])
+        parts = [f"WG1+WG2+WG3: {aim['crossings']} crossings, {aim['routed']}/{aim['nets']} "
+                 f"routed, clean {aim['clean']} (aim 0 crossings: {'met' if met else 'MISSED'})"]
+        if three is not None:
+            parts.append(f"single-row K12 on WG1+WG2+WG3: {three['crossings']} crossings, "
+                         f"loss {aim['total'] / three['total']:.2f}x its {three['total']:.2f} dB")
+        print(f"{'all-to-all K12':32s} ratios: " + "; ".join(parts), flush=True)
 
 
 if __name__ == "__main__":

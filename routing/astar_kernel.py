@@ -243,13 +243,13 @@ def _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, a
     leaving out that bend itself (which the next piece adjoins): the runs into every bend up
     to ``r`` and the bends before ``r``. A path never meets itself (PathFinder's occupancy
     only knows other nets, so this is the search's own memory)."""
-    if r < 0:
-        return False
     qy, qx = q // nx, q % nx
-    if qx < rec_bb[r, 0] or qx > rec_bb[r, 1] or qy < rec_bb[r, 2] or qy > rec_bb[r, 3]:
-        return False
     cur = r
     while cur >= 0:
+        # rec_bb[cur] holds every piece from here back to the source: outside it, none hits
+        if (qx < rec_bb[cur, 0] or qx > rec_bb[cur, 1] or qy < rec_bb[cur, 2]
+                or qy > rec_bb[cur, 3]):
+            return False
         par = rec_parent[cur]
         a = rec_corner[par] if par >= 0 else source
         if _on_claimed_run(qx, qy, a, rec_corner[cur], nx, k_r if par >= 0 else 0, k_r):
@@ -279,6 +279,13 @@ def _own_clash(corner, b, r, nx, rec_corner, rec_type, rec_parent, clash_tab, kc
 def _run_self_hit(node, d, k, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
                   arc_box, arc_mask):
     """True if any of the ``k`` nodes ahead of ``node`` along ``d`` hits the path (record r)."""
+    if r < 0:
+        return False
+    iy, ix = node // nx, node % nx
+    ex, ey = ix + _DX[d] * k, iy + _DY[d] * k
+    if (max(ix, ex) < rec_bb[r, 0] or min(ix, ex) > rec_bb[r, 1]
+            or max(iy, ey) < rec_bb[r, 2] or min(iy, ey) > rec_bb[r, 3]):
+        return False  # the run misses the box of everything the path claims
     step = _DX[d] + _DY[d] * nx
     q = node
     for _ in range(k):
@@ -497,13 +504,17 @@ def astar_kernel(
                 continue
             arc_pen = 0.0
             blocked = False
+            # the bend's box against the box of what the path claims: most bends miss it
+            near_self = r >= 0 and not (
+                ix + arc_box[b, 1] < rec_bb[r, 0] or ix + arc_box[b, 0] > rec_bb[r, 1]
+                or iy + arc_box[b, 3] < rec_bb[r, 2] or iy + arc_box[b, 2] > rec_bb[r, 3])
             for m in range(arc_count[b]):
                 q = node + arc_delta[b, m]
                 if wall[q] or (hard and occ[q] > 0):
                     blocked = True
                     break
-                if _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
-                             arc_box, arc_mask):
+                if near_self and _self_hit(q, r, source, nx, k_r, rec_corner, rec_type,
+                                           rec_parent, rec_bb, arc_box, arc_mask):
                     blocked = True
                     break
                 arc_pen += pen[q]

@@ -354,6 +354,11 @@ def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
         # be the cut at the junction region's edge
         markers += _markers(bend_lay, [r], keep=cells.extents(reach))
     blamed: dict[str, set[str]] = {}
+    # markers touching no route, tested against the routes' reach in one call: one call per
+    # marker scanned the whole merged region each time (655 markers of the halo's cut edges
+    # cost 2.6 s on 96 nets)
+    loose = kdb.Region()
+    loose.merged_semantics = False  # one polygon per marker, even where markers overlap
     for rule, m in markers:
         mark = kdb.Region(m)
         hit = [n for n, reg in net_region.items()
@@ -362,8 +367,10 @@ def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
             out.drc_counts[rule] = out.drc_counts.get(rule, 0) + 1
             for n in hit:
                 blamed.setdefault(n, set()).add(rule)
-        elif not inner.interacting(mark).is_empty():
-            out.drc_unattributed += 1
+        else:
+            loose.insert(m)
+    if not loose.is_empty():
+        out.drc_unattributed += loose.interacting(inner).count()
     for n, rules_hit in blamed.items():
         out.drc_failed[n] = f"DRC {', '.join(sorted(rules_hit))} on its waveguide"
 

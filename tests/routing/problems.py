@@ -12,9 +12,33 @@ import random
 import gdsfactory as gf
 
 from components import CELLS
+from routing.channel import count_inversions
 from routing.router import Connection
 
 PIN_LENGTH_UM = 20.0
+PITCH_UM = 260.0  # the WG1 qubitron with its 300 um interlayer coupler is 248 um wide
+ROW_Y_UM = 45.0
+CHANNEL_UM_PER_NET = 45.0  # the planner needs ~15-40 um of tracks per net (crossing pitch, doglegs)
+
+
+def row_to_bank(n: int, seed: int = 1, channel_um_per_net: float = CHANNEL_UM_PER_NET
+                ) -> tuple[gf.Component, list[Connection], int]:
+    """N qubitrons (pump port north) to a permuted row of N ring switches (port south)."""
+    perm = list(range(n))
+    random.Random(seed).shuffle(perm)
+    c = gf.Component()  # unnamed: each build gets a unique cell name
+    q, sw = CELLS["qubitron"](cross_section="strip_wg1"), CELLS["ring_switch"]()
+    height = ROW_Y_UM + 300 + channel_um_per_net * n
+    for i in range(n):
+        r = c.add_ref(q, name=f"q{i}")
+        r.drotate(-90)
+        r.dmove((i * PITCH_UM, ROW_Y_UM - 43))
+        s = c.add_ref(sw, name=f"s{i}")
+        s.drotate(90)
+        s.dmove((i * PITCH_UM, height + 33))
+    conns = [Connection(f"q{i},o1", f"s{perm[i]},o1", name=f"n{i}", bundle="bank")
+             for i in range(n)]
+    return c, conns, count_inversions(list(enumerate(perm)))
 
 
 def half_shuffled(n: int, seed: int) -> list[int]:

@@ -107,3 +107,67 @@ def test_cuts_count_only_nets_the_cut_separates() -> None:
     grid3.block_box(98, 30, 102, 90)
     grid3.block_box(98, 100, 102, 170)
     assert find_cuts(grid3, _tasks(grid3, [20, 60, 150, 180])) == []
+
+
+def test_the_conflict_cover_reroutes_one_net_of_a_pair_and_alternates() -> None:
+    from routing.negotiate import NegotiationResult, _conflict_cover
+    from routing.search import Found
+
+    res = NegotiationResult()
+    claims = {"a": [1, 2, 3], "b": [3, 4], "c": [7, 8], "d": [20]}
+    cost = {"a": 900, "b": 50, "c": 10, "d": 5}
+    for n, nodes in claims.items():
+        res.paths[n] = Found([0, 1], [], 1.0, cost[n])
+        res.claims[n] = (np.array(nodes, np.int64), np.zeros(len(nodes), np.int64))
+    mask = np.zeros(32, bool)
+    mask[[3, 8]] = True  # a and b share node 3; c is hot alone (a bend too close, say)
+    by_name = {n: NetTask(n, 0, 0, 1, 2, np.zeros(0, np.int64)) for n in claims}
+    last: dict[tuple[str, str], str] = {}
+    hot = ["a", "b", "c"]
+    # the cheaper net of the pair moves; a net with no partner always moves
+    assert _conflict_cover(res, hot, mask, last, by_name) == ["b", "c"]
+    # the same pair in conflict again: b could not get out of the way, now a moves
+    assert _conflict_cover(res, hot, mask, last, by_name) == ["a", "c"]
+    assert _conflict_cover(res, hot, mask, last, by_name) == ["b", "c"]
+    # a fixed (channel-planned) partner never moves: the searched net does
+    res.planned["a"] = res.paths["a"]
+    assert _conflict_cover(res, ["b"], mask, {}, by_name) == ["b"]
+
+
+def test_the_cover_routes_fewer_nets_to_the_same_complete_clean_result(tmp_path: Path) -> None:
+    searched: dict[bool, int] = {}
+    for cover in (False, True):
+        c, conns = random_pairs(24, seed=3)
+        count = [0]
+
+        def tick(it: int, done: int, todo: int, count: list[int] = count) -> None:
+            count[0] += 1
+
+        rep = route_nets(c, conns, progress=tick, check_drc=cover,
+                         schedule=NegotiationParams(cover=cover)).report
+        assert rep.unrouted == [], {n.name: n.reason for n in rep.nets if not n.routed}
+        assert rep.check.clean
+        searched[cover] = count[0]
+    assert searched[True] < searched[False], searched
+    _drc_clean(c, tmp_path)
+
+
+def test_channel_planned_nets_make_room_for_the_nets_the_planner_hands_back(
+        tmp_path: Path) -> None:
+    # qubitrons to a permuted bank 15 um of channel per net: the planner hands back the
+    # long nets of a stack's top (no height has both their legs clear) and the search alone
+    # cannot place two of them among the fixed planned nets; evicting planned nets (searched
+    # again after the blocked one) routes every net, legally
+    from tests.routing.problems import row_to_bank
+
+    c, conns, _ = row_to_bank(16, seed=1, channel_um_per_net=15.0)
+    fixed = route_nets(c, conns, check_drc=False,
+                       schedule=NegotiationParams(rip_up_planned=False)).report
+    assert len(fixed.unrouted) >= 1
+    c, conns, _ = row_to_bank(16, seed=1, channel_um_per_net=15.0)
+    rep = route_nets(c, conns).report
+    assert rep.unrouted == [], {n.name: n.reason for n in rep.nets if not n.routed}
+    assert rep.rip_ups >= 1 and rep.check.clean and rep.check.drc_checked
+    assert any(n.planner == "search" for n in rep.nets)  # moved out of the channel plan
+    assert rep.crossing_lower_bound is None  # nets left the channel: no bound claimed
+    _drc_clean(c, tmp_path)
