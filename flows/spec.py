@@ -182,10 +182,23 @@ class IOSpec(_Strict):
 
 
 class LayerUsage(_Strict):
-    """Which SiN layer carries the qubitrons and the routing."""
+    """Which SiN layer carries the qubitrons and the routing (the Stokes feed takes the
+    other one)."""
 
     qubitron: Literal["WG1", "WG2"] = "WG2"
     routing: Literal["WG1", "WG2"] = "WG2"
+
+    @model_validator(mode="after")
+    def _one_layer(self) -> LayerUsage:
+        # the tile joins each qubitron to its switch through a 20 um straight: no room for
+        # the two 310 um interlayer couplers a layer change takes (routing.tile)
+        if self.qubitron != self.routing:
+            raise ValueError(
+                f"layers.routing ({self.routing}) must equal layers.qubitron ({self.qubitron}): "
+                "a qubitron's output joins its switch through a 20 um straight, too short for "
+                "interlayer couplers"
+            )
+        return self
 
 
 class ElectronicsBlock(_Strict):

@@ -170,12 +170,13 @@ def test_same_spec_twice_gives_byte_identical_gds(tmp_path) -> None:
         ("name: x\nqubitron: {radius_um: 5}\n", "qubitron.radius_um"),
         ("name: x\ndie: {width_um: 100}\n", "die"),
         ("name: x\nnetwork: {feed: flood}\n", "network.feed"),
+        ("name: x\nlayers: {qubitron: WG2, routing: WG1}\n", "layers.routing"),
         ("[1, 2]\n", "mapping"),
         ("name: x\n  bad: [\n", "not valid YAML"),
     ],
     ids=[
         "unknown-field", "negative-size", "tiles", "spacing-vs-fsr", "spacing-vs-linewidth",
-        "radius", "die", "network-feed", "not-mapping", "bad-yaml",
+        "radius", "die", "network-feed", "mixed-layers", "not-mapping", "bad-yaml",
     ],
 )
 def test_bad_spec_exit_2_and_nothing_written(tmp_path, text: str, message: str) -> None:
