@@ -215,6 +215,14 @@ def tree_block(
             dx = min(a.xmin, b.xmin) - network.channel_um - node.xmax
         else:
             dx = max(a.xmax, b.xmax) + network.channel_um - node.xmin
+        # the node's outputs on the router's grid, the channel kept at least as wide: an
+        # output a fraction of a pitch off it starts its route with a sub-um piece whose
+        # joint the DRC reads as a too-tight bend (measured: WG1.R.1 slivers at an MZI
+        # output 0.2 um off the grid, with column tiles whose edges sit off it)
+        x_um, y_um = node.ports[to_a].x + dx, node.ports[to_a].y + dy
+        snap = math.floor if side == "west" else math.ceil
+        dx += snap(x_um / pitch_um) * pitch_um - x_um
+        dy += round(y_um / pitch_um) * pitch_um - y_um
         node.move((dx, dy))
         branches[port] = {"A": to_a, "B": to_b}
         nets.append(Connection(f"node_{port},{to_a}", f"A,{port}", name=f"{port}.A"))

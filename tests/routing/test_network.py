@@ -191,3 +191,23 @@ def test_chip_level_loss_composed_per_level_equals_a_flat_solve(chip2x2) -> None
             assert flat[(lit, k)] == pytest.approx(composed[lit, k], rel=1e-6), (state, k)
             dark = [flat[(t, k)] for t in range(4) if t != lit]
             assert max(dark) < 0.05 * flat[(lit, k)]  # the switches route, not broadcast
+
+
+def test_tree_nodes_sit_on_the_router_grid_and_blocks_of_8_tiles_route_clean() -> None:
+    """Tiles of 8 in column placement put their edges off the 5 um grid; a node output left
+    0.2 um off it made sub-um route pieces the sign-off refused (a 2 x 2 block failed). Nodes
+    are now snapped to the grid, and those blocks route."""
+    from routing.network import MIN_PITCH_UM
+
+    spec = ChipSpec.model_validate({
+        "name": "t8", "array": {"rows": 2, "columns": 16, "tile_columns": 8},
+        "wdm": {"spacing_nm": 0.4}, "die": {"width_um": 20000.0, "height_um": 8000.0}})
+    chip = chip_layout(spec.chip_layout())
+    _, root = network_root(chip)
+    for inst in root.insts:
+        if (inst.name or "").startswith("node_"):
+            for p in ("o2", "o3"):
+                x, y = inst.ports[p].center
+                assert abs(x / MIN_PITCH_UM - round(x / MIN_PITCH_UM)) < 1e-6, (inst.name, x)
+                assert abs(y / MIN_PITCH_UM - round(y / MIN_PITCH_UM)) < 1e-6, (inst.name, y)
+    assert root.info["route"]["nets"] == 6
