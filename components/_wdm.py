@@ -8,6 +8,7 @@ from gdsfactory.typings import CrossSectionSpec
 
 from components._common import check_positive, check_ring
 from components.bend_euler import bend_euler
+from components.models.ring import DEFAULT_RING_GAP_UM
 from components.resonance import ring_resonances_nm, wdm_grid_nm, wdm_ring_radii_um
 from components.ring_adddrop import ring_adddrop
 from components.straight import straight
@@ -15,7 +16,9 @@ from components.straight import straight
 RING_SPACING_UM = 40.0  # bus straight between neighbouring filters (room for the port bends)
 
 
-def min_channel_pitch_um(*, radius: float, cross_section: CrossSectionSpec = "strip") -> float:
+def min_channel_pitch_um(
+    *, radius: float, gap: float = DEFAULT_RING_GAP_UM, cross_section: CrossSectionSpec = "strip"
+) -> float:
     """Least ``channel_pitch_um`` (um) a bank of ``radius`` rings accepts: a ring's bus
     length plus ``RING_SPACING_UM`` (the rings' port bends keep clear of each other).
 
@@ -23,7 +26,7 @@ def min_channel_pitch_um(*, radius: float, cross_section: CrossSectionSpec = "st
         >>> min_channel_pitch_um(radius=50.0)  # a 50 um ring: 2 radii + 6 um of bus, + 40
         146.0
     """
-    ring = ring_adddrop(radius=radius, cross_section=cross_section)
+    ring = ring_adddrop(radius=radius, gap=gap, cross_section=cross_section)
     return float(ring.ports["o2"].x - ring.ports["o1"].x) + RING_SPACING_UM
 
 
@@ -64,7 +67,8 @@ def wdm_bank(
             ) from None
     grid = wdm_grid_nm(centre_nm=centre_wl_nm, spacing_nm=spacing_nm, channels=int(channels))
     if channel_pitch_um is not None:
-        least = max(min_channel_pitch_um(radius=float(r), cross_section=cross_section)
+        # the bank's own rings (gap and all): the cached cells the loop below places
+        least = max(min_channel_pitch_um(radius=float(r), gap=gap, cross_section=cross_section)
                     for r in radii)
         if not channel_pitch_um >= least - 1e-9:
             raise ValueError(

@@ -53,6 +53,7 @@ __all__ = [
     "heater_terminals",
     "track_pitch_um",
     "shared_tracks",
+    "wiring_order",
     "metal_nets",
     "wire_heaters_to_pads",
     "wiring_band_height_um",
@@ -163,6 +164,39 @@ def shared_tracks(runs_um: Sequence[tuple[float, float]]) -> int:
     return max(_left_edge_tracks(runs_um), default=-1) + 1
 
 
+def wiring_order(terminals: Sequence[HeaterTerminal]) -> list[HeaterTerminal]:
+    """The order :func:`wire_heaters_to_pads` wires ``terminals`` in (by x, then from the top
+    down), which its ``pad_x_um`` follows.
+
+    Example:
+        >>> a, b = HeaterTerminal("q,e1", 0.0, 10.0), HeaterTerminal("q,e2", 0.0, 20.0)
+        >>> [t.ref for t in wiring_order([a, b])]
+        ['q,e2', 'q,e1']
+    """
+    return sorted(terminals, key=lambda t: (t.x_um, -t.y_um))
+
+
+def _packed_pad_row(
+    component: gf.Component, n: int, keepouts_um: Sequence[tuple[float, float]]
+) -> list[float]:
+    """x (um) of ``n`` pads in a row at ``PAD_PITCH_UM``, left to right, centred under
+    ``component`` and skipping the keep-outs."""
+    keep = sorted((a - PAD_SIZE_UM / 2, b + PAD_SIZE_UM / 2) for a, b in keepouts_um)
+    xc = (component.xmin + component.xmax) / 2
+    x = xc - (n - 1) * PAD_PITCH_UM / 2
+    # shift the whole row left by the keep-out widths it will skip, so it stays centred
+    skipped = sum(b - a for a, b in keep if a < x + n * PAD_PITCH_UM and b > x)
+    x -= skipped / 2
+    pad_x: list[float] = []
+    for _ in range(n):
+        for a, b in keep:
+            if a - 1.0 < x < b + 1.0:
+                x = b + 1.0
+        pad_x.append(x)
+        x += PAD_PITCH_UM
+    return pad_x
+
+
 def _region(component: gf.Component, layer: tuple[int, int]) -> kdb.Region:
     ly = component.kcl.layout
     li = ly.find_layer(*layer)
@@ -247,7 +281,7 @@ def wire_heaters_to_pads(
     area0 = component.xsize * component.ysize
     y_lo, y_hi = band_um
     pitch = track_pitch_um() if pitch_um is None else pitch_um
-    order = sorted(terminals, key=lambda t: (t.x_um, -t.y_um))
+    order = wiring_order(terminals)
     if pad_x_um is not None and len(pad_x_um) != n:
         raise ValueError(f"pad_x_um: {len(pad_x_um)} pads for {n} heater terminals")
     track_of = (
@@ -267,24 +301,10 @@ def wire_heaters_to_pads(
         raise ValueError(f"wiring band y = {y_lo:.1f} .. {y_hi:.1f} um holds other M2 metal")
     tracks = [y_hi - BAND_MARGIN_UM - track_of[i] * pitch for i in range(n)]
 
-    # pad row: left to right in the terminals' x order, skipping the keep-outs
     pad_top = component.ymin - PAD_ROW_CLEARANCE_UM
     pad_cy = pad_top - PAD_SIZE_UM / 2 if pad_y_um is None else pad_y_um
-    keep = sorted((a - PAD_SIZE_UM / 2, b + PAD_SIZE_UM / 2) for a, b in keepouts_um)
-    xc = (component.xmin + component.xmax) / 2
-    x = xc - (n - 1) * PAD_PITCH_UM / 2
-    # shift the whole row left by the keep-out widths it will skip, so it stays centred
-    skipped = sum(b - a for a, b in keep if a < x + n * PAD_PITCH_UM and b > x)
-    x -= skipped / 2
-    pad_x: list[float] = []
-    for _ in range(n):
-        for a, b in keep:
-            if a - 1.0 < x < b + 1.0:
-                x = b + 1.0
-        pad_x.append(x)
-        x += PAD_PITCH_UM
-    if pad_x_um is not None:
-        pad_x = [float(v) for v in pad_x_um]
+    pad_x = (_packed_pad_row(component, n, keepouts_um) if pad_x_um is None
+             else [float(v) for v in pad_x_um])
 
     pad = bond_pad()
     wire_um = 0.0

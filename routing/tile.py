@@ -62,6 +62,7 @@ from routing.heater_wiring import (
     track_pitch_um,
     wire_heaters_to_pads,
     wiring_band_height_um,
+    wiring_order,
 )
 from routing.length_match import length_matched_straight, min_extra_length_um
 from routing.multilayer import route_nets_multilayer
@@ -396,15 +397,17 @@ COLUMN_GAP_UM = 40.0
 PAD_TO_PUMP_LINE_UM = 30.0
 
 
-def column_pad_x_um(component: gf.Component) -> list[float]:
+def column_heater_pads(component: gf.Component) -> tuple[list[float], float]:
     """Column placement: x (um) of each heater line's pad, in the wiring order
-    (``routing.heater_wiring``: terminals by x, then from the top down). A line's pad sits on
-    its own side of its column's pump line (the nearest qubitron's pump port), packed
-    outwards from ``PAD_TO_PUMP_LINE_UM`` beside it, so the pump route passes between them
-    and each line's horizontal run stays inside its column."""
+    (``routing.heater_wiring.wiring_order``), and the height (um) of the wiring band under
+    the row for the M2 tracks the lines' short runs share (``shared_tracks``).
+
+    A line's pad sits on its own side of its column's pump line (the nearest qubitron's pump
+    port), packed outwards from ``PAD_TO_PUMP_LINE_UM`` beside it, so the pump route passes
+    between them and each line's horizontal run stays inside its column."""
     lines = sorted(i.ports["o1"].x for i in component.insts
                    if (i.name or "").startswith("qubitron_"))
-    order = sorted(heater_terminals(component), key=lambda t: (t.x_um, -t.y_um))
+    order = wiring_order(heater_terminals(component))
     groups: dict[tuple[float, int], list[int]] = {}
     for i, t in enumerate(order):
         line = min(lines, key=lambda x: abs(x - t.x_um))
@@ -416,15 +419,8 @@ def column_pad_x_um(component: gf.Component) -> list[float]:
         ranked = members[::-1] if side < 0 else members
         for j, i in enumerate(ranked):
             pad_x[i] = line + side * (PAD_TO_PUMP_LINE_UM + PAD_SIZE_UM / 2 + j * PAD_PITCH_UM)
-    return pad_x
-
-
-def column_wiring_band_um(component: gf.Component) -> float:
-    """Column placement: height (um) of the heater wiring band under the row, for the M2
-    tracks the lines' short runs share (``routing.heater_wiring.shared_tracks``)."""
-    order = sorted(heater_terminals(component), key=lambda t: (t.x_um, -t.y_um))
-    runs = [(t.x_um, px) for t, px in zip(order, column_pad_x_um(component), strict=True)]
-    return wiring_band_height_um(shared_tracks(runs), pitch_um=track_pitch_um())
+    runs = [(t.x_um, px) for t, px in zip(order, pad_x, strict=True)]
+    return pad_x, wiring_band_height_um(shared_tracks(runs), pitch_um=track_pitch_um())
 
 
 def _place_banks_in_columns(
@@ -441,7 +437,7 @@ def _place_banks_in_columns(
     stacked = dict(wdm, channel_pitch_um=pitch_um)
     # heater wiring under the row: pads beside each column's pump line, tracks shared
     q_ymin = min(q.ymin for q in qubitrons)
-    pad_top_um = q_ymin - column_wiring_band_um(c)
+    pad_top_um = q_ymin - column_heater_pads(c)[1]
     pump = c.add_ref(CELLS["wdm_demux"](**stacked), name="pump_demux")
     pump.move((qubitrons[0].ports["o1"].x - pump.ports["o3"].x,
                pad_top_um - PAD_SIZE_UM - COLUMN_GAP_UM - pump.ymax))
@@ -879,29 +875,28 @@ def wire_tile_heaters(component: gf.Component, design: TileDesign) -> dict[str, 
     )
     pump = component.insts["pump_demux"]
     if design.placement == "column":  # pads between the row and the pump bank
-        pad_top_um = q_ymin - column_wiring_band_um(component)
+        pad_x_um, band_um = column_heater_pads(component)
+        pad_top_um = q_ymin - band_um
         report = wire_heaters_to_pads(
             component,
             terminals=heater_terminals(component),
             band_um=(pad_top_um + BAND_CLEARANCE_UM, q_ymin - BAND_CLEARANCE_UM),
             pitch_um=track_pitch_um(),
-            pad_x_um=column_pad_x_um(component),
+            pad_x_um=pad_x_um,
             pad_y_um=pad_top_um - PAD_SIZE_UM / 2,
         )
-        if report["shorts"] or report["opens"]:
-            raise RuntimeError(f"heater wiring of tile {design}: {report}")  # a router bug
-        return dict(report)
-    keepouts = [(pump.xmin, pump.xmax)]
-    if design.io_coupler != "none":  # a grating under metal would scatter into it
-        grating = component.insts["io_pump_in"]
-        keepouts.append((grating.xmin, grating.xmax))
-    report = wire_heaters_to_pads(
-        component,
-        terminals=heater_terminals(component),
-        band_um=(pump.ymax + BAND_CLEARANCE_UM, q_ymin - BAND_CLEARANCE_UM),
-        keepouts_um=keepouts,
-        pitch_um=track_pitch_um(compact=design.placement == "compact"),
-    )
+    else:
+        keepouts = [(pump.xmin, pump.xmax)]
+        if design.io_coupler != "none":  # a grating under metal would scatter into it
+            grating = component.insts["io_pump_in"]
+            keepouts.append((grating.xmin, grating.xmax))
+        report = wire_heaters_to_pads(
+            component,
+            terminals=heater_terminals(component),
+            band_um=(pump.ymax + BAND_CLEARANCE_UM, q_ymin - BAND_CLEARANCE_UM),
+            keepouts_um=keepouts,
+            pitch_um=track_pitch_um(compact=design.placement == "compact"),
+        )
     if report["shorts"] or report["opens"]:
         raise RuntimeError(f"heater wiring of tile {design}: {report}")  # a router bug
     return dict(report)

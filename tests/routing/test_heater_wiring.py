@@ -14,6 +14,7 @@ from routing.heater_wiring import (
     track_pitch_um,
     wire_heaters_to_pads,
     wiring_band_height_um,
+    wiring_order,
 )
 
 PITCH_UM = 500.0
@@ -29,7 +30,7 @@ def _row_of_switches(n: int) -> gf.Component:
 
 def _pads_under_terminals(c: gf.Component) -> list[float]:
     """One pad per line, 90 um apart around its own cell's terminal column."""
-    order = sorted(heater_terminals(c), key=lambda t: (t.x_um, -t.y_um))
+    order = wiring_order(heater_terminals(c))
     return [t.x_um + (-45.0 if i % 2 == 0 else 45.0) for i, t in enumerate(order)]
 
 
@@ -45,7 +46,7 @@ def test_pads_under_their_cells_share_tracks_and_wire_clean(tmp_path) -> None:  
     n = 4
     c = _row_of_switches(n)
     pad_x = _pads_under_terminals(c)
-    order = sorted(heater_terminals(c), key=lambda t: (t.x_um, -t.y_um))
+    order = wiring_order(heater_terminals(c))
     tracks = shared_tracks([(t.x_um, p) for t, p in zip(order, pad_x, strict=True)])
     assert tracks == 1  # each line's run stays beside its own terminal: none overlap
     band_um = wiring_band_height_um(tracks)
