@@ -50,6 +50,7 @@ from flows.report_drc import drc_summary
 from flows.report_html import write_html_report
 from flows.report_loss import qubitron_channel_paths
 from flows.spec import ChipSpec
+from flows.system import SystemSummary, system_summary
 from flows.thermal_job import qubitron_detuning, run_thermal, thermal_summary
 from qc_pdk.cross_sections import WG_ROUTING_RADIUS_UM
 from qc_pdk.drc import check_layout, write_drc_outputs
@@ -122,6 +123,36 @@ def calibration_summary(calibration: Calibration) -> CalibrationSummary:
     if calibration.empty:
         summary.note = "no FDTD calibration: the compact models use published defaults"
     return summary
+
+
+def system_of(spec: ChipSpec, report: BuildReport) -> SystemSummary | None:
+    """The system of ``spec.system.dies`` copies of the built die (None without thermal or
+    QEC figures)."""
+    if report.thermal is None or report.qec is None:
+        return None
+    net = report.network
+    return system_summary(
+        dies=spec.system.dies,
+        qubitrons_per_die=spec.n_qubitrons,
+        # a networked die has the tree's fibres; islands have three per tile
+        fibres_per_die=net.fibres if net is not None else 3 * report.counts.tiles,
+        die_um=(spec.die.width_um, spec.die.height_um),
+        detection_min=(net.detection_min if net is not None
+                       else report.qubitron_detection.min_efficiency),
+        heat_load_W=report.thermal.heat_load_W,
+        cooling_power_W=report.thermal.cooling_power_W,
+        logical_qubits_per_die=report.qec.logical_qubits_on_chip,
+        wafer_mm=spec.system.wafer_mm,
+    )
+
+
+def system_line(system: SystemSummary) -> str:
+    """One console line of the system figures."""
+    wafers = (f"{system.dies_per_wafer} per {system.wafer_mm} mm wafer -> {system.wafers} "
+              "wafers" if system.wafers else f"no die fits a {system.wafer_mm} mm wafer")
+    return (f"system: {system.dies} dies x {system.qubitrons_per_die} = {system.qubitrons} "
+            f"qubitrons, {system.fibres} fibres, {wafers}, heat load {system.heat_load_W:.3g} W "
+            f"on {system.cooling_stages} cold stage(s)")
 
 
 def build_chip(
@@ -241,6 +272,7 @@ def build_chip(
             control=control,
             qec=qec,
         )
+        report.system = system_of(spec, report)
 
         def report_stage() -> None:
             # what a designer asks of the loss: each qubitron's path on its own channel
@@ -257,6 +289,8 @@ def build_chip(
         report.stages = timer.stages
         report.write_json(tmp)
     ok = report.ok
+    if report.system is not None and report.system.dies > 1:
+        console.print(system_line(report.system))
     state = "[green]clean[/]" if ok else "[red]checks failed[/]"
     console.print(f"{state}: {folder / gds.name}, {folder / 'report.html'}")
     return BuildResult(folder=folder, exit_code=0 if ok else 1, report=report)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from control.lines import ControlLines
 from flows.network_control_job import NetworkControlSummary
 from flows.network_job import NetworkSummary
+from flows.system import SystemSummary
 from routing.density import DensitySummary
 from simulation.loss_budget import PathLoss
 
@@ -281,6 +282,8 @@ class BuildReport(_Part):
     network_control: NetworkControlSummary | None = Field(
         None, description="the network controller's switch states, channels and time slots "
         "for one QEC round (networked chips only)")
+    system: SystemSummary | None = Field(
+        default=None, description="the system of identical dies this die is one of (spec.system)")
     pictures: dict[str, str] = Field(default_factory=dict)
     stages: list[StageTiming] = Field(default_factory=list)
     total_seconds: float | None = None

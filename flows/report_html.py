@@ -462,6 +462,27 @@ def _qec_section(page: _Page, report: BuildReport) -> str:
             + '<p>points and plots: <a href="qec/">qec/</a></p>' + _notes(q.notes))
 
 
+def _system_section(page: _Page, report: BuildReport) -> str:
+    s = report.system
+    if s is None:
+        return ""
+    wafers = s.wafers if s.wafers is not None else "none fits"
+    rows = [
+        ("qubitrons", f"{s.qubitrons:,} ({s.dies} x {s.qubitrons_per_die:,})"),
+        ("fibres", s.fibres),
+        ("die (mm)", f"{s.die_mm[0]:g} x {s.die_mm[1]:g}"),
+        (f"dies per {s.wafer_mm} mm wafer", s.dies_per_wafer),
+        ("wafers", wafers),
+        ("wafer area used", "-" if s.wafer_area_used is None else f"{s.wafer_area_used:.1%}"),
+        ("worst fibre-to-detector efficiency", f"{s.detection_min:.4f}"),
+        ("heat load (W)", f"{s.heat_load_W:.4g}"),
+        ("cold stages", s.cooling_stages),
+        *((f"logical qubits ({dec})", n) for dec, n in s.logical_qubits.items()),
+    ]
+    return (f'<h2 id="system">System: {s.dies} identical dies</h2>'
+            + page.table(rows, ("quantity", "value")) + _notes(s.notes))
+
+
 def _drc_section(page: _Page, report: BuildReport) -> str:
     d = report.drc
     rules = page.table(
@@ -505,7 +526,8 @@ def render_html_report(report: BuildReport, *, chip: Any = None, tile: Any = Non
     ]
     body = "".join(f'<h2 id="{sid}">{_esc(title)}</h2>{text}' for sid, title, text in sections)
     body += _thermal_section(page, report) + _control_section(page, report)
-    body += _qec_section(page, report) + _other_sections(page, report)
+    body += _qec_section(page, report) + _system_section(page, report)
+    body += _other_sections(page, report)
     body += ('<h2 id="stages">Stages</h2>' + page.figure(stage_figure(report.stages))
              + page.table([(s.stage, s.seconds, s.peak_rss_mib) for s in report.stages],
                           ("stage", "seconds", "peak RSS (MiB)")))

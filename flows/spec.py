@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from components.qubitron import loaded_q_estimate
 from components.resonance import ring_fsr_nm
+from flows.system import MAX_DIES, WaferMM
 from qc_pdk.errors import InputError
 from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_LENGTH_UM
 from qc_pdk.rules import min_bend_radius_um, min_space_um
@@ -264,8 +265,19 @@ class DieSpec(_Strict):
     height_um: float = Field(default=10000.0, gt=0, le=MAX_DIE_SIDE_UM)
 
 
+class SystemSpec(_Strict):
+    """Identical copies of this die: a processor larger than one die (``flows.system``)."""
+
+    dies: int = Field(
+        default=1, ge=1, le=MAX_DIES,
+        description="identical dies of this spec (each with its own fibres); the mask is "
+        "built and checked once, the report adds the system's counts, wafers and heat load",
+    )
+    wafer_mm: WaferMM = Field(default=300, description="wafer diameter the dies are made on, mm")
+
+
 class ChipSpec(_Strict):
-    """The whole chip."""
+    """The whole chip (one die; ``system`` repeats it)."""
 
     name: str = Field(default="quantacore_chip", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
     array: ArraySpec = ArraySpec()
@@ -279,6 +291,7 @@ class ChipSpec(_Strict):
     die: DieSpec = DieSpec()
     thermal: ThermalSpec = ThermalSpec()
     control: ControlSpec = ControlSpec()
+    system: SystemSpec = SystemSpec()
 
     @property
     def tiles(self) -> tuple[int, int]:

@@ -109,6 +109,29 @@ def test_control_and_qec_sections_come_from_the_chip(default_build: Path) -> Non
         assert heading in page
 
 
+def test_system_of_identical_dies_scales_the_built_die(default_build: Path) -> None:
+    from flows.build import system_of
+    from flows.report import BuildReport
+    from flows.spec import SystemSpec
+    from flows.system import dies_per_wafer
+
+    spec = default_chip()
+    report = BuildReport.model_validate_json((default_build / "report.json").read_text())
+    one = report.system
+    assert one is not None and (one.dies, one.qubitrons, one.fibres) == (1, spec.n_qubitrons, 3)
+    assert one.dies_per_wafer == dies_per_wafer(
+        width_mm=spec.die.width_um / 1e3, height_mm=spec.die.height_um / 1e3)
+    system = system_of(spec.model_copy(update={"system": SystemSpec(dies=64)}), report)
+    assert system is not None and report.thermal is not None and report.qec is not None
+    assert (system.qubitrons, system.fibres) == (64 * spec.n_qubitrons, 64 * 3)
+    assert system.heat_load_W == pytest.approx(64 * report.thermal.heat_load_W, rel=1e-5)
+    assert system.detection_min == report.network.detection_min  # type: ignore[union-attr]
+    assert system.logical_qubits == {
+        k: None if v is None else 64 * v for k, v in report.qec.logical_qubits_on_chip.items()}
+    assert system.wafers == math.ceil(64 / system.dies_per_wafer)
+    assert '<h2 id="system">' in (default_build / "report.html").read_text()
+
+
 def test_broadcast_feed_trades_time_slots_for_power(default_build: Path, tmp_path) -> None:
     """feed: broadcast leaves the pump and Stokes MZIs unheated: one slot feeds every tile
     (idle back to one tile round), the same gds, and each tree level's 3 dB split comes off
@@ -171,12 +194,15 @@ def test_same_spec_twice_gives_byte_identical_gds(tmp_path) -> None:
         ("name: x\ndie: {width_um: 100}\n", "die"),
         ("name: x\nnetwork: {feed: flood}\n", "network.feed"),
         ("name: x\nlayers: {qubitron: WG2, routing: WG1}\n", "layers.routing"),
+        ("name: x\nsystem: {dies: 0}\n", "system.dies"),
+        ("name: x\nsystem: {wafer_mm: 450}\n", "system.wafer_mm"),
         ("[1, 2]\n", "mapping"),
         ("name: x\n  bad: [\n", "not valid YAML"),
     ],
     ids=[
         "unknown-field", "negative-size", "tiles", "spacing-vs-fsr", "spacing-vs-linewidth",
-        "radius", "die", "network-feed", "mixed-layers", "not-mapping", "bad-yaml",
+        "radius", "die", "network-feed", "mixed-layers", "no-dies", "wafer", "not-mapping",
+        "bad-yaml",
     ],
 )
 def test_bad_spec_exit_2_and_nothing_written(tmp_path, text: str, message: str) -> None:
