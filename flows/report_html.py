@@ -177,6 +177,9 @@ def _cards(report: BuildReport) -> str:
         ("tiles", cell("counts.tiles", report.counts.tiles)),
         ("DRC violations", cell("drc.total_violations", report.drc.total_violations)),
     ]
+    if (s := report.system) is not None and s.dies > 1:
+        cards.insert(1, (f"qubitrons in the system ({s.dies} dies)",
+                         cell("system.qubitrons", s.qubitrons)))
     if det:
         low = min(v.efficiency for v in det.values())
         cards.append(("lowest detection efficiency on channel",
@@ -332,7 +335,7 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 #: shown by ``_other_sections`` as a table, so it is on the page the day it lands
 _OWN_SECTIONS = frozenset({
     "name", "spec", "gds", "counts", "drc", "routing", "loss", "qubitron_detection",
-    "channel_paths", "fdtd", "thermal", "control", "qec", "pictures", "stages",
+    "channel_paths", "fdtd", "thermal", "control", "qec", "system", "pictures", "stages",
     "total_seconds",
 })
 

@@ -259,3 +259,17 @@ def test_a_section_added_later_is_on_the_page_the_day_it_lands(tile: Any, chip: 
     assert "blocking probability per stage" in page
     assert re.search(r"<td>stage_1</td><td[^>]*>0\.0123</td>", page)
     assert 'id="thermal"' not in page  # no thermal section in this report: none drawn
+
+
+def test_a_system_of_dies_has_its_card_and_one_section(tile: Any, chip: Any) -> None:
+    from flows.system import system_summary
+
+    report = _report(2, 8, 4)
+    report.system = system_summary(
+        dies=64, qubitrons_per_die=16, fibres_per_die=3, die_um=(8000.0, 5500.0),
+        detection_min=0.6, heat_load_W=0.5, cooling_power_W=1.0,
+        logical_qubits_per_die={"pymatching": None})
+    page = render_html_report(report, chip=chip, tile=tile)
+    assert page.count('<h2 id="system">') == 1 and '<a href="#system">' in page
+    assert 'data-json="system.qubitrons">1024<' in page
+    assert "qubitrons in the system (64 dies)" in page
