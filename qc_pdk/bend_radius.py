@@ -119,16 +119,20 @@ def _contour_tight_stretches(
                                           strict=True)]
         # One marker per stretch of tight vertices (gaps shorter than a window, where 1 nm snapping
         # makes a single vertex look straight, do not split it).
-        group: list[np.ndarray] = []
+        groups: list[list[np.ndarray]] = []
         last = None
         for i, pts3 in zip(flagged, boxes, strict=True):
-            if last is not None and cum[i] - cum[last] > window_um:
-                tight.append(_bbox(group))
-                group = []
-            group.append(pts3)
+            if last is None or cum[i] - cum[last] > window_um:
+                groups.append([])
+            groups[-1].append(pts3)
             last = i
-        if group:
-            tight.append(_bbox(group))
+        if closed_loop and len(groups) > 1:
+            # A loop has no first vertex: a stretch running over the one it was walked from is
+            # one stretch (else where the outline happens to start would split the marker).
+            loop_um = cum[2 * n] - cum[n]
+            if cum[flagged[0]] + loop_um - cum[flagged[-1]] <= window_um:
+                groups[0] += groups.pop()
+        tight += [_bbox(g) for g in groups]
     return tight
 
 

@@ -4,6 +4,12 @@ Every rule of ``qc_pdk.rules.RULES`` runs on KLayout's engine in deep (hierarchi
 cell is checked once however often it is placed, so an array of a million rings costs little
 more than one ring. ``deep=False`` runs the same rules flat (for comparison and benchmarks).
 
+The rules judged on merged polygons (width, area, bend radius) are checked per distinct cell
+plus the junctions between cells (``qc_pdk.drc_compose``): KLayout's hierarchical merge puts a
+net joined across cells (a waveguide from the fibre through every tree level to every tile) into
+the top cell as one flat polygon, so its time grew with the tiles. ``compose=False`` keeps
+KLayout's merge (the peer in ``benchmarks/bench_drc_hierarchy.py``).
+
 Example:
     >>> import gdsfactory as gf, tempfile, pathlib
     >>> from qc_pdk.drc import run_drc
@@ -29,6 +35,14 @@ from pydantic import BaseModel
 
 from qc_pdk.bend_radius import tight_stretches
 from qc_pdk.cross_sections import WG_WIDTH_UM
+from qc_pdk.drc_compose import (
+    Junctions,
+    MagnifiedInstanceError,
+    compose_check,
+    layer_junctions,
+    merged_area_below,
+    refuse_magnified,
+)
 from qc_pdk.errors import InputError
 from qc_pdk.layers import layer_by_name
 from qc_pdk.rules import RULES, DesignRule
@@ -38,6 +52,12 @@ _GDS_MAGIC = b"\x00\x06\x00\x02"  # HEADER record of a GDSII stream
 _OASIS_MAGIC = b"%SEMI-OASIS\r\n"
 # Half-length (in units of the rule radius) of the outline window the bend radius is measured on.
 _BEND_WINDOW_FRACTION = 0.25
+# Added to a layer's largest rule reach when finding its junctions (covers the 1 nm snapping of
+# transformed shapes and the polygonal sizing of the zones).
+_JUNCTION_MARGIN_UM = 0.1
+# Rule kinds judged on merged polygons: checked per distinct cell plus junctions in deep mode
+# (``qc_pdk.drc_compose``), not by KLayout's hierarchical merge, which flattens connected nets.
+COMPOSED_KINDS = ("width", "area", "bend_radius")
 # Width checks ignore edges meeting at this angle or more: a polygonal arc (chords up to 20 deg)
 # meets its end face at just under 90 deg, which is no constriction; a real neck has facing edges.
 WIDTH_IGNORE_ANGLE_DEG = 80.0
@@ -105,9 +125,17 @@ class _Checker:
     regions: dict[str, kdb.Region] = field(default_factory=dict)
     # the file's own layers, fixed before any scratch layer is added to the layout
     source_layers: list[int] = field(default_factory=list)
+    # deep mode: merged-polygon rules per distinct cell plus junctions (False: KLayout's merge)
+    compose: bool = True
+    junctions: dict[tuple[int, int], Junctions] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.source_layers = list(self.layout.layer_indexes())
+        if self.deep and self.compose:
+            try:
+                refuse_magnified(self.top)
+            except MagnifiedInstanceError:
+                self.compose = False  # distances differ per placement: KLayout's variants
 
     def layer_index(self, name: str) -> int | None:
         layer, datatype = layer_by_name()[name]
@@ -140,8 +168,10 @@ class _Checker:
         if a.is_empty():
             return []
         d = self.dbu_len(r.value)
+        if self.deep and self.compose and r.kind in COMPOSED_KINDS:
+            return [self._composed(r)]
         if r.kind == "width":
-            return [a.width_check(d, False, kdb.Metrics.Euclidian, WIDTH_IGNORE_ANGLE_DEG)]
+            return [_width_markers(a, d)]
         if r.kind == "space":
             return [a.space_check(d)]
         if r.kind == "area":
@@ -170,22 +200,29 @@ class _Checker:
                 out.append(region.grid_check(g, g))
         return out
 
+    def _composed(self, r: DesignRule) -> Collection:
+        """A merged-polygon rule per distinct cell plus junctions (``qc_pdk.drc_compose``)."""
+        li = self.layer_index(r.layer)
+        assert li is not None and self.dss is not None  # check() returned on an empty layer
+        if r.kind == "area":
+            return merged_area_below(self.top, li, round(r.value / self.layout.dbu**2), self.dss)
+        reach = self.dbu_len(_layer_reach_um(r) + _JUNCTION_MARGIN_UM)
+        if (li, reach) not in self.junctions:
+            self.junctions[(li, reach)] = layer_junctions(self.top, li, reach)
+        dbu, d = self.layout.dbu, self.dbu_len(r.value)
+        if r.kind == "width":
+            return compose_check(self.top, li, self.junctions[(li, reach)],
+                                 lambda merged: _width_markers(merged, d), self.dss)
+        waiver_li = self.layer_index("NOBEND")
+        markers = compose_check(self.top, li, self.junctions[(li, reach)],
+                                lambda merged: _bend_markers(merged, r, dbu), self.dss,
+                                waiver_li=waiver_li)
+        waived = self.region("NOBEND")
+        return markers if waived.is_empty() else markers.not_interacting(waived)
+
     def _bend_radius(self, r: DesignRule, wg: kdb.Region) -> kdb.Region:
+        """The bend rule on KLayout's merge (``compose=False`` and flat mode)."""
         dbu = self.layout.dbu
-        min_inner_um = r.value - WG_WIDTH_UM / 2
-        window_um = _BEND_WINDOW_FRACTION * r.value
-
-        def marker_boxes(poly: kdb.Polygon) -> Iterator[kdb.Box]:
-            hull = [(p.x * dbu, p.y * dbu) for p in poly.each_point_hull()]
-            holes = [
-                [(p.x * dbu, p.y * dbu) for p in poly.each_point_hole(h)]
-                for h in range(poly.holes())
-            ]
-            for x0, y0, x1, y1 in tight_stretches(
-                [hull], holes=holes, min_inner_radius_um=min_inner_um, window_um=window_um
-            ):
-                yield kdb.Box(round(x0 / dbu), round(y0 / dbu), round(x1 / dbu), round(y1 / dbu))
-
         merged = wg.merged()
         if self.deep:
             # Write the hierarchical merge back, check each cell's own polygons once, and read
@@ -196,17 +233,56 @@ class _Checker:
             for ci in [self.top.cell_index(), *self.top.called_cells()]:
                 cell = self.layout.cell(ci)
                 for shape in cell.shapes(merged_li).each():
-                    for box in marker_boxes(shape.polygon):
+                    for box in _bend_marker_boxes(shape.polygon, r, dbu):
                         cell.shapes(marker_li).insert(box)
             markers = self.read(marker_li)
             self.layout.delete_layer(merged_li)
         else:
             markers = kdb.Region()
             for poly in merged.each():
-                for box in marker_boxes(poly):
+                for box in _bend_marker_boxes(poly, r, dbu):
                     markers.insert(box)
         waived = self.region("NOBEND")
         return markers if waived.is_empty() else markers.not_interacting(waived)
+
+
+def _width_markers(merged: kdb.Region, d: int) -> kdb.EdgePairs:
+    return merged.width_check(d, False, kdb.Metrics.Euclidian, WIDTH_IGNORE_ANGLE_DEG)
+
+
+def _bend_marker_boxes(poly: kdb.Polygon, r: DesignRule, dbu: float) -> Iterator[kdb.Box]:
+    """Boxes (database units) round the stretches of ``poly`` bending tighter than rule ``r``."""
+    hull = [(p.x * dbu, p.y * dbu) for p in poly.each_point_hull()]
+    holes = [[(p.x * dbu, p.y * dbu) for p in poly.each_point_hole(h)] for h in range(poly.holes())]
+    for x0, y0, x1, y1 in tight_stretches(
+        [hull],
+        holes=holes,
+        min_inner_radius_um=r.value - WG_WIDTH_UM / 2,
+        window_um=_BEND_WINDOW_FRACTION * r.value,
+    ):
+        yield kdb.Box(round(x0 / dbu), round(y0 / dbu), round(x1 / dbu), round(y1 / dbu))
+
+
+def _bend_markers(merged: kdb.Region, r: DesignRule, dbu: float) -> kdb.Region:
+    out = kdb.Region()
+    for poly in merged.each():
+        for box in _bend_marker_boxes(poly, r, dbu):
+            out.insert(box)
+    return out
+
+
+def _reach_um(r: DesignRule) -> float:
+    """How far (um) a shape can be from a point and still change rule ``r``'s result there."""
+    return _BEND_WINDOW_FRACTION * r.value if r.kind == "bend_radius" else r.value
+
+
+def _layer_reach_um(r: DesignRule) -> float:
+    """The largest reach of the composed rules on ``r``'s layer (one set of junctions serves
+    them all)."""
+    return max(
+        [_reach_um(r)]
+        + [_reach_um(o) for o in RULES if o.layer == r.layer and o.kind in ("width", "bend_radius")]
+    )
 
 
 def read_layout_file(path: Path) -> kdb.Layout:
@@ -329,6 +405,7 @@ def check_layout(
     max_listed_per_rule: int = MAX_LISTED_PER_RULE,
     threads: int | None = None,
     file_label: str | Path | None = None,
+    compose: bool = True,
 ) -> DrcRun:
     """Run every rule on the layout in ``path`` and keep KLayout's results.
 
@@ -342,6 +419,9 @@ def check_layout(
         threads: KLayout worker threads (default: all cores).
         file_label: the file name the report records (default ``path``); a job that checks a
             temporary file before renaming it into place gives the final name.
+        compose: deep mode only: check the merged-polygon rules (width, area, bend radius) per
+            distinct cell plus the junctions between cells (``qc_pdk.drc_compose``; default),
+            or (False) on KLayout's hierarchical merge, which flattens nets joined across cells.
 
     Raises:
         DrcInputError: the file cannot be checked (message says why).
@@ -356,7 +436,7 @@ def check_layout(
     if deep:
         dss = kdb.DeepShapeStore()
         dss.threads = threads or os.cpu_count() or 1
-    checker = _Checker(layout=layout, top=top, deep=deep, dss=dss)
+    checker = _Checker(layout=layout, top=top, deep=deep, dss=dss, compose=compose)
     outcomes: list[RuleOutcome] = []
     results: dict[str, list[Collection]] = {}
     for r in rules:
