@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from threadpoolctl import threadpool_limits
 
 from thermal.problem import ThermalProblem
 
@@ -184,7 +185,9 @@ def linear_solve(
         count[0] += 1
 
     scale = float(np.abs(rhs).max()) or 1.0
-    x, info = spla.cg(matrix, rhs / scale, rtol=rtol, maxiter=500, M=m_prec, callback=cb)
+    # vector-sized BLAS calls: threads only add synchronisation (thermal/tuning.py says more)
+    with threadpool_limits(limits=1, user_api="blas"):
+        x, info = spla.cg(matrix, rhs / scale, rtol=rtol, maxiter=500, M=m_prec, callback=cb)
     if info != 0:  # not converged: fall back to the direct solver
         return np.asarray(spla.spsolve(matrix.tocsc(), rhs)), "superlu-fallback", count[0]
     return x * scale, "amg-cg", count[0]
