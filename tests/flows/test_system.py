@@ -56,9 +56,10 @@ def test_bad_wafer_inputs_name_the_parameter(kwargs: dict, message: str) -> None
 
 
 def test_system_counts_scale_the_die_and_cold_stages_hold_whole_dies() -> None:
-    die: dict[str, Any] = {"qubitrons_per_die": 4096, "fibres_per_die": 3, "die_um": (100_000.0, 70_000.0),
-           "detection_min": 0.32, "cooling_power_W": 1.0,
-           "logical_qubits_per_die": {"pymatching": 7, "union_find": None}}
+    die: dict[str, Any] = {
+        "qubitrons_per_die": 4096, "fibres_per_die": 3, "die_um": (100_000.0, 70_000.0),
+        "detection_min": 0.32, "cooling_power_W": 1.0,
+        "logical_qubits_per_die": {"pymatching": 7, "union_find": None}}
     s = system_summary(dies=256, heat_load_W=0.3, **die)
     assert (s.qubitrons, s.fibres) == (256 * 4096, 768)
     assert s.logical_qubits == {"pymatching": 7 * 256, "union_find": None}
