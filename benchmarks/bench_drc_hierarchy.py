@@ -116,7 +116,7 @@ def seeded_defects(gds: Path, out: Path) -> Path:
 def compare_on_chip(label: str, path: Path) -> None:
     """Default deep check vs deep check on KLayout's global merge, same file."""
     t0 = time.perf_counter()
-    mine = check_layout(path).report
+    mine = check_layout(path, compose=True).report
     t_mine = time.perf_counter() - t0
     t0 = time.perf_counter()
     peer = check_layout(path, compose=False).report

@@ -111,6 +111,7 @@ class ChannelPlan:
     left_over: dict[str, str] = field(default_factory=dict)
     tracks_used: int = 0
     inversions: int = 0  # pairs in crossed order: no route inside the channel avoids them
+    shortfall: str = ""  # why Z routes cannot hold the bundle, when the plan fell short
 
 
 # frame maps: port-facing direction of the sources -> (node (ix, iy) -> (u, v)) and back
@@ -143,19 +144,24 @@ class _Placer:
                     or ((uk == V_KIND) & (occ.occ_h[un] != 1)).any()):
                 self.why = "overlaps another route"
                 return False
-        if self_conflicts(grid, self.prm, found):
-            self.why = "it would run over itself"
-            return False
         bends = bends_of(grid, found.vertices)
         if any(occ.clash[bend_type(din, dout), c] for c, din, dout in bends):
             self.why = "a bend comes too close to another bend"
             return False
-        self.why = ""
-        occ.commit(name, nodes, kinds, bends, +1)
+        # the nodes first: the crossings are judged on them (the bends' clash counts, costly
+        # to add and take back, play no part there); the cheaper tests first, as most tries
+        # of a crowded channel fail on a crossing
+        occ.commit(name, nodes, kinds, [], +1)
         if used.any() and not all(legal_crossing(occ, grid, self.prm, int(q)) for q in nodes[used]):
-            occ.commit(name, nodes, kinds, bends, -1)
+            occ.commit(name, nodes, kinds, [], -1)
             self.why = "a crossing would sit on a bend or too close to another crossing"
             return False
+        if self_conflicts(grid, self.prm, found):
+            occ.commit(name, nodes, kinds, [], -1)
+            self.why = "it would run over itself"
+            return False
+        self.why = ""
+        occ.commit(name, nodes[:0], kinds[:0], bends, +1)
         return True
 
     def clear_of_cells(self, found: Found, own: np.ndarray) -> bool:
@@ -305,6 +311,17 @@ def plan_bundle_with_crossings(
         vs = range(lo, hi + 1)
         return [v for v, ok in zip(vs, free_rows(su, tu, vs), strict=True) if ok]
 
+    def first_leg_free(su: int, sv: int, c: int, v1: int) -> bool:
+        """May a dogleg's first leg (up column ``su`` to track ``v1``, along it to column
+        ``c``) pass the placed routes? The straight parts only (a bend's arc misses its
+        corner node), so a necessary condition of ``try_place``: the tries through a
+        blocked first leg are skipped, the paths found stay the same."""
+        if not free_leg(su, sv + 1, v1 - g.k_start).all():
+            return False
+        step = 1 if c > su else -1
+        u0, u1 = su + step * g.k_start, c - step * g.k_start
+        return (u1 - u0) * step < 0 or bool(free_rows(u0, u1, range(v1, v1 + 1))[0])
+
     def place_z(name: str, v_from: int) -> bool:
         su, sv, tu, tv = frame[name]
         s, t, _sd, _td, own = ends[name]
@@ -354,6 +371,8 @@ def plan_bundle_with_crossings(
         su, sv, tu, tv = frame[name]
         s, t, _sd, _td, own = ends[name]
         for v1 in range(max(lo_all, sv + g.k_start), lo_all + band):
+            if not first_leg_free(su, sv, c, v1):
+                continue  # every dogleg through this first leg would overlap a route
             leg = [s, node(su, v1), node(c, v1), node(c, v1 + g.k_turn)]
             if not placer.clear_of_cells(Found(leg, [], 0.0, 0), own):
                 continue
@@ -467,11 +486,106 @@ def plan_bundle_with_crossings(
             placed.add(name)
         else:
             plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "
-                                    f"{placer.why}); routed by search")
+                                    f"{placer.why or 'none: no track clear of cells and legs'}"
+                                    f"); routed by search")
         if progress is not None:
             progress(len(placed) + len(plan.left_over), len(names))
     plan.tracks_used = len(placed) - len(straight)
+    full = [n for n, why in plan.left_over.items() if why.startswith("bundle: no legal track")]
+    if full:  # say why, when the Z routes provably cannot hold the crossings
+        z_nets = [n for n in names if abs(spans[n][1] - spans[n][0]) >= g.k_turn]
+        rows = {n: _track_rows(grid, d0, frame[n], ends[n][4], g.k_start) for n in z_nets}
+        why = z_room_shortfall([spans[n] for n in z_nets], [rows[n] for n in z_nets],
+                               names=z_nets, k_cross=g.k_cross, pitch_um=grid.pitch_um)
+        plan.shortfall = why
+        for n in full if why else ():
+            plan.left_over[n] = plan.left_over[n].replace(
+                "; routed by search", f"; {why}; routed by search")
     return plan
+
+
+def longest_crossed_chain(spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Indices of a largest set of nets that pairwise cross (each pair in inverted order: a
+    longest decreasing run of target positions in source order), in O(n log n).
+
+    Example:
+        >>> longest_crossed_chain([(0, 3), (1, 0), (2, 2), (3, 1)])
+        [0, 2, 3]
+    """
+    import bisect
+
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1]))
+    tails: list[int] = []  # tails[k]: smallest -target ending a chain of k + 1 (as -w rises)
+    tail_at: list[int] = []
+    back: dict[int, int] = {}
+    for i in order:
+        key = -spans[i][1]
+        k = bisect.bisect_left(tails, key)
+        if k:
+            back[i] = tail_at[k - 1]
+        if k == len(tails):
+            tails.append(key)
+            tail_at.append(i)
+        else:
+            tails[k], tail_at[k] = key, i
+    chain = [tail_at[-1]] if tail_at else []
+    while chain and chain[-1] in back:
+        chain.append(back[chain[-1]])
+    return sorted(chain, key=lambda i: spans[i][0])
+
+
+def z_room_shortfall(spans: Sequence[tuple[int, int]], rows: Sequence[np.ndarray], *,
+                     names: Sequence[str], k_cross: int, pitch_um: float) -> str:
+    """Why one Z route per net cannot hold a bundle's crossings ("" when this bound does
+    not show it).
+
+    In Z routes two nets in inverted order cross exactly once, where the track of one
+    crosses a leg of the other, at least ``k_cross`` rows from that leg's bend (the bend's
+    arc and the crossing cell's straight arms may not meet). So the tracks of a chain of
+    nets that pairwise cross lie ``k_cross`` rows apart, and need ``(len - 1) * k_cross``
+    rows between the lowest and the highest track; ``rows[i]`` are the rows net ``i``'s
+    track may take (inside its own ports' reach, its run clear of cells and others' stubs).
+
+    Example:
+        >>> z_room_shortfall([(0, 40), (20, 20), (40, 0)],
+        ...                  [np.arange(10, 20)] * 3, names=["a", "b", "c"], k_cross=9,
+        ...                  pitch_um=5.0)[:40]
+        'nets a, b, c must pairwise cross, each c'
+    """
+    chain = longest_crossed_chain(spans)
+    if len(chain) < 2:
+        return ""
+    avail = np.concatenate([rows[i] for i in chain])
+    need = (len(chain) - 1) * k_cross
+    have = int(avail.max() - avail.min()) if avail.size else -1
+    if have >= need:
+        return ""
+    listed = ", ".join(names[i] for i in chain[:6]) + (" ..." if len(chain) > 6 else "")
+    return (f"nets {listed} must pairwise cross, each crossing {k_cross * pitch_um:g} um "
+            f"from the crossed net's bend, so their tracks need {need * pitch_um:g} um of "
+            f"channel; the channel has {max(have, 0) * pitch_um:g} um for them (one track "
+            f"each cannot hold them: they need doglegs or detours)")
+
+
+def _track_rows(grid: RoutingGrid, d0: int, fr: tuple[int, int, int, int], own: np.ndarray,
+                k_start: int) -> np.ndarray:
+    """Rows (frame v) where a Z route of the net with frame ends ``fr`` may run its track:
+    one radius above its source and below its target, the run between its bends clear of
+    walls other than its own stubs (the corner nodes themselves are not claimed)."""
+    su, sv, tu, tv = fr
+    lo, hi = sorted((su, tu))
+    us = np.arange(lo + k_start, hi - k_start + 1)
+    out = []
+    for v in range(sv + k_start, tv - k_start + 1):
+        vs = np.full_like(us, v)
+        ix, iy = [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
+        if ((ix < 0) | (ix >= grid.nx) | (iy < 0) | (iy >= grid.ny)).any():
+            continue  # off the routing area
+        nodes = iy * grid.nx + ix
+        walled = grid.wall[nodes]
+        if not walled.any() or np.isin(nodes[walled], own).all():
+            out.append(v)
+    return np.array(out, np.int64)
 
 
 def _cycles(waits_for: dict[str, str | None]) -> list[list[str]]:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from routing.grid import RoutingGrid
-from routing.port_jog import jog_cell, jog_length_um
 
 if TYPE_CHECKING:
     from routing.search import SearchParams
@@ -35,12 +34,57 @@ def is_jog(a: int, b: int, nx: int) -> bool:
     return ax != bx and ay != by
 
 
+# gdsfactory's bend_s draws its Bezier with this many points (its default, which
+# ``jog_cell`` keeps); its tightest radius and length are measured on them
+_BEND_S_NPOINTS = 99
+
+
+@lru_cache(maxsize=1024)
+def bend_s_figures(length_um: float, offset_um: float, cross_section: str) -> tuple[float, float]:
+    """(tightest radius, centreline length) in um of the S-bend ``jog_cell(offset_um,
+    length_um, cross_section)``, computed as gdsfactory's ``bend_s`` computes its
+    ``min_bend_radius`` and ``length`` (same points, same functions) without building the
+    cell: a cell costs ~5 ms (kfactory), and the shortest jog is searched over many lengths.
+
+    Example:
+        >>> bend_s_figures(30.0, 5.0, "strip")[0] >= 30.0
+        True
+    """
+    import gdsfactory as gf
+    from gdsfactory.components.bends.bend_s import bezier_curve
+    from gdsfactory.functions import curvature
+
+    t = np.linspace(0, 1, _BEND_S_NPOINTS)
+    ctrl = ((0.0, 0.0), (length_um / 2, 0.0), (length_um / 2, offset_um), (length_um, offset_um))
+    pts = bezier_curve(t, ctrl)
+    peak = float(np.max(np.abs(curvature(pts, t))))
+    radius = math.inf if peak == 0 else float(gf.snap.snap_to_grid(1 / peak))
+    return radius, float(gf.Path(pts).length())
+
+
+@lru_cache(maxsize=256)
+def shortest_jog_um(offset_um: float, pitch_um: float, radius_um: float,
+                    cross_section: str) -> float:
+    """Shortest multiple of the pitch over which an S-bend of ``offset_um`` keeps its tightest
+    radius at or above ``radius_um`` (and the cross-section's own minimum, below which
+    gdsfactory refuses the cell): ``port_jog.jog_length_um`` without building cells."""
+    import gdsfactory as gf
+
+    xs = gf.get_cross_section(cross_section)
+    floor = max(radius_um, float(xs.radius_min or xs.radius or 0.0))
+    for k in range(1, 200):
+        length = k * pitch_um
+        if bend_s_figures(length, offset_um, cross_section)[0] >= floor:
+            return length
+    raise ValueError(f"no S-bend jog of {offset_um:g} um fits a {radius_um:g} um radius")
+
+
 @lru_cache(maxsize=256)
 def jog_nodes(*, lateral_nodes: int, pitch_um: float, radius_um: float,
               cross_section: str) -> int:
     """Length along the heading (in nodes) of the shortest S-jog of ``lateral_nodes``."""
-    return round(jog_length_um(abs(lateral_nodes) * pitch_um, pitch_um, radius_um,
-                               cross_section) / pitch_um)
+    return round(shortest_jog_um(abs(lateral_nodes) * pitch_um, pitch_um, radius_um,
+                                 cross_section) / pitch_um)
 
 
 def jog_reach_um(pitch_um: float, sep_um: float) -> float:
@@ -92,8 +136,7 @@ def jog_centreline_um(length_um: float, offset_um: float, cross_section: str) ->
 def jog_cell_length_um(length_nodes: int, lateral_nodes: int, pitch_um: float,
                        cross_section: str) -> float:
     """Centreline length (um) of the drawn jog."""
-    cell = jog_cell(lateral_nodes * pitch_um, length_nodes * pitch_um, cross_section)
-    return float(cell.info["length"])
+    return bend_s_figures(length_nodes * pitch_um, lateral_nodes * pitch_um, cross_section)[1]
 
 
 def jog_frame(a: int, b: int, nx: int, heading: int) -> tuple[int, int]:

@@ -2,9 +2,10 @@
 
 From the drawn geometry (KLayout regions of the instances each net placed, not the router's
 grid model of them): where a net runs over itself, where two nets overlap outside a crossing
-cell, where a route runs over a placed cell; and a hierarchical DRC (``qc_pdk.drc``, deep
-mode) of the routed region only. That region is the routes plus a halo (``halo_um``): the
-route instances are copied whole (their hierarchy kept), everything else in the layout only
+cell, where a route runs over a placed cell; and a DRC (``qc_pdk.drc``: deep mode, or flat
+for a small region) of the routed region only. That region is the routes plus a halo
+(``halo_um``): the route instances are copied whole (their hierarchy kept; merged into one
+cell for a flat check), everything else in the layout only
 where it lies inside the halo (``RecursiveShapeIterator`` with the halo as its region, then
 ``Region & halo``), so the cost follows the routes, not the cells or the die. Only the rules
 on the routes' own layers run: a route cannot cause a violation on a layer it does not draw.
@@ -26,19 +27,24 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import gdsfactory as gf
 import klayout.db as kdb
 
-from qc_pdk.drc import _BEND_WINDOW_FRACTION, check_layout
+from qc_pdk.drc import _BEND_WINDOW_FRACTION, _Checker, check_layout
 from qc_pdk.layers import layer_by_name
 from qc_pdk.rules import RULES, DesignRule
 
 # Overlaps thinner than this are rounding where pieces abut at a port, not overlaps.
 _SLIVER_UM = 0.01
+# Routed regions of at most this many route instances are DRC-checked flat (see ``_drc``).
+# Measured: 8 nets (121 instances) flat 15 ms vs deep 56 ms for the space rule; random 16
+# nets (167 instances) flat 1.0 s vs deep 0.3 s: KLayout's flat space check is slow inside
+# the large polygons that crossing cells join the routes into, the deep mode's is not.
+FLAT_CHECK_MAX_INSTANCES = 150
 
 
 @dataclass
@@ -165,26 +171,20 @@ def check_routes(
     sliver = max(1, round(_SLIVER_UM / 2 / dbu))
     li = kcl.layer(*layer)
     regions = _Regions(li)
-    net_region: dict[str, kdb.Region] = {}
+    net_raw: dict[str, kdb.Region] = {}
     all_raw = kdb.Region()
     for net, insts in pieces.items():
         raw = kdb.Region()
         for inst in insts:
             raw += regions.of(inst)
-        # a net meets itself where two of its own pieces overlap
-        own = raw.merged(False, 2).sized(-sliver).sized(sliver)
-        if not own.is_empty():
-            out.self_overlaps += own.count()
-            out.overlapping[net] = f"runs over itself at {_where(own, dbu)}"
-        net_region[net] = raw.merged()
-        all_raw += net_region[net]
-    mutual = all_raw.merged(False, 2).sized(-sliver).sized(sliver)
-    if not mutual.is_empty():
-        out.mutual_overlaps = mutual.count()
-        hit = _nets_touching(net_region, mutual)
-        for net, others in hit.items():
-            partners = sorted(o for o in others if o != net)
-            out.overlapping.setdefault(net, f"overlaps {', '.join(partners)}")
+        net_raw[net] = raw
+        all_raw += raw
+    # pieces covering one spot twice, of one net or of two: one merge stands for the
+    # per-net ones on a clean result (an opening of the union is empty only if each net's
+    # is)
+    if not all_raw.merged(False, 2).sized(-sliver).sized(sliver).is_empty():
+        _overlaps(net_raw, sliver, dbu, out)
+    net_region = _MergedOnDemand(net_raw)  # merged once each, when something is blamed
     route_insts = [i for v in pieces.values() for i in v] + list(crossings)
     layers = _route_layers(kcl.layout, route_insts)
     rules = rules_for_layers(layers) if drc else ()
@@ -204,6 +204,48 @@ def check_routes(
         _drc(component, route_insts, near, net_region, inner, rules, out)
     out.runtime_s = round(time.perf_counter() - t0, 3)
     return out
+
+
+class _MergedOnDemand(Mapping[str, kdb.Region]):
+    """Each net's region merged on first use (a test against an unmerged region merges it
+    again every time: one per DRC marker)."""
+
+    def __init__(self, raw: Mapping[str, kdb.Region]) -> None:
+        self.raw = raw
+        self.merged: dict[str, kdb.Region] = {}
+
+    def __getitem__(self, net: str) -> kdb.Region:
+        reg = self.merged.get(net)
+        if reg is None:
+            reg = self.merged[net] = self.raw[net].merged()
+        return reg
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+def _overlaps(net_region: Mapping[str, kdb.Region], sliver: int, dbu: float,
+              out: RouteCheck) -> None:
+    """Where a net runs over itself (two of its own pieces overlap) and where two nets
+    overlap, into ``out``."""
+    merged: dict[str, kdb.Region] = {}
+    all_nets = kdb.Region()
+    for net, raw in net_region.items():
+        own = raw.merged(False, 2).sized(-sliver).sized(sliver)
+        if not own.is_empty():
+            out.self_overlaps += own.count()
+            out.overlapping[net] = f"runs over itself at {_where(own, dbu)}"
+        merged[net] = raw.merged()
+        all_nets += merged[net]
+    mutual = all_nets.merged(False, 2).sized(-sliver).sized(sliver)
+    if not mutual.is_empty():
+        out.mutual_overlaps = mutual.count()
+        for net, others in _nets_touching(merged, mutual).items():
+            partners = sorted(o for o in others if o != net)
+            out.overlapping.setdefault(net, f"overlaps {', '.join(partners)}")
 
 
 def _key(inst: gf.ComponentReference | kdb.Instance) -> tuple[int, str]:
@@ -309,26 +351,20 @@ def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
     two pieces is an overlap the extraction above already fails. The curvature measurement
     is Python over every concave vertex (``qc_pdk.bend_radius``), so running it on the whole
     network of routes was most of the check's time.
+
+    A small routed region (at most ``FLAT_CHECK_MAX_INSTANCES`` route instances) is checked
+    flat, in process: the same rules on the same engine (``qc_pdk.drc``'s checker), its
+    shapes merged once per layer; the deep mode's set-up and the file round trip were most
+    of a small problem's sign-off (8 nets: 60 of 75 ms). Larger regions stay deep (see
+    ``FLAT_CHECK_MAX_INSTANCES`` for why).
     """
     src = component.kcl.layout
     dbu = src.dbu
-    lay = kdb.Layout()
-    lay.dbu = dbu
-    top = lay.create_cell("route_check")
-    copies: dict[int, int] = {}
-    for inst in route_insts:
-        ci = inst.cell_index
-        if ci not in copies:
-            cell = lay.create_cell(src.cell(ci).name)
-            cell.copy_tree(src.cell(ci))
-            copies[ci] = cell.cell_index()
-        top.insert(kdb.CellInstArray(copies[ci], inst.cplx_trans))
-    halo_cell = lay.create_cell("halo")
-    for li, reg in near.items():
-        reg.insert_into(lay, halo_cell.cell_index(), lay.layer(src.get_info(li)))
-    top.insert(kdb.CellInstArray(halo_cell.cell_index(), kdb.Trans()))
+    deep = len(route_insts) > FLAT_CHECK_MAX_INSTANCES
+    lay = (_hierarchical_copy(src, route_insts, near) if deep
+           else _flat_copy(src, route_insts, near))
     flat_rules = [r for r in rules if r.kind != "bend_radius"]
-    markers = _markers(lay, flat_rules, keep=None)
+    markers = _markers(lay, flat_rules, keep=None, deep=deep)
     pdk = layer_by_name()
     nobend = src.layer(*pdk["NOBEND"])
     for r in rules:
@@ -352,7 +388,7 @@ def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
                                             bend_lay.layer(src.get_info(lj)))
         # a marker within the rule's window of the cells is real; further out it can only
         # be the cut at the junction region's edge
-        markers += _markers(bend_lay, [r], keep=cells.extents(reach))
+        markers += _markers(bend_lay, [r], keep=cells.extents(reach), deep=False)
     blamed: dict[str, set[str]] = {}
     # markers touching no route, tested against the routes' reach in one call: one call per
     # marker scanned the whole merged region each time (655 markers of the halo's cut edges
@@ -375,24 +411,88 @@ def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
         out.drc_failed[n] = f"DRC {', '.join(sorted(rules_hit))} on its waveguide"
 
 
-def _markers(lay: kdb.Layout, rules: Sequence[DesignRule],
-             keep: kdb.Region | None) -> list[tuple[str, kdb.Box]]:
-    """(rule, marker box) of every violation of ``rules`` in ``lay`` (deep mode), the boxes
-    grown by 2 database units so that a marker on an edge touches the shape; only markers
-    touching ``keep`` when it is given."""
+def _hierarchical_copy(src: kdb.Layout, route_insts: Sequence[gf.ComponentReference],
+                       near: Mapping[int, kdb.Region]) -> kdb.Layout:
+    """The route instances (their cells copied whole, hierarchy kept) and the halo's shapes,
+    as a layout of their own."""
+    lay = kdb.Layout()
+    lay.dbu = src.dbu
+    top = lay.create_cell("route_check")
+    copies: dict[int, int] = {}
+    for inst in route_insts:
+        ci = inst.cell_index
+        if ci not in copies:
+            cell = lay.create_cell(src.cell(ci).name)
+            cell.copy_tree(src.cell(ci))
+            copies[ci] = cell.cell_index()
+        top.insert(kdb.CellInstArray(copies[ci], inst.cplx_trans))
+    halo_cell = lay.create_cell("halo")
+    for li, reg in near.items():
+        reg.insert_into(lay, halo_cell.cell_index(), lay.layer(src.get_info(li)))
+    top.insert(kdb.CellInstArray(halo_cell.cell_index(), kdb.Trans()))
+    return lay
+
+
+def _flat_copy(src: kdb.Layout, route_insts: Sequence[gf.ComponentReference],
+               near: Mapping[int, kdb.Region]) -> kdb.Layout:
+    """The same content as ``_hierarchical_copy`` in one cell (flat)."""
+    lay = kdb.Layout()
+    lay.dbu = src.dbu
+    top = lay.create_cell("route_check")
+    layers = list(src.layer_indexes())
+    per_cell: dict[int, list[tuple[int, kdb.Region]]] = {}  # cell -> its non-empty layers
+    flat: dict[int, kdb.Region] = {li: reg.dup() for li, reg in near.items()}
+    for inst in route_insts:
+        ci = inst.cell_index
+        if ci not in per_cell:
+            cell = src.cell(ci)
+            per_cell[ci] = [(li, kdb.Region(cell.begin_shapes_rec(li))) for li in layers
+                            if not cell.begin_shapes_rec(li).at_end()]
+        for li, reg in per_cell[ci]:
+            flat.setdefault(li, kdb.Region()).insert(reg.transformed(inst.cplx_trans))
+    for li, reg in flat.items():
+        if not reg.is_empty():
+            reg.insert_into(lay, top.cell_index(), lay.layer(src.get_info(li)))
+    return lay
+
+
+def _markers(lay: kdb.Layout, rules: Sequence[DesignRule], keep: kdb.Region | None,
+             deep: bool) -> list[tuple[str, kdb.Box]]:
+    """(rule, marker box) of every violation of ``rules`` in ``lay`` (its single top cell),
+    the boxes grown by 2 database units so that a marker on an edge touches the shape; only
+    markers touching ``keep`` when it is given. ``deep``: hierarchical, through a file and
+    ``check_layout``; else flat, in process, on ``qc_pdk.drc``'s checker."""
     if not rules:
         return []
-    with tempfile.TemporaryDirectory() as d:
-        # OASIS: the halo's cut polygons may exceed GDS's 8191-point record limit
-        path = Path(d) / "route_check.oas"
-        lay.write(str(path))
-        run = check_layout(path, rules=rules, allow_unknown_layers=True,
-                           max_listed_per_rule=100_000)
+    boxes: list[tuple[str, kdb.Box]] = []
+    if deep:
+        with tempfile.TemporaryDirectory() as d:
+            # OASIS: the halo's cut polygons may exceed GDS's 8191-point record limit
+            path = Path(d) / "route_check.oas"
+            lay.write(str(path))
+            # KLayout's own merge: the scratch layout is one level of many small route cells
+            # (nothing joined across a deep tree), where finding the junctions of every
+            # instance (compose=True) cost 40x the check (110 s on 64 nets)
+            run = check_layout(path, rules=rules, allow_unknown_layers=True,
+                               max_listed_per_rule=100_000, compose=False)
+        for rule in run.report.rules:
+            for v in rule.violations:
+                x0, y0, x1, y1 = (round(c / lay.dbu) for c in v.bbox_um)
+                boxes.append((rule.rule, kdb.Box(x0, y0, x1, y1)))
+    else:
+        checker = _Checker(layout=lay, top=lay.top_cells()[0], deep=False, dss=None)
+        # each layer's region read once and merged once (KLayout then knows it is merged;
+        # a space check on the unmerged shapes took 3 x as long)
+        for name, (ln, dt) in layer_by_name().items():
+            li = lay.find_layer(ln, dt)
+            if li is not None:
+                checker.regions[name] = checker.read(li).merged()
+        for r in rules:
+            for coll in checker.check(r):
+                boxes += [(r.name, item.bbox()) for item in coll.each()]
     out = []
-    for rule in run.report.rules:
-        for v in rule.violations:
-            x0, y0, x1, y1 = (round(c / lay.dbu) for c in v.bbox_um)
-            box = kdb.Box(x0, y0, x1, y1).enlarged(2, 2)
-            if keep is None or not keep.interacting(kdb.Region(box)).is_empty():
-                out.append((rule.rule, box))
+    for rule_name, b in boxes:
+        box = b.enlarged(2, 2)
+        if keep is None or not keep.interacting(kdb.Region(box)).is_empty():
+            out.append((rule_name, box))
     return out

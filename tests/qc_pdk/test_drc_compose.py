@@ -49,7 +49,7 @@ class _Chip:
 def _both(path: Path) -> tuple[DrcReport, DrcReport]:
     """(per cell plus junctions, KLayout's global merge), every marker listed."""
     every = 10**6
-    return (check_layout(path, max_listed_per_rule=every).report,
+    return (check_layout(path, compose=True, max_listed_per_rule=every).report,
             check_layout(path, compose=False, max_listed_per_rule=every).report)
 
 
@@ -295,3 +295,18 @@ def test_random_arcs_across_cells_agree(tmp_path, seed: int) -> None:
     composed, full = _both(chip.write(tmp_path / f"arcs{seed}.gds"))
     assert composed.counts() == full.counts()
     _assert_same_violations(composed, full)
+
+
+def test_the_default_composes_reused_hierarchies_only() -> None:
+    from qc_pdk.drc import COMPOSE_MIN_REUSE, composition_pays
+
+    layout = kdb.Layout()
+    top, leaf = layout.create_cell("top"), layout.create_cell("leaf")
+    # an array of k placements: k flat placements from one stored instance
+    top.insert(kdb.CellInstArray(leaf.cell_index(), kdb.Trans(), kdb.Vector(10, 0),
+                                 kdb.Vector(0, 10), COMPOSE_MIN_REUSE, 1))
+    assert composition_pays(top)
+    flat_top = layout.create_cell("flat_top")  # the same placements stored one by one
+    for k in range(COMPOSE_MIN_REUSE):
+        flat_top.insert(kdb.CellInstArray(leaf.cell_index(), kdb.Trans(10 * k, 0)))
+    assert not composition_pays(flat_top)

@@ -28,13 +28,14 @@ def _pdk() -> None:
 def test_a_blocked_net_routes_after_its_blockers_are_ripped_up(tmp_path: Path) -> None:
     # one negotiation pass leaves conflicts; in the legal pass one net finds every legal
     # way blocked, and only evicting the nets in its way (routed again after it) saves it
-    one_pass = {"max_iterations": 1}
     c, conns = random_pairs(16, seed=5)
-    without = route_nets(c, conns, check_drc=False,
-                         schedule=NegotiationParams(**one_pass, rip_up=False)).report
+    # one pass, and no retry: the rip-up alone
+    without = route_nets(c, conns, check_drc=False, schedule=NegotiationParams(
+        max_iterations=1, retry_failed_first=False, rip_up=False)).report
     assert without.unrouted and without.rip_ups == 0
     c, conns = random_pairs(16, seed=5)
-    res = route_nets(c, conns, schedule=NegotiationParams(**one_pass))
+    res = route_nets(c, conns, schedule=NegotiationParams(max_iterations=1,
+                                                          retry_failed_first=False))
     rep = res.report
     assert rep.unrouted == [], {n.name: n.reason for n in rep.nets if not n.routed}
     assert rep.rip_ups >= 1
@@ -162,7 +163,8 @@ def test_channel_planned_nets_make_room_for_the_nets_the_planner_hands_back(
 
     c, conns, _ = row_to_bank(16, seed=1, channel_um_per_net=15.0)
     fixed = route_nets(c, conns, check_drc=False,
-                       schedule=NegotiationParams(rip_up_planned=False)).report
+                       schedule=NegotiationParams(rip_up_planned=False,
+                                                  retry_failed_first=False)).report
     assert len(fixed.unrouted) >= 1
     c, conns, _ = row_to_bank(16, seed=1, channel_um_per_net=15.0)
     rep = route_nets(c, conns).report
@@ -170,4 +172,22 @@ def test_channel_planned_nets_make_room_for_the_nets_the_planner_hands_back(
     assert rep.rip_ups >= 1 and rep.check.clean and rep.check.drc_checked
     assert any(n.planner == "search" for n in rep.nets)  # moved out of the channel plan
     assert rep.crossing_lower_bound is None  # nets left the channel: no bound claimed
+    _drc_clean(c, tmp_path)
+
+
+def test_nets_left_unrouted_are_tried_again_searched_first(tmp_path: Path) -> None:
+    # seven facing nets in a 120 um channel, too low for one Z route each: they detour round
+    # the rows; searched in the usual order one is left without a legal way, searched first
+    # it routes and the others settle round it
+    from tests.routing.problems import facing_rows
+
+    perm = [5, 4, 6, 3, 0, 2, 1]
+    c, conns = facing_rows(7, pitch_um=100, channel_um=120, perm=perm)
+    once = route_nets(c, conns, check_drc=False,
+                      schedule=NegotiationParams(retry_failed_first=False)).report
+    assert len(once.unrouted) >= 1
+    c, conns = facing_rows(7, pitch_um=100, channel_um=120, perm=perm)
+    rep = route_nets(c, conns).report
+    assert rep.unrouted == [], {n.name: n.reason for n in rep.nets if not n.routed}
+    assert rep.check.clean
     _drc_clean(c, tmp_path)
