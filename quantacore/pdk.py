@@ -33,6 +33,7 @@ from qc_pdk.layer_stack import LAYER_STACK
 from qc_pdk.layer_views import LAYER_VIEWS
 from qc_pdk.layers import LAYER
 from qc_pdk.materials import MATERIALS
+from quantacore import kfactory_cell_naming
 from routing.strategy import route_bundle_quantacore
 
 __all__ = ["activate", "calibration", "get_pdk"]
@@ -68,6 +69,7 @@ def get_pdk() -> gf.Pdk:
 
 def activate() -> gf.Pdk:
     """Make the QuantaCore PDK gdsfactory's active PDK and return it (idempotent)."""
+    kfactory_cell_naming.install()
     pdk = get_pdk()
     pdk.activate()
     return pdk

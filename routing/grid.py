@@ -253,17 +253,20 @@ class BlockRoutingGrid(RoutingGrid):
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
 def _euler_points(radius_um: float) -> np.ndarray:
     """Centreline of gdsfactory's 90 deg Euler bend (p = 0.5), densified to <= 0.1 um steps;
-    it starts at (0, 0) heading east and ends at (R, R) heading north."""
+    it starts at (0, 0) heading east and ends at (R, R) heading north (read-only: cached, as
+    every bend table of a routing job starts from it)."""
     pts = np.asarray(gf.path.euler(radius=radius_um, angle=90, p=0.5, use_eff=True).points)
     seg = np.hypot(*np.diff(pts, axis=0).T)
-    out = [pts[:1]]
-    for a, b, s in zip(pts[:-1], pts[1:], seg, strict=True):
-        k = max(1, math.ceil(s / 0.1))
-        t = np.linspace(0, 1, k + 1)[1:, None]
-        out.append(a + (b - a) * t)
-    return np.vstack(out)
+    k = np.maximum(1, np.ceil(seg / 0.1)).astype(int)  # sub-steps of each segment
+    owner = np.repeat(np.arange(len(seg)), k)  # the segment each densified point lies on
+    t = (np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k) + 1) / k[owner]
+    dense = pts[owner] + (pts[owner + 1] - pts[owner]) * t[:, None]
+    out = np.vstack([pts[:1], dense])
+    out.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -292,13 +295,23 @@ def arc_offsets(
         >>> (-6, 0) in offs and (0, 6) in offs and (0, 0) not in offs
         True
     """
-    base = _euler_points(radius_um) - np.array([radius_um, 0.0])  # corner at the origin
-    pts = _transform(base, din, dout) / pitch_um
+    # the other seven turns are the base left turn rotated and mirrored: exact on integer
+    # offsets, and 8x cheaper than measuring each (a fresh process builds all eight)
+    base = np.array(_left_turn_offsets(radius_um, pitch_um), int)
+    return tuple(sorted((int(a), int(b)) for a, b in _transform(base, din, dout)))
+
+
+@lru_cache(maxsize=64)
+def _left_turn_offsets(radius_um: float, pitch_um: float) -> tuple[tuple[int, int], ...]:
+    """``arc_offsets`` of the base left turn (east -> north, corner at the origin)."""
+    from scipy.spatial import cKDTree
+
+    pts = (_euler_points(radius_um) - np.array([radius_um, 0.0])) / pitch_um
     half = 0.5 + 1e-9
     lo = np.floor(pts.min(axis=0) - 1).astype(int)
     hi = np.ceil(pts.max(axis=0) + 1).astype(int)
     gx, gy = np.meshgrid(np.arange(lo[0], hi[0] + 1), np.arange(lo[1], hi[1] + 1))
     cand = np.stack([gx.ravel(), gy.ravel()], axis=1)
-    d2 = ((cand[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2).min(axis=1)
-    keep = cand[d2 <= half * half]
-    return tuple(sorted((int(a), int(b)) for a, b in keep))
+    dist, _ = cKDTree(pts).query(cand, distance_upper_bound=half + 1e-9)
+    keep = cand[dist <= half]
+    return tuple((int(a), int(b)) for a, b in keep)

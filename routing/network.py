@@ -44,8 +44,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from components import CELLS
 from qc_pdk.errors import InputError
 from routing.multilayer import route_nets_multilayer
-from routing.port_jog import jog_cell, jog_length_um
+from routing.port_jog import jog_cell
 from routing.router import Connection, waveguide_layer_name
+from routing.sjog import shortest_jog_um
 from routing.tile import NETWORK_PORTS, TileDesign, check_ports_on_edges, chip_tile
 
 #: (port, side the node sits on); each tree runs on its ports' SiN layer
@@ -109,7 +110,7 @@ def tree_node(node: str, cross_section: str, fanout_um: float) -> gf.Component:
     y_mid = (switch.ports[upper].y + switch.ports[lower].y) / 2
     for name, port, sign in (("o2", upper, 1.0), ("o3", lower, -1.0)):
         offset_um = round(y_mid + sign * fanout_um / 2 - switch.ports[port].y, 3)
-        length_um = jog_length_um(offset_um, MIN_PITCH_UM, radius_um, cross_section)
+        length_um = shortest_jog_um(offset_um, MIN_PITCH_UM, radius_um, cross_section)
         jog = c.add_ref(jog_cell(offset_um, length_um, cross_section), name=f"fanout_{name}")
         jog.connect("o1", switch.ports[port])
         c.add_port(name, port=jog.ports["o2"])

@@ -22,6 +22,7 @@ from functools import lru_cache
 import gdsfactory as gf
 
 from routing.grid import DIRS
+from routing.sjog import shortest_jog_um
 
 _TOL_UM = 1e-3
 
@@ -52,22 +53,6 @@ def jog_cell(offset_um: float, length_um: float, cross_section: str) -> gf.Compo
     return gf.components.bend_s(size=(length_um, offset_um), cross_section=cross_section)
 
 
-@lru_cache(maxsize=256)
-def jog_length_um(offset_um: float, pitch_um: float, radius_um: float,
-                  cross_section: str) -> float:
-    """Shortest multiple of the pitch over which an S-bend of ``offset_um`` keeps its tightest
-    radius at or above ``radius_um``."""
-    for k in range(1, 200):
-        length = k * pitch_um
-        try:
-            cell = jog_cell(offset_um, length, cross_section)
-        except ValueError:  # gdsfactory refuses curvature under the cross-section's minimum
-            continue
-        if float(cell.info["min_bend_radius"]) >= radius_um:
-            return length
-    raise ValueError(f"no S-bend jog of {offset_um:g} um fits a {radius_um:g} um radius")
-
-
 def snap_port(
     *, x_um: float, y_um: float, direction: int, pitch_um: float, radius_um: float,
     cross_section: str,
@@ -84,7 +69,7 @@ def snap_port(
         # in the jog's own frame +y is left of the port's direction
         left_is_plus = direction in (0, 3)
         offset = delta if left_is_plus else -delta
-        length = jog_length_um(round(offset, 3), pitch_um, radius_um, cross_section)
+        length = shortest_jog_um(round(offset, 3), pitch_um, radius_um, cross_section)
     start_along = along + sign * length
     k = start_along / pitch_um
     k_s = math.ceil(k - _TOL_UM / pitch_um) if sign > 0 else math.floor(k + _TOL_UM / pitch_um)

@@ -67,7 +67,7 @@ def shortest_jog_um(offset_um: float, pitch_um: float, radius_um: float,
                     cross_section: str) -> float:
     """Shortest multiple of the pitch over which an S-bend of ``offset_um`` keeps its tightest
     radius at or above ``radius_um`` (and the cross-section's own minimum, below which
-    gdsfactory refuses the cell): ``port_jog.jog_length_um`` without building cells."""
+    gdsfactory refuses the cell), found without building cells (``bend_s_figures``)."""
     import gdsfactory as gf
 
     xs = gf.get_cross_section(cross_section)

@@ -129,3 +129,22 @@ def test_the_turn_bound_keeps_the_search_optimal_and_cuts_its_work() -> None:
     assert found is not None
     assert len(found.vertices) - 2 == 4  # over or under the wall: four bends
     assert found.expansions < 5_000  # 8,808 with the geometric turn bound alone (same path)
+
+
+@pytest.mark.parametrize(("radius_um", "pitch_um"), [(30.0, 5.0), (10.0, 1.0), (65.0, 5.0),
+                                                    (47.3, 3.3)])
+def test_every_turn_claims_the_nodes_within_half_a_pitch_of_its_drawn_centreline(
+        radius_um: float, pitch_um: float) -> None:
+    # arc_offsets derives seven turns from the left turn by symmetry: each must be the set
+    # measured directly on that turn's own transformed centreline
+    from routing.grid import _euler_points, _transform, arc_offsets
+
+    base = _euler_points(radius_um) - np.array([radius_um, 0.0])
+    for din in range(4):
+        for dout in ((din + 1) % 4, (din + 3) % 4):
+            pts = _transform(base, din, dout) / pitch_um
+            lo, hi = np.floor(pts.min(axis=0)) - 1, np.ceil(pts.max(axis=0)) + 1
+            want = {(ix, iy) for ix in range(int(lo[0]), int(hi[0]) + 1)
+                    for iy in range(int(lo[1]), int(hi[1]) + 1)
+                    if (((pts - (ix, iy)) ** 2).sum(axis=1).min() <= (0.5 + 1e-9) ** 2)}
+            assert set(arc_offsets(radius_um, pitch_um, din, dout)) == want, (din, dout)
