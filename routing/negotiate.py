@@ -95,13 +95,30 @@ class NegotiationParams:
     # route 64/64 (937 crossings, bound 936); the budget bounds the pass on hopeless nets
     max_kicks: int = 4
     rip_up_budget: int = 10
-    # when nets are left unrouted (and no cut proves them unroutable), negotiate once more
-    # from the start with those nets searched first, and keep the run that routes more: the
-    # nets searched first take the detours the others then settle round. Row-to-bank 16 at
-    # 20 um of channel per net: 15/16 -> 16/16 (5 s more). Not a proof either way: row-to-bank
-    # 12 (seed 2) at 20 um stays 9/12, though a legal 12/12 exists (its three failed nets
-    # searched first by name: 12/12, 3 crossings)
+    # when nets are left unrouted (and no cut proves them unroutable), negotiate again from
+    # the start with those nets searched first, longest first, the others keeping their order
+    # (so nets moved forward by an earlier round stay ahead), and keep the run that routes
+    # most: the nets searched first take the detours the others then settle round. Rounds
+    # stop when one routes everything, routes no more than the best so far, repeats an order,
+    # or after ``retry_rounds``. Row-to-bank 16 at 20 um of channel per net: 15/16 -> 16/16
+    # in one round; row-to-bank 12 (seed 2) at 20 um: 9 -> 10 -> 12/12 in two (one round
+    # with the failed nets in routing order stays 9/12). Not a proof either way.
     retry_failed_first: bool = True
+    retry_rounds: int = 3
+    # then each net still unrouted evicts the nets on its cheapest way through others (at
+    # most this many) and takes that way, and they are placed legally again after it;
+    # undone unless all of them are placed (``_repair``). A few searches a net: row-to-bank
+    # 12 (seed 2) at 20 um without retry rounds 9/12 -> 10/12 (+0.3 s)
+    repair: bool = True
+    repair_victims: int = 4
+    # the repair's searches pay this much (dB a node) where a net boxes a port in: straight
+    # ahead of a port, and through a row of ports between two of them
+    # (``port_access_penalty``). all_to_all 12: net 0-4's U-turn through its node's row,
+    # round 0-5's port, left 0-5 no legal way out, and 0-5's way round 0-4 the same; at 50
+    # dB 0-5 goes inside the ring and 0-4 finds a legal way after it (65 -> 66/66). 1 and 20
+    # dB were too little: the way inside crosses many nets, each at the search's crossing
+    # price, so the price has to act almost as a wall that only a net with no other way pays
+    repair_port_access_dB: float = 50.0
 
 
 def negotiate(
@@ -118,19 +135,40 @@ def negotiate(
     ``plan_bundle_with_crossings``; its planned nets stay fixed, the rest join the search.
     ``progress(iteration, nets_done, nets_to_do)`` is called after each net. With
     ``schedule.retry_failed_first``, nets left unrouted without a cut that proves it are
-    tried once more, searched first (see there); the result with fewer unrouted nets is
-    returned (the first on a tie).
+    searched first in up to ``schedule.retry_rounds`` further negotiations (see there); the
+    result with the fewest unrouted nets is kept (the earliest on a tie); with
+    ``schedule.repair`` its nets still unrouted are then ``_repair``-ed. A problem that
+    routes completely the first time costs one negotiation, as without retries.
     """
     schedule = schedule or NegotiationParams()
-    res = _negotiate_once(grid, tasks, prm, schedule, progress, bundles)
-    failed = [t for t in tasks if t.name in res.unrouted
-              and not res.unrouted[t.name].startswith("no legal routing")]
-    if not (schedule.retry_failed_first and failed):
-        return res
-    first = {t.name for t in failed}
-    again = _negotiate_once(grid, failed + [t for t in tasks if t.name not in first], prm,
-                            schedule, progress, bundles)
-    return again if len(again.unrouted) < len(res.unrouted) else res
+    best, settled = _negotiate_once(grid, tasks, prm, schedule, progress, bundles)
+    order, last = list(tasks), best
+    tried = {tuple(t.name for t in order)}
+    for _ in range(schedule.retry_rounds if schedule.retry_failed_first else 0):
+        failed = sorted((t for t in order if t.name in last.unrouted
+                         and not last.unrouted[t.name].startswith("no legal routing")),
+                        key=lambda t: -_hpwl_um(grid, t))  # stable: ties keep their order
+        if not failed:
+            break
+        first = {t.name for t in failed}
+        order = failed + [t for t in order if t.name not in first]
+        key = tuple(t.name for t in order)
+        if key in tried:
+            break
+        tried.add(key)
+        last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
+        if len(last.unrouted) >= len(best.unrouted):
+            break  # no progress: later rounds would reorder round the same conflicts
+        best, settled = last, state
+    if schedule.repair and best.unrouted:
+        _repair_all(grid, prm, best, settled, schedule)
+    return best
+
+
+def _hpwl_um(grid: RoutingGrid, t: NetTask) -> float:
+    """Half-perimeter of a net's two ends (um)."""
+    (ax, ay), (bx, by) = grid.xy(t.source), grid.xy(t.target)
+    return abs(ax - bx) + abs(ay - by)
 
 
 def _negotiate_once(
@@ -140,8 +178,9 @@ def _negotiate_once(
     schedule: NegotiationParams,
     progress: Callable[[int, int, int], None] | None,
     bundles: Sequence[Sequence[str]],
-) -> NegotiationResult:
-    """One negotiation of ``tasks`` in the order given (``negotiate`` without its retry)."""
+) -> tuple[NegotiationResult, _Settled]:
+    """One negotiation of ``tasks`` in the order given (``negotiate`` without its retries
+    and repair), and the state it settled in."""
     g = _geometry(grid, prm)
     sep = prm.width_um + prm.space_um + 0.1  # the same margin as arc_clashes
     occ = Occupancy.zeros(grid, bucket_nodes=g.k_turn + 2,
@@ -311,12 +350,178 @@ def _negotiate_once(
                     break
                 mask[:] = False
                 mask[over] = True
-    cand = np.nonzero((occ.occ == 2) & (occ.occ_h == 1) & (occ.occ_v == 1))[0]
-    res.crossing_nodes = [int(n) for n in cand if legal_crossing(occ, grid, prm, int(n))]
+    res.crossing_nodes = _crossing_nodes(occ, grid, prm)
     failed_tasks = [by_name[n] for n in res.unrouted if n in by_name]
     for name, why in cut_reasons(grid, list(by_name.values()), failed_tasks).items():
         res.unrouted[name] = why
-    return res
+    return res, _Settled(occ, hist, pres, margin, tasks, by_name)
+
+
+@dataclass
+class _Settled:
+    """What a negotiation ends with besides its result: the occupancy and prices, and the
+    searched nets (what a repair of its unrouted nets starts from)."""
+
+    occ: Occupancy
+    hist: np.ndarray
+    pres: float
+    margin: int
+    tasks: list[NetTask]
+    by_name: dict[str, NetTask]
+
+
+def _crossing_nodes(occ: Occupancy, grid: RoutingGrid, prm: SearchParams) -> list[int]:
+    """Nodes where two nets cross legally (a crossing cell goes there)."""
+    cand = np.nonzero((occ.occ == 2) & (occ.occ_h == 1) & (occ.occ_v == 1))[0]
+    return [int(n) for n in cand if legal_crossing(occ, grid, prm, int(n))]
+
+
+def _repair_all(grid: RoutingGrid, prm: SearchParams, res: NegotiationResult, st: _Settled,
+                schedule: NegotiationParams) -> None:
+    """``_repair`` the unrouted nets no cut proves unroutable, again while it routes one."""
+    while True:
+        left = [t for t in st.tasks if t.name in res.unrouted
+                and not res.unrouted[t.name].startswith("no legal routing")]
+        if not left:
+            return
+        hist = st.hist + port_access_penalty(grid, prm, list(st.by_name.values()),
+                                             schedule.repair_port_access_dB)
+        _repair(grid, st.occ, prm, res, hist, st.pres, st.margin, left, st.by_name,
+                schedule)
+        res.crossing_nodes = _crossing_nodes(st.occ, grid, prm)
+        if all(t.name in res.unrouted for t in left):
+            return
+
+
+def port_access_penalty(grid: RoutingGrid, prm: SearchParams, tasks: Sequence[NetTask],
+                        dB_per_node: float) -> np.ndarray:
+    """A price (dB per node, summed where they meet) on where a passing net boxes a port in:
+    the nodes straight ahead of every net's port out to ``k_cross`` nodes (a net passing
+    there leaves the port's own net no room to cross it and then bend), and the nodes on
+    the line of a row of ports between two neighbours facing the same way less than two
+    turns apart (a net going through the row there U-turns round its neighbour's port).
+
+    Example:
+        >>> from routing.grid import RoutingGrid
+        >>> from routing.search import SearchParams
+        >>> grid = RoutingGrid.empty(bbox_um=(0, 0, 200, 100), pitch_um=5.0)
+        >>> prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
+        ...                    crossing_loss_dB=0.8, crossing_half_um=6.0, space_um=0.25)
+        >>> t = NetTask("n", grid.node_at(50, 50), 0, grid.node_at(150, 50), 2,
+        ...             np.zeros(0, np.int64))
+        >>> u = NetTask("m", grid.node_at(50, 80), 0, grid.node_at(150, 80), 2,
+        ...             np.zeros(0, np.int64))
+        >>> pen = port_access_penalty(grid, prm, [t, u], 1.0)
+        >>> float(pen[grid.node_at(55, 50)]), float(pen[grid.node_at(50, 65)])
+        (1.0, 1.0)
+    """
+    g = _geometry(grid, prm)
+    pen = np.zeros(grid.size, float)
+    if dB_per_node <= 0:
+        return pen
+    steps = np.arange(1, g.k_cross + 1)
+    rows: dict[tuple[int, int], list[int]] = {}  # (facing, line) -> positions along it
+    for t in tasks:
+        for node, d in ((t.source, t.source_dir), (t.target, t.target_dir)):
+            iy, ix = divmod(node, grid.nx)
+            dx, dy = DIRS[d]
+            xs, ys = ix + dx * steps, iy + dy * steps
+            ok = (xs >= 0) & (xs < grid.nx) & (ys >= 0) & (ys < grid.ny)
+            np.add.at(pen, ys[ok] * grid.nx + xs[ok], dB_per_node)
+            rows.setdefault((d, ix if dx else iy), []).append(iy if dx else ix)
+    for (d, line), along in rows.items():
+        along.sort()
+        for a, b in zip(along[:-1], along[1:], strict=True):
+            if 1 < b - a < 2 * g.k_turn:
+                gap = np.arange(a + 1, b)
+                nodes = gap * grid.nx + line if DIRS[d][0] else line * grid.nx + gap
+                pen[nodes] += dB_per_node
+    return pen
+
+
+def _repair(grid: RoutingGrid, occ: Occupancy, prm: SearchParams, res: NegotiationResult,
+            hist: np.ndarray, pres: float, margin: int, failed: list[NetTask],
+            by_name: dict[str, NetTask], schedule: NegotiationParams) -> None:
+    """Last try for each net the negotiation left unrouted, on its settled result: evict
+    the nets its cheapest way through others meets (at most ``schedule.repair_victims``),
+    place it on that way, then the evicted nets again, longest first. All or nothing: if
+    any of them finds no legal way, the earlier paths are put back, so a repair never loses
+    a routed net. ``res`` and ``occ`` are updated in place.
+
+    A net is placed on a given path if that is legal as it stands (checked as the
+    negotiation checks: no illegal sharing, no clashing bends), else on the hard search's
+    path, else on its cheapest soft path if that is legal. The soft path is worth checking:
+    on all_to_all 12 the hard search finds nothing for net 0-5 once 0-4 is evicted, though
+    its cheapest soft path is then legal (a loop round its own port)."""
+
+    def commit(name: str, found: Found) -> None:
+        res.paths[name] = found
+        res.claims[name] = nodes_kinds = path_claims(grid, prm, found)
+        occ.commit(name, *nodes_kinds, bends_of(grid, found.vertices), +1)
+
+    def remove(name: str) -> Found:
+        nodes, kinds = res.claims.pop(name)
+        found = res.paths.pop(name)
+        occ.commit(name, nodes, kinds, bends_of(grid, found.vertices), -1)
+        return found
+
+    def cheapest(t: NetTask) -> Found | None:
+        occ.pen[:] = pres * occ.occ + hist
+        try:
+            return _route_one(grid, occ, prm, t, margin)
+        finally:
+            occ.pen[:] = hist
+
+    def kept_if_legal(name: str, found: Found | None) -> bool:
+        if found is None:
+            return False
+        commit(name, found)
+        if _overused(occ, grid, prm, res).size == 0:
+            return True
+        remove(name)
+        return False
+
+    def place(t: NetTask, candidate: Found | None) -> bool:
+        if kept_if_legal(t.name, candidate):
+            return True
+        found = _route_one(grid, occ, prm, t, margin, hard=True)
+        if found is not None:
+            commit(t.name, found)
+            return True
+        return kept_if_legal(t.name, cheapest(t))
+
+    for t in failed:
+        way = cheapest(t)
+        if way is None:
+            continue
+        if kept_if_legal(t.name, way):  # legal as it is
+            res.unrouted.pop(t.name, None)
+            continue
+        commit(t.name, way)
+        hot = np.zeros(grid.size, bool)
+        hot[_overused(occ, grid, prm, res)] = True
+        victims = sorted(_conflicting(res, t.name, hot),  # longest first, as the rounds
+                         key=lambda v: (-_hpwl_um(grid, by_name[v]), v))
+        remove(t.name)
+        if (not victims or len(victims) > schedule.repair_victims
+                or (not schedule.rip_up_planned and any(v in res.planned for v in victims))):
+            continue
+        before = {v: remove(v) for v in victims}
+        moved: list[str] = []
+        for u, candidate in [(t.name, way), *((v, None) for v in victims)]:
+            if not place(by_name[u], candidate):
+                break
+            moved.append(u)
+        if len(moved) == len(victims) + 1:  # all placed legally: keep
+            res.unrouted.pop(t.name, None)
+            res.rip_ups += len(victims)
+            for v in victims:
+                res.planned.pop(v, None)  # searched now
+            continue
+        for u in moved:  # undo: the earlier paths back
+            remove(u)
+        for v, found in before.items():
+            commit(v, found)
 
 
 def _conflict_cover(res: NegotiationResult, hot: list[str], mask: np.ndarray,
