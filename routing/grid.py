@@ -253,7 +253,6 @@ class BlockRoutingGrid(RoutingGrid):
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=64)
 def _euler_points(radius_um: float) -> np.ndarray:
     """Centreline of gdsfactory's 90 deg Euler bend (p = 0.5), densified to <= 0.1 um steps;
     it starts at (0, 0) heading east and ends at (R, R) heading north (read-only: cached, as
