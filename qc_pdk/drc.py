@@ -241,10 +241,7 @@ class _Checker:
             markers = self.read(marker_li)
             self.layout.delete_layer(merged_li)
         else:
-            markers = kdb.Region()
-            for poly in merged.each():
-                for box in _bend_marker_boxes(poly, r, dbu):
-                    markers.insert(box)
+            markers = _bend_markers(merged, r, dbu)
         waived = self.region("NOBEND")
         return markers if waived.is_empty() else markers.not_interacting(waived)
 
@@ -274,17 +271,27 @@ def _bend_markers(merged: kdb.Region, r: DesignRule, dbu: float) -> kdb.Region:
     return out
 
 
-def _reach_um(r: DesignRule) -> float:
-    """How far (um) a shape can be from a point and still change rule ``r``'s result there."""
-    return _BEND_WINDOW_FRACTION * r.value if r.kind == "bend_radius" else r.value
+def reach_um(r: DesignRule) -> float:
+    """How far (um) a shape can be from a point and still change rule ``r``'s result there:
+    the distance of a width, space, separation or enclosure rule, the bend-radius rule's
+    measuring window, 0 for the rest (area, grid).
+
+    Example:
+        >>> reach_um(DesignRule(name="X", layer="WG1", kind="bend_radius", value=20.0,
+        ...                     reason="example"))
+        5.0
+    """
+    if r.kind == "bend_radius":
+        return _BEND_WINDOW_FRACTION * r.value
+    return r.value if r.kind in ("width", "space", "separation", "enclosure") else 0.0
 
 
 def _layer_reach_um(r: DesignRule) -> float:
     """The largest reach of the composed rules on ``r``'s layer (one set of junctions serves
     them all)."""
     return max(
-        [_reach_um(r)]
-        + [_reach_um(o) for o in RULES if o.layer == r.layer and o.kind in ("width", "bend_radius")]
+        [reach_um(r)]
+        + [reach_um(o) for o in RULES if o.layer == r.layer and o.kind in ("width", "bend_radius")]
     )
 
 

@@ -577,8 +577,7 @@ def _track_rows(grid: RoutingGrid, d0: int, fr: tuple[int, int, int, int], own: 
     us = np.arange(lo + k_start, hi - k_start + 1)
     out = []
     for v in range(sv + k_start, tv - k_start + 1):
-        vs = np.full_like(us, v)
-        ix, iy = [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
+        ix, iy = _frame_xy(d0, us, np.full_like(us, v))
         if ((ix < 0) | (ix >= grid.nx) | (iy < 0) | (iy >= grid.ny)).any():
             continue  # off the routing area
         nodes = iy * grid.nx + ix
@@ -613,17 +612,20 @@ def _cycles(waits_for: dict[str, str | None]) -> list[list[str]]:
     return out
 
 
+def _frame_xy(d0: int, us: np.ndarray, vs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Grid (ix, iy) of frame points (us, vs), vectorised ``_from_frame``."""
+    return [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
+
+
 def _frame_nodes(d0: int, grid: RoutingGrid, us: np.ndarray, v: int) -> np.ndarray:
-    """Grid nodes of frame points (us, v), vectorised ``_from_frame``."""
-    vs = np.full_like(us, v)
-    ix, iy = [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
+    """Grid nodes of frame points (us, v)."""
+    ix, iy = _frame_xy(d0, us, np.full_like(us, v))
     return iy * grid.nx + ix
 
 
 def _frame_nodes_v(d0: int, grid: RoutingGrid, u: int, vs: np.ndarray) -> np.ndarray:
     """Grid nodes of frame points (u, vs): one column of the channel."""
-    us = np.full_like(vs, u)
-    ix, iy = [(vs, -us), (us, vs), (-vs, us), (-us, -vs)][d0]
+    ix, iy = _frame_xy(d0, np.full_like(vs, u), vs)
     return iy * grid.nx + ix
 
 

@@ -145,9 +145,8 @@ def negotiate(
     order, last = list(tasks), best
     tried = {tuple(t.name for t in order)}
     for _ in range(schedule.retry_rounds if schedule.retry_failed_first else 0):
-        failed = sorted((t for t in order if t.name in last.unrouted
-                         and not last.unrouted[t.name].startswith("no legal routing")),
-                        key=lambda t: -_hpwl_um(grid, t))  # stable: ties keep their order
+        failed = sorted(_unproven_failures(order, last),
+                        key=lambda t: -hpwl_um(grid, t))  # stable: ties keep their order
         if not failed:
             break
         first = {t.name for t in failed}
@@ -165,10 +164,16 @@ def negotiate(
     return best
 
 
-def _hpwl_um(grid: RoutingGrid, t: NetTask) -> float:
+def hpwl_um(grid: RoutingGrid, t: NetTask) -> float:
     """Half-perimeter of a net's two ends (um)."""
     (ax, ay), (bx, by) = grid.xy(t.source), grid.xy(t.target)
     return abs(ax - bx) + abs(ay - by)
+
+
+def _unproven_failures(tasks: Sequence[NetTask], res: NegotiationResult) -> list[NetTask]:
+    """The tasks ``res`` left unrouted that no cut proves unroutable (worth another try)."""
+    return [t for t in tasks if t.name in res.unrouted
+            and not res.unrouted[t.name].startswith("no legal routing")]
 
 
 def _negotiate_once(
@@ -379,13 +384,12 @@ def _crossing_nodes(occ: Occupancy, grid: RoutingGrid, prm: SearchParams) -> lis
 def _repair_all(grid: RoutingGrid, prm: SearchParams, res: NegotiationResult, st: _Settled,
                 schedule: NegotiationParams) -> None:
     """``_repair`` the unrouted nets no cut proves unroutable, again while it routes one."""
+    hist = st.hist + port_access_penalty(grid, prm, list(st.by_name.values()),
+                                         schedule.repair_port_access_dB)
     while True:
-        left = [t for t in st.tasks if t.name in res.unrouted
-                and not res.unrouted[t.name].startswith("no legal routing")]
+        left = _unproven_failures(st.tasks, res)
         if not left:
             return
-        hist = st.hist + port_access_penalty(grid, prm, list(st.by_name.values()),
-                                             schedule.repair_port_access_dB)
         _repair(grid, st.occ, prm, res, hist, st.pres, st.margin, left, st.by_name,
                 schedule)
         res.crossing_nodes = _crossing_nodes(st.occ, grid, prm)
@@ -501,7 +505,7 @@ def _repair(grid: RoutingGrid, occ: Occupancy, prm: SearchParams, res: Negotiati
         hot = np.zeros(grid.size, bool)
         hot[_overused(occ, grid, prm, res)] = True
         victims = sorted(_conflicting(res, t.name, hot),  # longest first, as the rounds
-                         key=lambda v: (-_hpwl_um(grid, by_name[v]), v))
+                         key=lambda v: (-hpwl_um(grid, by_name[v]), v))
         remove(t.name)
         if (not victims or len(victims) > schedule.repair_victims
                 or (not schedule.rip_up_planned and any(v in res.planned for v in victims))):

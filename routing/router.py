@@ -50,6 +50,7 @@ from routing.negotiate import (
     NegotiationParams,
     NetTask,
     crossings_of,
+    hpwl_um,
     negotiate,
 )
 from routing.port_jog import PortSnap, jog_cell, snap_port
@@ -368,7 +369,7 @@ def route_nets(
                              np.array(stubs, np.int64)))
     for t in tasks:
         grid.wall[t.stub_nodes] = True  # reserved: only the owning net unblocks them
-    tasks.sort(key=lambda t: (_hpwl(grid, t), t.name))
+    tasks.sort(key=lambda t: (hpwl_um(grid, t), t.name))
 
     costs = costs if costs is not None else RouteCosts.from_models(radius_um=radius_um)
     loss_um, bend_dB = costs.loss_dB_per_um, costs.bend_loss_dB
@@ -598,11 +599,6 @@ class _BoxIndex:
         names = self.bins.get((int(x // self.bin_um), int(y // self.bin_um)), [])
         return [n for n in names if self.boxes[n].left < x < self.boxes[n].right
                 and self.boxes[n].bottom < y < self.boxes[n].top]
-
-
-def _hpwl(grid: RoutingGrid, t: NetTask) -> float:
-    (ax, ay), (bx, by) = grid.xy(t.source), grid.xy(t.target)
-    return abs(ax - bx) + abs(ay - by)
 
 
 def _jog_nodes(grid: RoutingGrid, port_xy: tuple[float, float], node: int, d: int, box,

@@ -44,7 +44,8 @@ def bend_s_figures(length_um: float, offset_um: float, cross_section: str) -> tu
     """(tightest radius, centreline length) in um of the S-bend ``jog_cell(offset_um,
     length_um, cross_section)``, computed as gdsfactory's ``bend_s`` computes its
     ``min_bend_radius`` and ``length`` (same points, same functions) without building the
-    cell: a cell costs ~5 ms (kfactory), and the shortest jog is searched over many lengths.
+    cell: a cell costs milliseconds (gdsfactory's ``@cell``), and the shortest jog is
+    searched over many lengths.
 
     Example:
         >>> bend_s_figures(30.0, 5.0, "strip")[0] >= 30.0

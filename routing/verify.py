@@ -34,7 +34,7 @@ from pathlib import Path
 import gdsfactory as gf
 import klayout.db as kdb
 
-from qc_pdk.drc import _BEND_WINDOW_FRACTION, _Checker, check_layout
+from qc_pdk.drc import _Checker, check_layout, reach_um
 from qc_pdk.layers import layer_by_name
 from qc_pdk.rules import RULES, DesignRule
 
@@ -117,13 +117,7 @@ def rule_reach_um(rules: Sequence[DesignRule]) -> float:
         >>> rule_reach_um(rules_for_layers(["WG1"]))  # the 20 um bend rule's 5 um window
         5.0
     """
-    reach = 0.0
-    for r in rules:
-        if r.kind in ("width", "space", "separation", "enclosure"):
-            reach = max(reach, r.value)
-        elif r.kind == "bend_radius":
-            reach = max(reach, _BEND_WINDOW_FRACTION * r.value)
-    return reach
+    return max((reach_um(r) for r in rules), default=0.0)
 
 
 def halo_um(rules: Sequence[DesignRule]) -> float:
