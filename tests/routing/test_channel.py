@@ -6,7 +6,7 @@ from pathlib import Path
 
 import gdsfactory as gf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from components import CELLS
@@ -62,6 +62,10 @@ def test_track_order_stacks_each_direction_so_no_extra_crossings() -> None:
 @settings(max_examples=6, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(perm=st.permutations(list(range(5))))
+# the two orders of five (of 120) whose one cycle of waiting nets was broken beside the bus
+# at 8 crossings while 120 um columns were counted dense
+@example(perm=[2, 3, 4, 0, 1])
+@example(perm=[3, 4, 0, 1, 2])
 def test_permuted_bus_gets_exactly_the_inversion_count_of_crossings(
     perm: list[int], tmp_path: Path
 ) -> None:
