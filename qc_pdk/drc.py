@@ -38,6 +38,7 @@ from qc_pdk.cross_sections import WG_WIDTH_UM
 from qc_pdk.drc_compose import (
     Junctions,
     MagnifiedInstanceError,
+    all_cells,
     compose_check,
     layer_junctions,
     merged_area_below,
@@ -233,7 +234,7 @@ class _Checker:
             merged_li = self.layout.layer()
             marker_li = self.layout.layer()
             merged.insert_into(self.layout, self.top.cell_index(), merged_li)
-            for ci in [self.top.cell_index(), *self.top.called_cells()]:
+            for ci in all_cells(self.top):
                 cell = self.layout.cell(ci)
                 for shape in cell.shapes(merged_li).each():
                     for box in _bend_marker_boxes(shape.polygon, r, dbu):
@@ -419,7 +420,7 @@ def composition_pays(top: kdb.Cell) -> bool:
     for ci in layout.each_cell_bottom_up():
         flat[ci] = sum(i.size() * (1 + flat[i.cell_index]) for i in layout.cell(ci).each_inst())
     stored = sum(layout.cell(ci).child_instances()
-                 for ci in [top.cell_index(), *top.called_cells()])
+                 for ci in all_cells(top))
     return flat[top.cell_index()] >= COMPOSE_MIN_REUSE * max(1, stored)
 
 
