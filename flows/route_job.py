@@ -1,9 +1,10 @@
 """`quantacore route SPEC.yaml --out DIR`: place, route, and write the GDS and route report.
 
 Writes ``DIR/<name>.gds``, ``DIR/route.json`` and ``DIR/route.png`` atomically (a temporary
-directory swapped into place). Returns 0 when every net routed, 1 when some net could not be
-routed (the report names it and says why); raises ``InputError`` for a bad spec (nothing
-written).
+directory swapped into place); on a planar job the picture draws each unrouted net as a dashed
+flyline between its ports, coloured by why (``routing.route_picture``). Returns 0 when every
+net routed, 1 when some net could not be routed (the report names it and says why); raises
+``InputError`` for a bad spec (nothing written).
 
 With waveguide layers (``--layers WG1,WG2[,WG3]`` or ``settings.layers``) the 3D planner
 (``routing.multilayer``) assigns the nets to layers and draws the interlayer couplers;
@@ -24,6 +25,7 @@ from components.gallery import write_png
 from flows.gds_file import write_mask
 from flows.output import atomic_folder, check_output_folder
 from routing.multilayer import MultiLayerReport, route_nets_multilayer
+from routing.route_picture import write_route_png
 from routing.router import route_nets
 from routing.spec import RouteSpec, RouteSpecError, load_spec, parse_layers
 
@@ -80,7 +82,7 @@ def run_route(spec_path: Path, out_dir: Path, console: Console | None = None, *,
     with atomic_folder(out_dir) as tmp:
         write_mask(component, tmp / f"{spec.name}.gds")
         res.report.write_json(tmp / "route.json")
-        write_png(component, tmp / "route.png")
+        write_route_png(component, res.report, tmp / "route.png")
     if console is not None:
         console.print(res.report.summary())
         for n in res.report.nets:
