@@ -9,7 +9,6 @@ luck or on dict order.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -146,15 +145,19 @@ def negotiate(
     """
     schedule = schedule or NegotiationParams()
     best, settled = _negotiate_once(grid, tasks, prm, schedule, progress, bundles)
-    fixed = _repaired(grid, prm, best, settled, schedule)
-    order, last = list(tasks), best
+    # the rounds reorder round what the negotiation itself left (before any repair) and
+    # must beat its count; each result is repaired at once: a repair costs a few searches
+    # a net, a round a whole negotiation (all_to_all 12: the first negotiation leaves 65/66
+    # and the repair completes it in 4 s; the round it used to try first took 133 s and
+    # routed no more)
+    left, left_count = _unproven_failures(tasks, best), len(best.unrouted)
+    if schedule.repair and best.unrouted:
+        _repair_all(grid, prm, best, settled, schedule)
+    order = list(tasks)
     tried = {tuple(t.name for t in order)}
     for _ in range(schedule.retry_rounds if schedule.retry_failed_first else 0):
-        if not fixed.unrouted:
-            break
-        failed = sorted(_unproven_failures(order, last),
-                        key=lambda t: -hpwl_um(grid, t))  # stable: ties keep their order
-        if not failed:
+        failed = sorted(left, key=lambda t: -hpwl_um(grid, t))  # stable: ties keep order
+        if not best.unrouted or not failed:
             break
         first = {t.name for t in failed}
         order = failed + [t for t in order if t.name not in first]
@@ -163,26 +166,13 @@ def negotiate(
             break
         tried.add(key)
         last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
-        if len(last.unrouted) >= len(best.unrouted):
+        if len(last.unrouted) >= left_count:
             break  # no progress: later rounds would reorder round the same conflicts
-        best, settled = last, state
-        fixed = _repaired(grid, prm, best, settled, schedule)
-    return fixed
-
-
-def _repaired(grid: RoutingGrid, prm: SearchParams, res: NegotiationResult, st: _Settled,
-              schedule: NegotiationParams) -> NegotiationResult:
-    """``res`` with its unrouted nets ``_repair``-ed (a copy; ``res`` itself when there is
-    nothing to repair). Each negotiation's result is repaired before another round is
-    considered: a repair costs a few searches a net, a round a whole negotiation
-    (all_to_all 12: the first negotiation leaves 65/66 and the repair completes it in 4 s;
-    the round it used to try first took 133 s and routed no more). The rounds still start
-    from the unrepaired result, so they reorder round the negotiation's own failures."""
-    if not (schedule.repair and res.unrouted):
-        return res
-    res, st = copy.deepcopy((res, st))
-    _repair_all(grid, prm, res, st, schedule)
-    return res
+        left, left_count = _unproven_failures(order, last), len(last.unrouted)
+        if schedule.repair and last.unrouted:
+            _repair_all(grid, prm, last, state, schedule)
+        best = last
+    return best
 
 
 def hpwl_um(grid: RoutingGrid, t: NetTask) -> float:
