@@ -1,7 +1,7 @@
 """`quantacore route SPEC.yaml --out DIR`: place, route, and write the GDS and route report.
 
 Writes ``DIR/<name>.gds``, ``DIR/route.json`` and ``DIR/route.png`` atomically (a temporary
-directory swapped into place); on a planar job the picture draws each unrouted net as a dashed
+directory swapped into place); the picture draws each unrouted net as a dashed
 flyline between its ports, coloured by why (``routing.route_picture``). Returns 0 when every
 net routed, 1 when some net could not be routed (the report names it and says why); raises
 ``InputError`` for a bad spec (nothing written).
@@ -21,10 +21,10 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import Progress
 
-from components.gallery import write_png
 from flows.gds_file import write_mask
 from flows.output import atomic_folder, check_output_folder
 from routing.multilayer import MultiLayerReport, route_nets_multilayer
+from routing.report import RouteReport
 from routing.route_picture import write_route_png
 from routing.router import route_nets
 from routing.spec import RouteSpec, RouteSpecError, load_spec, parse_layers
@@ -98,13 +98,14 @@ def _run_multilayer(spec: RouteSpec, out_dir: Path, console: Console | None, *,
     kwargs = s.router_options()
     planar = None
     planar_component = None
+    planar_report: RouteReport | None = None
     with (console.status("routing planar (for comparison) ...") if console is not None
           else _nothing()):
         if compare_planar:
             planar_spec = spec.model_copy(update={"name": f"{spec.name}_planar"})
             planar_component = planar_spec.build()
-            rep = route_nets(planar_component, spec.connection_list(),
-                             cross_section=s.cross_section, **kwargs).report
+            rep = planar_report = route_nets(planar_component, spec.connection_list(),
+                                             cross_section=s.cross_section, **kwargs).report
             planar = PlanarComparison(
                 layer=s.cross_section, routed=rep.routed, crossings=rep.total_crossings,
                 total_insertion_loss_dB=rep.total_insertion_loss_dB,
@@ -128,7 +129,8 @@ def _run_multilayer(spec: RouteSpec, out_dir: Path, console: Console | None, *,
         write_mask(written, tmp / f"{spec.name}.gds")
         (tmp / "route.json").write_text(report.model_dump_json(indent=1) + "\n",
                                         encoding="utf-8")
-        write_png(written, tmp / "route.png")
+        drawn = planar_report if keep_planar and planar_report is not None else ml
+        write_route_png(written, drawn, tmp / "route.png", connections=spec.connection_list())
     if console is not None:
         console.print(res.report.summary())
         if planar is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import tempfile
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,9 @@ import gdsfactory as gf
 import klayout.db as kdb
 import numpy as np
 
+from routing.multilayer import MultiLayerReport
 from routing.report import RouteReport
+from routing.router import Connection
 
 __all__ = ["Flyline", "flyline_kind", "flylines", "write_route_png"]
 
@@ -56,20 +59,34 @@ def flyline_kind(reason: str | None, removed: bool = False) -> str:
     return "removed" if removed else "not found"
 
 
-def flylines(component: gf.Component, report: RouteReport) -> list[Flyline]:
-    """The unrouted nets of ``report`` as flylines between their ports in ``component``
-    (nets whose ports cannot be resolved, e.g. a port group, are skipped)."""
+def flylines(component: gf.Component, report: RouteReport | MultiLayerReport,
+             connections: Sequence[Connection] = ()) -> list[Flyline]:
+    """The unrouted nets of ``report`` as flylines between their ports in ``component``.
+
+    A planar ``RouteReport`` names each net's ports itself. A ``MultiLayerReport`` names
+    them through ``connections`` (matched by ``Connection.label``), or in book mode through
+    the ports its plan chose. Nets whose ports cannot be resolved (a port group with no
+    chosen port) are skipped."""
     insts = {i.name: i for i in component.insts}
+    # name -> (source, target, reason, removed by the sign-off)
+    unrouted: dict[str, tuple[str, str, str | None, bool]] = {}
+    if isinstance(report, RouteReport):
+        for n in report.nets:
+            if not n.routed:
+                unrouted[n.name] = (n.source, n.target, n.reason,
+                                    n.waveguide in report.check.failed)
+    else:
+        ends_of = {c.label: (c.source, c.target) for c in connections}
+        for m in report.nets:
+            ends = (m.ports[0], m.ports[1]) if m.ports and len(m.ports) == 2 else ends_of.get(
+                m.name)
+            if not m.routed and ends is not None:
+                unrouted[m.name] = (*ends, m.reason, False)
     out = []
-    for n in report.nets:
-        if n.routed:
-            continue
-        ends = [_port_xy(insts, ref) for ref in (n.source, n.target)]
-        if ends[0] is None or ends[1] is None:
-            continue
-        out.append(Flyline(n.name, ends[0], ends[1],
-                           flyline_kind(n.reason, removed=n.waveguide in report.check.failed),
-                           n.reason or ""))
+    for name, (source, target, reason, removed) in unrouted.items():
+        a, b = _port_xy(insts, source), _port_xy(insts, target)
+        if a is not None and b is not None:
+            out.append(Flyline(name, a, b, flyline_kind(reason, removed=removed), reason or ""))
     return out
 
 
@@ -85,14 +102,17 @@ def _port_xy(insts: dict, ref: str) -> tuple[float, float] | None:
     return float(x), float(y)
 
 
-def write_route_png(component: gf.Component, report: RouteReport, path: str | Path, *,
+def write_route_png(component: gf.Component, report: RouteReport | MultiLayerReport,
+                    path: str | Path, *, connections: Sequence[Connection] = (),
                     width_px: int = 1400, height_px: int = 1000, dpi: int = 100) -> Path:
     """Write the picture of ``component`` routed as ``report`` says to ``path`` (PNG).
 
     Args:
         component: the routed component (the layout as written to the GDS).
-        report: the router's report for it.
+        report: the router's report for it (planar or multi-layer).
         path: PNG file to write (its folder is created).
+        connections: the nets as routed (a multi-layer report names its nets' ports only
+            through them, except in book mode).
         width_px, height_px: size of the rendered layout in pixels.
         dpi: the figure's resolution.
 
@@ -106,7 +126,7 @@ def write_route_png(component: gf.Component, report: RouteReport, path: str | Pa
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = flylines(component, report)
+    lines = flylines(component, report, connections)
     box = component.dbbox()
     for f in lines:
         for x, y in (f.source_xy_um, f.target_xy_um):

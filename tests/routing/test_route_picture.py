@@ -11,6 +11,7 @@ import pytest
 
 from components import CELLS
 from quantacore import activate
+from routing.multilayer import MultiLayerNet, MultiLayerReport
 from routing.route_picture import KIND_COLOURS, flyline_kind, flylines, write_route_png
 from routing.router import Connection, route_nets
 
@@ -78,6 +79,25 @@ def test_nets_a_cut_proves_unroutable_are_drawn_as_proven() -> None:
     assert len(lines) == len(rep.unrouted) >= 2
     assert {f.kind for f in lines} == {"proven"}
     assert all(f.source_xy_um[0] == pytest.approx(20.0) for f in lines)
+
+
+def test_a_multilayer_report_names_its_nets_ports_through_the_connections() -> None:
+    c, conns = _offset_pair()
+    nets = [MultiLayerNet(name="short", layer="WG2", couplers=2, routed=False,
+                          reason="no legal routing: a cut 0 tracks wide"),
+            MultiLayerNet(name="fine", layer="WG1", couplers=0, routed=True),
+            # book mode: the plan chose the ports (here the other way round)
+            MultiLayerNet(name="book", layer="WG3", couplers=4, routed=False,
+                          ports=["b,o1", "a,o2"])]
+    report = MultiLayerReport.model_construct(nets=nets)
+    lines = {f.name: f for f in flylines(c, report, conns)}
+    assert set(lines) == {"short", "book"}
+    assert lines["short"].kind == "proven"
+    assert lines["short"].source_xy_um == pytest.approx((20.0, 0.0))
+    assert lines["book"].kind == "not found"
+    assert lines["book"].source_xy_um == pytest.approx((60.0, 10.0))
+    # without the connections, only the book-mode net can be placed
+    assert [f.name for f in flylines(c, report)] == ["book"]
 
 
 @pytest.mark.parametrize(
