@@ -54,7 +54,16 @@ import numpy as np
 from routing.astar_kernel import bend_type
 from routing.claims import bends_of, legal_crossing, path_claims, self_conflicts
 from routing.grid import RoutingGrid
-from routing.search import BEND_KIND, H_KIND, V_KIND, Found, Occupancy, SearchParams, _geometry
+from routing.search import (
+    BEND_KIND,
+    H_KIND,
+    V_KIND,
+    Found,
+    Occupancy,
+    SearchParams,
+    _Geometry,
+    _geometry,
+)
 from routing.sjog import jog_nodes
 
 
@@ -498,7 +507,7 @@ def plan_bundle_with_crossings(
     full = [n for n, why in plan.left_over.items() if why.startswith("bundle: no legal track")]
     if full:  # say why, when the Z routes provably cannot hold the crossings
         z_nets = [n for n in names if abs(spans[n][1] - spans[n][0]) >= g.k_turn]
-        rows = {n: _track_rows(grid, d0, frame[n], ends[n][4], g.k_start) for n in z_nets}
+        rows = {n: _track_rows(grid, d0, frame[n], ends[n][4], g) for n in z_nets}
         why = z_room_shortfall([spans[n] for n in z_nets], [rows[n] for n in z_nets],
                                names=z_nets, k_cross=g.k_cross, pitch_um=grid.pitch_um)
         plan.shortfall = why
@@ -572,19 +581,30 @@ def z_room_shortfall(spans: Sequence[tuple[int, int]], rows: Sequence[np.ndarray
 
 
 def _track_rows(grid: RoutingGrid, d0: int, fr: tuple[int, int, int, int], own: np.ndarray,
-                k_start: int) -> np.ndarray:
+                g: _Geometry) -> np.ndarray:
     """Rows (frame v) where a Z route of the net with frame ends ``fr`` may run its track:
-    one radius above its source and below its target, the run between its bends clear of
-    walls other than its own stubs (the corner nodes themselves are not claimed)."""
+    one radius above its source and below its target, the run between its bends and both
+    bends' arcs clear of walls other than its own stubs (the corner nodes themselves are
+    not claimed), as the planner's own check (``_Placer``) demands. The arcs matter where
+    a port sits in its cell: a rightward net's first bend sweeps over the cell's top
+    corner. Row-to-bank 12 at 20 um of channel per net (79 um between the cell rows): the
+    runs alone leave 45 um of track rows, the arcs 40 um, so no crossing fits (one sits
+    45 um from the crossed net's bend)."""
     su, sv, tu, tv = fr
     lo, hi = sorted((su, tu))
-    us = np.arange(lo + k_start, hi - k_start + 1)
+    us = np.arange(lo + g.k_start, hi - g.k_start + 1)
+    along = (d0 - 1) % 4 if tu > su else (d0 + 1) % 4  # grid direction of the track
     out = []
-    for v in range(sv + k_start, tv - k_start + 1):
+    for v in range(sv + g.k_start, tv - g.k_start + 1):
         ix, iy = _frame_xy(d0, us, np.full_like(us, v))
         if ((ix < 0) | (ix >= grid.nx) | (iy < 0) | (iy >= grid.ny)).any():
             continue  # off the routing area
         nodes = iy * grid.nx + ix
+        arcs = [g.arc_nodes(_frame_nodes(d0, grid, np.array([u]), v)[0], din, dout)
+                for u, din, dout in ((su, d0, along), (tu, along, d0))]
+        if any(a is None for a in arcs):
+            continue  # a bend leaves the routing area
+        nodes = np.concatenate([nodes, *(a for a in arcs if a is not None)])
         walled = grid.wall[nodes]
         if not walled.any() or np.isin(nodes[walled], own).all():
             out.append(v)

@@ -9,6 +9,7 @@ luck or on dict order.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -105,6 +106,14 @@ class NegotiationParams:
     # with the failed nets in routing order stays 9/12). Not a proof either way.
     retry_failed_first: bool = True
     retry_rounds: int = 3
+    # when nets are still left unrouted (and no cut proves it) after those rounds, negotiate
+    # again from the start in a seeded shuffle of the order, up to this many times, and keep
+    # the run that routes most (only with ``retry_failed_first``). The half-perimeter order
+    # seats the short nets first in the channel, and moving the failed nets forward can
+    # leave the same nets boxed in: row-to-bank 16 (seed 2) at 20 um of channel per net stays
+    # 15/16 through the rounds, in each of 3 shuffled orders 16/16 (5-18 s). Not a proof
+    # either way; a shuffle costs one negotiation, on problems left incomplete only
+    shuffle_rounds: int = 2
     # each net a negotiation leaves unrouted evicts the nets on its cheapest way through
     # others (at most this many) and takes that way, and they are placed legally again after
     # it; undone unless all of them are placed (``_repair``). A few searches a net, so it is
@@ -137,11 +146,12 @@ def negotiate(
     ``plan_bundle_with_crossings``; its planned nets stay fixed, the rest join the search.
     ``progress(iteration, nets_done, nets_to_do)`` is called after each net. With
     ``schedule.retry_failed_first``, nets left unrouted without a cut that proves it are
-    searched first in up to ``schedule.retry_rounds`` further negotiations (see there); the
-    result with the fewest unrouted nets is kept (the earliest on a tie); with
-    ``schedule.repair`` its nets still unrouted are ``_repair``-ed, and no round is run once
-    a repair completes the result. A problem that routes completely the first time costs one
-    negotiation, as without retries.
+    searched first in up to ``schedule.retry_rounds`` further negotiations, then in up to
+    ``schedule.shuffle_rounds`` negotiations of seeded shuffles of the order (see there). With
+    ``schedule.repair`` each negotiation's unrouted nets are ``_repair``-ed at once, and no
+    round runs once a repair completes a result. The result with the fewest unrouted nets
+    is kept (the earliest on a tie). A problem that routes completely the first time costs
+    one negotiation, as without retries.
     """
     schedule = schedule or NegotiationParams()
     best, settled = _negotiate_once(grid, tasks, prm, schedule, progress, bundles)
@@ -150,7 +160,7 @@ def negotiate(
     # a net, a round a whole negotiation (all_to_all 12: the first negotiation leaves 65/66
     # and the repair completes it in 4 s; the round it used to try first took 133 s and
     # routed no more)
-    left, left_count = _unproven_failures(tasks, best), len(best.unrouted)
+    left, left_count = unproven_failures(tasks, best), len(best.unrouted)
     if schedule.repair and best.unrouted:
         _repair_all(grid, prm, best, settled, schedule)
     order = list(tasks)
@@ -168,10 +178,22 @@ def negotiate(
         last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
         if len(last.unrouted) >= left_count:
             break  # no progress: later rounds would reorder round the same conflicts
-        left, left_count = _unproven_failures(order, last), len(last.unrouted)
+        left, left_count = unproven_failures(order, last), len(last.unrouted)
         if schedule.repair and last.unrouted:
             _repair_all(grid, prm, last, state, schedule)
-        best = last
+        if len(last.unrouted) < len(best.unrouted):  # compared repaired, as returned
+            best = last
+    # then whole negotiations in seeded shuffles of the order (the same shuffles every run)
+    for k in range(schedule.shuffle_rounds if schedule.retry_failed_first else 0):
+        if not unproven_failures(tasks, best):
+            break
+        order = list(tasks)
+        random.Random(k).shuffle(order)
+        last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
+        if schedule.repair and last.unrouted:
+            _repair_all(grid, prm, last, state, schedule)
+        if len(last.unrouted) < len(best.unrouted):
+            best = last
     return best
 
 
@@ -181,7 +203,7 @@ def hpwl_um(grid: RoutingGrid, t: NetTask) -> float:
     return abs(ax - bx) + abs(ay - by)
 
 
-def _unproven_failures(tasks: Sequence[NetTask], res: NegotiationResult) -> list[NetTask]:
+def unproven_failures(tasks: Sequence[NetTask], res: NegotiationResult) -> list[NetTask]:
     """The tasks ``res`` left unrouted that no cut proves unroutable (worth another try)."""
     return [t for t in tasks if t.name in res.unrouted
             and not res.unrouted[t.name].startswith("no legal routing")]
@@ -398,7 +420,7 @@ def _repair_all(grid: RoutingGrid, prm: SearchParams, res: NegotiationResult, st
     hist = st.hist + port_access_penalty(grid, prm, list(st.by_name.values()),
                                          schedule.repair_port_access_dB)
     while True:
-        left = _unproven_failures(st.tasks, res)
+        left = unproven_failures(st.tasks, res)
         if not left:
             return
         _repair(grid, st.occ, prm, res, hist, st.pres, st.margin, left, st.by_name,

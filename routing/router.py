@@ -52,6 +52,7 @@ from routing.negotiate import (
     crossings_of,
     hpwl_um,
     negotiate,
+    unproven_failures,
 )
 from routing.port_jog import PortSnap, jog_cell, snap_port
 from routing.report import CheckReport, NetReport, RouteReport
@@ -82,6 +83,10 @@ SEARCH_CROSSING_COST_DB = DEFAULT_CROSSING_LOSS_DB
 # Above this many track nodes the router routes in two levels (global, then corridors): the
 # dense grid and the search's arrays take ~50 bytes a node, so this is ~400 MB at most.
 DEFAULT_MAX_GRID_NODES = 8_000_000
+
+# margin (in bend radii) of the second try when the default routing area leaves nets
+# unrouted without a proof (``route_nets``; only on the dense grid, within its node budget)
+ROOM_RETRY_MARGIN_RADII = 8.0
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,9 @@ def route_nets(
             space.
         keepout_um: clearance kept around every cell's bounding box (beyond the waveguide's
             half width).
-        margin_um: routing area beyond the bounding box of the cells (default 4 radii).
+        margin_um: routing area beyond the bounding box of the cells (default 4 radii; when
+            that leaves nets unrouted with no cut to prove it, the nets are routed again in
+            ``ROOM_RETRY_MARGIN_RADII`` radii and the result that routes more is kept).
         heuristic_weight: weight of the length term of the A* heuristic (1 = optimal per
             net). Bends, crossings and congestion stay exact; the default 2 trades a few um of
             length (~1e-5 dB/um) for about twice the speed.
@@ -297,79 +304,87 @@ def route_nets(
     inst_by_name = {i.name: i for i in insts}  # kfactory looks names up by a linear scan
     boxes = {i.name: i.dbbox() for i in insts}
     box_index = _BoxIndex(boxes)
-    margin = 4 * radius_um if margin_um is None else margin_um
-    bb = component.dbbox()
-    grid = RoutingGrid.for_area(
-        bbox_um=(bb.left - margin, bb.bottom - margin, bb.right + margin, bb.top + margin),
-        pitch_um=pitch_um, max_nodes=max_grid_nodes,
-    )
-    clear = keepout_um + width / 2
-    unknown = set(pass_over) - set(boxes)
-    if unknown:
-        raise RoutingInputError(f"pass_over: no instance named {sorted(unknown)}")
-    route_layer = component.kcl.layout.layer(*gf.get_layer_tuple(xs.layer))
-    for name, box in boxes.items():
-        if name in pass_over and inst_by_name[name].cell.kdb_cell.begin_shapes_rec(
-                route_layer).at_end():
-            continue  # nothing on the routes' layer: routes pass over it
-        grid.block_box(box.left - clear, box.bottom - clear, box.right + clear, box.top + clear)
-    # earlier routes (an earlier call's): their waveguide plus spacing, not their boxes, and
-    # the reach of this call's node claims beyond that; on this layer only, so another
-    # waveguide layer's routes pass underneath (3D planner)
-    block_drawn(grid, drawn, clear_um=drawn_wall_um(pitch_um=pitch_um, width_um=width,
-                                                    space_um=space),
-                layer=gf.get_layer_tuple(xs.layer))
-    xing_base = sum(1 for i in drawn if (i.name or "").startswith("xing_"))
 
-    # tasks: port nodes, directions and the reserved stubs through each port's own keep-out
-    tasks: list[NetTask] = []
-    ports: dict[str, gf.Port] = {}
-    snaps: dict[str, PortSnap] = {}
-    node_owner: dict[int, str] = {}
-    abutting: set[str] = set()
-    for wg, (src, dst) in pairs.items():
-        pa, _ = _port(inst_by_name, src, f"connections[{wg}].source")
-        pb, _ = _port(inst_by_name, dst, f"connections[{wg}].target")
-        if _abut(pa, pb):  # ports already joined: a connection of zero length
-            abutting.add(wg)
-            continue
-        ends = []
-        stubs: list[int] = []
-        for ref, field in ((src, "source"), (dst, "target")):
-            port, inst_name = _port(inst_by_name, ref, f"connections[{wg}].{field}")
-            ports[ref] = port
-            x, y = port.center
-            for other in box_index.containing(x, y):
-                if other != inst_name:
-                    raise RoutingInputError(f"port {ref!r} is buried inside instance {other!r}: "
-                                     f"no waveguide can reach it")
-            if gf.get_layer_tuple(port.layer) != gf.get_layer_tuple(xs.layer):
-                raise RoutingInputError(f"port {ref!r} is on layer {port.layer_info} but "
-                                 f"cross_section={cross_section!r} draws on another layer")
-            d = _dir_of(port, ref)
-            snap = snap_port(x_um=x, y_um=y, direction=d, pitch_um=pitch_um,
-                             radius_um=radius_um, cross_section=cross_section)
-            snaps[ref] = snap
-            try:
-                node = grid.node_at(*snap.node_xy_um)
-            except ValueError as e:
-                raise RoutingInputError(f"port {ref!r}: {e}") from None
-            own = ([node] + _jog_nodes(grid, (x, y), node, d, boxes[inst_name], clear, ref)
-                   + _stub(grid, node, d, boxes[inst_name], clear, ref))
-            for q in own:  # each port's way onto the grid is its own
-                other = node_owner.setdefault(q, ref)
-                if other != ref:
-                    raise RoutingInputError(
-                        f"ports {other!r} and {ref!r} join the routing grid through the same "
-                        f"node {grid.xy(q)} um: they are closer than pitch_um={pitch_um}; use "
-                        f"a finer pitch or move the cells")
-            stubs.extend(own[1:])
-            ends.append((node, d))
-        tasks.append(NetTask(wg, ends[0][0], ends[0][1], ends[1][0], ends[1][1],
-                             np.array(stubs, np.int64)))
-    for t in tasks:
-        grid.wall[t.stub_nodes] = True  # reserved: only the owning net unblocks them
-    tasks.sort(key=lambda t: (hpwl_um(grid, t), t.name))
+    def build(margin: float) -> tuple[RoutingGrid, list[NetTask], dict[str, gf.Port],
+                                      dict[str, PortSnap], set[str], int]:
+        """The routing grid ``margin`` um round the cells, walls and the nets' tasks."""
+        bb = component.dbbox()
+        grid = RoutingGrid.for_area(
+            bbox_um=(bb.left - margin, bb.bottom - margin, bb.right + margin, bb.top + margin),
+            pitch_um=pitch_um, max_nodes=max_grid_nodes,
+        )
+        clear = keepout_um + width / 2
+        unknown = set(pass_over) - set(boxes)
+        if unknown:
+            raise RoutingInputError(f"pass_over: no instance named {sorted(unknown)}")
+        route_layer = component.kcl.layout.layer(*gf.get_layer_tuple(xs.layer))
+        for name, box in boxes.items():
+            if name in pass_over and inst_by_name[name].cell.kdb_cell.begin_shapes_rec(
+                    route_layer).at_end():
+                continue  # nothing on the routes' layer: routes pass over it
+            grid.block_box(box.left - clear, box.bottom - clear, box.right + clear, box.top + clear)
+        # earlier routes (an earlier call's): their waveguide plus spacing, not their boxes, and
+        # the reach of this call's node claims beyond that; on this layer only, so another
+        # waveguide layer's routes pass underneath (3D planner)
+        block_drawn(grid, drawn, clear_um=drawn_wall_um(pitch_um=pitch_um, width_um=width,
+                                                        space_um=space),
+                    layer=gf.get_layer_tuple(xs.layer))
+        xing_base = sum(1 for i in drawn if (i.name or "").startswith("xing_"))
+
+        # tasks: port nodes, directions and the reserved stubs through each port's own keep-out
+        tasks: list[NetTask] = []
+        ports: dict[str, gf.Port] = {}
+        snaps: dict[str, PortSnap] = {}
+        node_owner: dict[int, str] = {}
+        abutting: set[str] = set()
+        for wg, (src, dst) in pairs.items():
+            pa, _ = _port(inst_by_name, src, f"connections[{wg}].source")
+            pb, _ = _port(inst_by_name, dst, f"connections[{wg}].target")
+            if _abut(pa, pb):  # ports already joined: a connection of zero length
+                abutting.add(wg)
+                continue
+            ends = []
+            stubs: list[int] = []
+            for ref, field in ((src, "source"), (dst, "target")):
+                port, inst_name = _port(inst_by_name, ref, f"connections[{wg}].{field}")
+                ports[ref] = port
+                x, y = port.center
+                for other in box_index.containing(x, y):
+                    if other != inst_name:
+                        raise RoutingInputError(
+                            f"port {ref!r} is buried inside instance {other!r}: no "
+                            f"waveguide can reach it")
+                if gf.get_layer_tuple(port.layer) != gf.get_layer_tuple(xs.layer):
+                    raise RoutingInputError(f"port {ref!r} is on layer {port.layer_info} but "
+                                     f"cross_section={cross_section!r} draws on another layer")
+                d = _dir_of(port, ref)
+                snap = snap_port(x_um=x, y_um=y, direction=d, pitch_um=pitch_um,
+                                 radius_um=radius_um, cross_section=cross_section)
+                snaps[ref] = snap
+                try:
+                    node = grid.node_at(*snap.node_xy_um)
+                except ValueError as e:
+                    raise RoutingInputError(f"port {ref!r}: {e}") from None
+                own = ([node] + _jog_nodes(grid, (x, y), node, d, boxes[inst_name], clear, ref)
+                       + _stub(grid, node, d, boxes[inst_name], clear, ref))
+                for q in own:  # each port's way onto the grid is its own
+                    other = node_owner.setdefault(q, ref)
+                    if other != ref:
+                        raise RoutingInputError(
+                            f"ports {other!r} and {ref!r} join the routing grid through the same "
+                            f"node {grid.xy(q)} um: they are closer than pitch_um={pitch_um}; use "
+                            f"a finer pitch or move the cells")
+                stubs.extend(own[1:])
+                ends.append((node, d))
+            tasks.append(NetTask(wg, ends[0][0], ends[0][1], ends[1][0], ends[1][1],
+                                 np.array(stubs, np.int64)))
+        for t in tasks:
+            grid.wall[t.stub_nodes] = True  # reserved: only the owning net unblocks them
+        tasks.sort(key=lambda t: (hpwl_um(grid, t), t.name))
+        return grid, tasks, ports, snaps, abutting, xing_base
+
+    margin = 4 * radius_um if margin_um is None else margin_um
+    grid, tasks, ports, snaps, abutting, xing_base = build(margin)
 
     costs = costs if costs is not None else RouteCosts.from_models(radius_um=radius_um)
     loss_um, bend_dB = costs.loss_dB_per_um, costs.bend_loss_dB
@@ -387,6 +402,18 @@ def route_nets(
                               bundles=live_bundles)
     else:
         res = negotiate(grid, tasks, prm, schedule, progress, bundles=live_bundles)
+        if margin_um is None and unproven_failures(tasks, res):
+            # nets left unrouted with no cut to prove it: the detours round the cells may
+            # want more room than the default margin. Row-to-bank 12 at 20 um of channel
+            # per net (79 um between the cell rows: no crossing fits there) routes 9/12 in
+            # 4 radii of margin, 10/12 in 6, 12/12 in 8 (seed 1; seed 3: 10 -> 12/12)
+            wide = build(ROOM_RETRY_MARGIN_RADII * radius_um)
+            if not isinstance(wide[0], BlockRoutingGrid):
+                res_wide = negotiate(wide[0], wide[1], prm, schedule, progress,
+                                     bundles=live_bundles)
+                if len(res_wide.unrouted) < len(res.unrouted):
+                    grid, tasks, ports, snaps, abutting, xing_base = wide
+                    res = res_wide
 
     # draw: crossing cells first, then each net piece by piece between ports
     cross_at = {n: component.add_ref(cross_cell, name=f"xing_{xing_base + k}")

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import gdsfactory as gf
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from components import CELLS
 from quantacore import activate
-from routing.channel import order_tracks
+from routing.channel import _Placer, _track_rows, order_tracks
+from routing.grid import RoutingGrid
 from routing.router import Connection, route_nets
+from routing.search import Found, Occupancy, SearchParams, _geometry
 from tests.routing.test_router import _connected_pairs, _drc_clean
 
 COLUMN_UM = 120.0
@@ -116,3 +119,23 @@ def test_bundle_that_is_not_a_channel_falls_back_to_search_with_a_reason(
     assert all(n.planner == "search" for n in res.report.nets)
     assert all("do not face each other" in r for r in res.report.bundle_notes.values())
     _check(c, conns, res, tmp_path)
+
+
+def test_track_rows_count_only_rows_whose_bends_clear_the_cells() -> None:
+    # the source port sits at the left edge of its own cell, its stub running up through
+    # it: a rightward Z's first bend sweeps over the cell's top corner, so the rows just
+    # above the cell, whose runs are clear, still hold no Z; the rows of the room bound
+    # are exactly those the planner's own cell check accepts
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 400, 300), pitch_um=5.0)
+    prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
+                       crossing_loss_dB=0.8, crossing_half_um=6.0, space_um=0.25)
+    grid.block_box(100, 0, 200, 150)  # the source's cell
+    grid.block_box(250, 250, 350, 300)  # the target's cell, its port on the bottom edge
+    s, t = grid.node_at(100, 50), grid.node_at(300, 250)
+    own = np.array([grid.node_at(100, y) for y in range(50, 155, 5)] + [t], np.int64)
+    rows = _track_rows(grid, 1, (20, 10, 60, 50), own, _geometry(grid, prm))
+    placer = _Placer(grid, prm, Occupancy.zeros(grid))
+    clear = [v for v in range(16, 45) if placer.clear_of_cells(Found(
+        [s, grid.node_at(100, 5 * v), grid.node_at(300, 5 * v), t], [], 0.0, 0), own)]
+    assert rows.tolist() == clear
+    assert clear[0] > 31  # row 31 (155 um): the run clears the cell (150 um), a bend not

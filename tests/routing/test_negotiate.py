@@ -20,6 +20,10 @@ from routing.router import Connection, route_nets
 from tests.routing.problems import random_pairs
 from tests.routing.test_router import _drc_clean
 
+# the default routing margin (4 bend radii), given: a run meant to leave nets unrouted gets
+# no second try in a wider area, so the runs compared share one routing area
+MARGIN_UM = 4 * 30.0
+
 
 @pytest.fixture(autouse=True)
 def _pdk() -> None:
@@ -31,8 +35,9 @@ def test_a_blocked_net_routes_after_its_blockers_are_ripped_up(tmp_path: Path) -
     # way blocked, and only evicting the nets in its way (routed again after it) saves it
     c, conns = random_pairs(16, seed=5)
     # one pass, no retry rounds and no repair: the rip-up alone
-    without = route_nets(c, conns, check_drc=False, schedule=NegotiationParams(
-        max_iterations=1, retry_failed_first=False, rip_up=False, repair=False)).report
+    without = route_nets(c, conns, check_drc=False, margin_um=MARGIN_UM,
+                         schedule=NegotiationParams(max_iterations=1, retry_failed_first=False,
+                                                    rip_up=False, repair=False)).report
     assert without.unrouted and without.rip_ups == 0
     c, conns = random_pairs(16, seed=5)
     res = route_nets(c, conns, schedule=NegotiationParams(
@@ -163,7 +168,7 @@ def test_channel_planned_nets_make_room_for_the_nets_the_planner_hands_back(
     from tests.routing.problems import row_to_bank
 
     c, conns, _ = row_to_bank(16, seed=1, channel_um_per_net=15.0)
-    fixed = route_nets(c, conns, check_drc=False,
+    fixed = route_nets(c, conns, check_drc=False, margin_um=MARGIN_UM,
                        schedule=NegotiationParams(rip_up_planned=False,
                                                   retry_failed_first=False,
                                                   repair=False)).report
@@ -185,7 +190,7 @@ def test_nets_left_unrouted_are_tried_again_searched_first(tmp_path: Path) -> No
 
     perm = [5, 4, 6, 3, 0, 2, 1]
     c, conns = facing_rows(7, pitch_um=100, channel_um=120, perm=perm)
-    once = route_nets(c, conns, check_drc=False,
+    once = route_nets(c, conns, check_drc=False, margin_um=MARGIN_UM,
                       schedule=NegotiationParams(retry_failed_first=False,
                                                  repair=False)).report
     assert len(once.unrouted) >= 1
@@ -220,10 +225,12 @@ def test_a_repair_evicts_what_blocks_a_failed_net_and_places_them_all_again(
     from tests.routing.problems import row_to_bank
 
     c, conns, _ = row_to_bank(12, seed=2, channel_um_per_net=20.0)
-    without = route_nets(c, conns, check_drc=False, schedule=NegotiationParams(
-        retry_failed_first=False, repair=False)).report
+    without = route_nets(c, conns, check_drc=False, margin_um=MARGIN_UM,
+                         schedule=NegotiationParams(retry_failed_first=False,
+                                                    repair=False)).report
     c, conns, _ = row_to_bank(12, seed=2, channel_um_per_net=20.0)
-    rep = route_nets(c, conns, schedule=NegotiationParams(retry_failed_first=False)).report
+    rep = route_nets(c, conns, margin_um=MARGIN_UM,
+                     schedule=NegotiationParams(retry_failed_first=False)).report
     assert set(rep.unrouted) < set(without.unrouted), (rep.unrouted, without.unrouted)
     assert rep.rip_ups > without.rip_ups
     assert rep.check.clean and rep.check.drc_checked
@@ -280,3 +287,20 @@ def test_port_access_is_priced_ahead_of_ports_and_between_close_neighbours_only(
     assert pen[grid.node_at(300, 445)] == 0.0  # facing the other way: not one row
     assert pen[grid.node_at(200, 300)] == 0.0  # nowhere near a port
     assert not port_access_penalty(grid, prm, west, 0.0).any()
+
+
+def test_a_shuffled_order_routes_what_the_failed_first_rounds_leave(tmp_path: Path) -> None:
+    # ten facing nets in a 70 um channel, too low for a crossing: they detour round the
+    # pins. In the half-perimeter order, and with the failed net moved first, one net is
+    # left without a legal way; a negotiation in a shuffled order routes all ten
+    from tests.routing.problems import facing_rows
+    from tests.routing.test_signoff import _signed_off
+
+    perm = [8, 2, 0, 7, 6, 9, 5, 1, 4, 3]
+    c, conns = facing_rows(10, pitch_um=100, channel_um=70, perm=perm)
+    rounds_only = route_nets(c, conns, check_drc=False, margin_um=MARGIN_UM,
+                             schedule=NegotiationParams(shuffle_rounds=0)).report
+    assert rounds_only.unrouted
+    c, conns = facing_rows(10, pitch_um=100, channel_um=70, perm=perm)
+    res = route_nets(c, conns, margin_um=MARGIN_UM)
+    _signed_off(c, conns, res, tmp_path)

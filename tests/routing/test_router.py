@@ -203,3 +203,21 @@ def test_ports_closer_than_the_pitch_are_rejected_by_name() -> None:
                             "d": (300, 100, 0)})
     with pytest.raises(ValueError, match="'a,o2' and 'b,o2' join the routing grid"):
         route_nets(c, [Connection("a,o2", "c,o1"), Connection("b,o2", "d,o1")])
+
+
+@pytest.mark.slow
+def test_nets_left_unrouted_in_the_default_margin_get_a_wider_routing_area(
+        tmp_path: Path) -> None:
+    # row-to-bank 12 (seed 3) at 20 um of channel per net: 79 um between the cell rows, no
+    # crossing fits there, so the nets that must cross detour round the rows; 4 radii of
+    # margin route 10/12, the second try in 8 radii all 12, signed off clean
+    from tests.routing.problems import row_to_bank
+    from tests.routing.test_signoff import _signed_off
+
+    c, conns, _ = row_to_bank(12, seed=3, channel_um_per_net=20)
+    cells = c.dbbox()
+    res = route_nets(c, conns)
+    _signed_off(c, conns, res, tmp_path)
+    grown = c.dbbox()
+    assert grown.bottom < cells.bottom - 4 * 30.0 or grown.top > cells.top + 4 * 30.0 \
+        or grown.left < cells.left - 4 * 30.0 or grown.right > cells.right + 4 * 30.0
