@@ -30,6 +30,7 @@ from qc_pdk.errors import InputError
 from qc_pdk.layers import WAVEGUIDE_LAYERS
 from qc_pdk.limits import MAX_DIE_SIDE_UM, MAX_RADIUS_UM
 from qc_pdk.yaml_file import read_yaml_model
+from routing.negotiate import NegotiationParams
 from routing.router import Connection
 
 # Coordinates stay on a die: far inside KLayout's int32 range of 1 nm units (qc_pdk.limits).
@@ -87,6 +88,7 @@ class RouterOptions(TypedDict):
     keepout_um: float
     margin_um: float | None
     heuristic_weight: float
+    schedule: NegotiationParams
 
 
 class RouteSettings(BaseModel):
@@ -99,6 +101,9 @@ class RouteSettings(BaseModel):
     keepout_um: _Length = Field(default=3.0, ge=0)
     margin_um: _Length | None = Field(default=None, ge=0)
     heuristic_weight: float = Field(default=2.0, ge=1.0, le=100.0, allow_inf_nan=False)
+    # more effort where nets are left unrouted: whole negotiations in seeded shuffles of the
+    # net order (``NegotiationParams.shuffle_rounds``; time on incomplete problems only)
+    shuffle_rounds: int = Field(default=NegotiationParams.shuffle_rounds, ge=0, le=100)
     # waveguide layers for the 3D planner (routing.multilayer); None: planar on cross_section
     layers: list[str] | None = Field(default=None, min_length=1)
 
@@ -111,7 +116,8 @@ class RouteSettings(BaseModel):
         """The keyword arguments both routers take from these settings (lengths in um)."""
         return RouterOptions(radius_um=self.radius_um, pitch_um=self.pitch_um,
                              keepout_um=self.keepout_um, margin_um=self.margin_um,
-                             heuristic_weight=self.heuristic_weight)
+                             heuristic_weight=self.heuristic_weight,
+                             schedule=NegotiationParams(shuffle_rounds=self.shuffle_rounds))
 
 
 def parse_layers(names: list[str] | str) -> list[str]:

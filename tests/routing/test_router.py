@@ -18,6 +18,7 @@ from flows.route_job import run_route
 from qc_pdk.drc import run_drc
 from qc_pdk.errors import InputError
 from quantacore import activate
+from routing.negotiate import NegotiationParams
 from routing.router import Connection, route_nets
 from routing.spec import load_spec
 from routing.wdm import assign_channels
@@ -168,12 +169,22 @@ def test_route_job_writes_report_and_exit_codes(tmp_path: Path) -> None:
     assert "Euler bends" in (tmp_path / "out2" / "route.json").read_text()
 
 
+def test_the_spec_sets_the_routers_effort_on_incomplete_problems(tmp_path: Path) -> None:
+    spec = tmp_path / "s.yaml"
+    spec.write_text(_SPEC + "settings: {shuffle_rounds: 5}\n")
+    options = load_spec(spec).settings.router_options()
+    assert options["schedule"] == NegotiationParams(shuffle_rounds=5)
+    spec.write_text(_SPEC)
+    assert load_spec(spec).settings.router_options()["schedule"] == NegotiationParams()
+
+
 @pytest.mark.parametrize(
     ("edit", "field"),
     [
         (("cell: straight, settings: {length: 20}}", "cell: nope}"), "instances.a.cell"),
         (("x: 300}", "x: 300, rotation: 45}"), "instances.b.rotation"),
         (('{from: "a,o2", to: "b,o1"}', '{from: "a,o2", too: "b,o1"}'), "connections.0"),
+        (("x: 300}", "x: 300}\nsettings: {shuffle_rounds: -1}"), "settings.shuffle_rounds"),
     ],
 )
 def test_spec_errors_name_the_field(tmp_path: Path, edit: tuple[str, str], field: str) -> None:
