@@ -161,8 +161,7 @@ def negotiate(
     # and the repair completes it in 4 s; the round it used to try first took 133 s and
     # routed no more)
     left, left_count = unproven_failures(tasks, best), len(best.unrouted)
-    if schedule.repair and best.unrouted:
-        _repair_all(grid, prm, best, settled, schedule)
+    _repair_all(grid, prm, best, settled, schedule)
     order = list(tasks)
     tried = {tuple(t.name for t in order)}
     for _ in range(schedule.retry_rounds if schedule.retry_failed_first else 0):
@@ -179,8 +178,7 @@ def negotiate(
         if len(last.unrouted) >= left_count:
             break  # no progress: later rounds would reorder round the same conflicts
         left, left_count = unproven_failures(order, last), len(last.unrouted)
-        if schedule.repair and last.unrouted:
-            _repair_all(grid, prm, last, state, schedule)
+        _repair_all(grid, prm, last, state, schedule)
         if len(last.unrouted) < len(best.unrouted):  # compared repaired, as returned
             best = last
     # then whole negotiations in seeded shuffles of the order (the same shuffles every run)
@@ -190,8 +188,7 @@ def negotiate(
         order = list(tasks)
         random.Random(k).shuffle(order)
         last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
-        if schedule.repair and last.unrouted:
-            _repair_all(grid, prm, last, state, schedule)
+        _repair_all(grid, prm, last, state, schedule)
         if len(last.unrouted) < len(best.unrouted):
             best = last
     return best
@@ -416,18 +413,20 @@ def _crossing_nodes(occ: Occupancy, grid: RoutingGrid, prm: SearchParams) -> lis
 
 def _repair_all(grid: RoutingGrid, prm: SearchParams, res: NegotiationResult, st: _Settled,
                 schedule: NegotiationParams) -> None:
-    """``_repair`` the unrouted nets no cut proves unroutable, again while it routes one."""
+    """``_repair`` the unrouted nets no cut proves unroutable, again while it routes one
+    (nothing with ``schedule.repair`` off)."""
+    left = unproven_failures(st.tasks, res)
+    if not (schedule.repair and left):
+        return
     hist = st.hist + port_access_penalty(grid, prm, list(st.by_name.values()),
                                          schedule.repair_port_access_dB)
-    while True:
-        left = unproven_failures(st.tasks, res)
-        if not left:
-            return
+    while left:
         _repair(grid, st.occ, prm, res, hist, st.pres, st.margin, left, st.by_name,
                 schedule)
         res.crossing_nodes = _crossing_nodes(st.occ, grid, prm)
         if all(t.name in res.unrouted for t in left):
             return
+        left = unproven_failures(st.tasks, res)
 
 
 def port_access_penalty(grid: RoutingGrid, prm: SearchParams, tasks: Sequence[NetTask],

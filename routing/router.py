@@ -305,19 +305,21 @@ def route_nets(
     boxes = {i.name: i.dbbox() for i in insts}
     box_index = _BoxIndex(boxes)
 
+    clear = keepout_um + width / 2
+    unknown = set(pass_over) - set(boxes)
+    if unknown:
+        raise RoutingInputError(f"pass_over: no instance named {sorted(unknown)}")
+    route_layer = component.kcl.layout.layer(*gf.get_layer_tuple(xs.layer))
+    xing_base = sum(1 for i in drawn if (i.name or "").startswith("xing_"))
+
     def build(margin: float) -> tuple[RoutingGrid, list[NetTask], dict[str, gf.Port],
-                                      dict[str, PortSnap], set[str], int]:
+                                      dict[str, PortSnap], set[str]]:
         """The routing grid ``margin`` um round the cells, walls and the nets' tasks."""
         bb = component.dbbox()
         grid = RoutingGrid.for_area(
             bbox_um=(bb.left - margin, bb.bottom - margin, bb.right + margin, bb.top + margin),
             pitch_um=pitch_um, max_nodes=max_grid_nodes,
         )
-        clear = keepout_um + width / 2
-        unknown = set(pass_over) - set(boxes)
-        if unknown:
-            raise RoutingInputError(f"pass_over: no instance named {sorted(unknown)}")
-        route_layer = component.kcl.layout.layer(*gf.get_layer_tuple(xs.layer))
         for name, box in boxes.items():
             if name in pass_over and inst_by_name[name].cell.kdb_cell.begin_shapes_rec(
                     route_layer).at_end():
@@ -329,7 +331,6 @@ def route_nets(
         block_drawn(grid, drawn, clear_um=drawn_wall_um(pitch_um=pitch_um, width_um=width,
                                                         space_um=space),
                     layer=gf.get_layer_tuple(xs.layer))
-        xing_base = sum(1 for i in drawn if (i.name or "").startswith("xing_"))
 
         # tasks: port nodes, directions and the reserved stubs through each port's own keep-out
         tasks: list[NetTask] = []
@@ -381,10 +382,10 @@ def route_nets(
         for t in tasks:
             grid.wall[t.stub_nodes] = True  # reserved: only the owning net unblocks them
         tasks.sort(key=lambda t: (hpwl_um(grid, t), t.name))
-        return grid, tasks, ports, snaps, abutting, xing_base
+        return grid, tasks, ports, snaps, abutting
 
     margin = 4 * radius_um if margin_um is None else margin_um
-    grid, tasks, ports, snaps, abutting, xing_base = build(margin)
+    grid, tasks, ports, snaps, abutting = build(margin)
 
     costs = costs if costs is not None else RouteCosts.from_models(radius_um=radius_um)
     loss_um, bend_dB = costs.loss_dB_per_um, costs.bend_loss_dB
@@ -412,7 +413,7 @@ def route_nets(
                 res_wide = negotiate(wide[0], wide[1], prm, schedule, progress,
                                      bundles=live_bundles)
                 if len(res_wide.unrouted) < len(res.unrouted):
-                    grid, tasks, ports, snaps, abutting, xing_base = wide
+                    grid, tasks, ports, snaps, abutting = wide
                     res = res_wide
 
     # draw: crossing cells first, then each net piece by piece between ports
