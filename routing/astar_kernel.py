@@ -411,12 +411,17 @@ def astar_kernel(
     start_node = source + (_DX[source_dir] + _DY[source_dir] * nx) * k_start
     ww = wx1 - wx0 + 1
     nstate = ww * (wy1 - wy0 + 1) * 4
-    best = np.full(nstate, inf)
+    # a window of millions of states, of which a search touches a fraction: only zeroed
+    # or uninitialised arrays (filling them took 0.24 s a search on 5.8 M states).
+    # ``best`` counts where ``seen``; parent, pmove, pextra and rec are read only on
+    # states written (the expanded ones and the path back)
+    best = np.empty(nstate)
+    seen = np.zeros(nstate, np.bool_)
     closed = np.zeros(nstate, np.bool_)
-    parent = np.full(nstate, -1, np.int64)  # parent's local state
+    parent = np.empty(nstate, np.int64)  # parent's local state
     pmove = np.zeros(nstate, np.int8)  # 0 straight, 1 turn (extra = corner), 2 cross
-    pextra = np.full(nstate, -1, np.int64)
-    rec = np.full(nstate, -1, np.int64)  # the path's last bend record
+    pextra = np.empty(nstate, np.int64)
+    rec = np.empty(nstate, np.int64)  # the path's last bend record
     rec_corner = np.empty(1024, np.int64)
     rec_type = np.empty(1024, np.int64)
     rec_parent = np.empty(1024, np.int64)
@@ -431,7 +436,7 @@ def astar_kernel(
         field = np.zeros(1)
     s0 = ((start_node // nx - wy0) * ww + (start_node % nx - wx0)) * 4 + source_dir
     g0 = unit * k_start + p0
-    best[s0] = g0
+    best[s0], seen[s0], rec[s0] = g0, True, -1
     sy, sx = start_node // nx, start_node % nx
     h0 = _heuristic(sx, sy, source_dir, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
                     field[s0 // 4] if use_field else 0.0, fw, tfield[s0])
@@ -472,8 +477,9 @@ def astar_kernel(
                 l2 = ((iy2 - wy0) * ww + (ix2 - wx0)) * 4 + d
                 if hard and occ[nxt] > 0:
                     c = inf
-                if c < best[l2] and not closed[l2]:
+                if c < (best[l2] if seen[l2] else inf) and not closed[l2]:
                     best[l2], parent[l2], pmove[l2], pextra[l2], rec[l2] = c, ls, 0, -1, r
+                    seen[l2] = True
                     counter += 1
                     hh = _heuristic(ix2, iy2, d, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
                                     field[l2 // 4] if use_field else 0.0, fw, tfield[l2])
@@ -487,8 +493,9 @@ def astar_kernel(
                         c = gs + cross_base + pj
                         ix3, iy3 = ix2 + _DX[d] * k_cross, iy2 + _DY[d] * k_cross
                         l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d
-                        if c < best[l3] and not closed[l3]:
+                        if c < (best[l3] if seen[l3] else inf) and not closed[l3]:
                             best[l3], parent[l3], pmove[l3], pextra[l3] = c, ls, 2, nxt
+                            seen[l3] = True
                             rec[l3] = r
                             counter += 1
                             hh = _heuristic(ix3, iy3, d, tx, ty, arrive, hw, bend_loss, k_turn,
@@ -563,8 +570,9 @@ def astar_kernel(
             c = gs + turn_cost + arc_pen + pj
             ix3, iy3 = ix + _DX[d2] * k_turn, iy + _DY[d2] * k_turn
             l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d2
-            if c < best[l3] and not closed[l3]:
+            if c < (best[l3] if seen[l3] else inf) and not closed[l3]:
                 best[l3], parent[l3], pmove[l3], pextra[l3], rec[l3] = c, ls, 1, node, nr
+                seen[l3] = True
                 n_rec += 1
                 counter += 1
                 hh = _heuristic(ix3, iy3, d2, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
