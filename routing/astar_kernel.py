@@ -371,7 +371,7 @@ def astar_kernel(
     k_turn, k_start, k_cross, arm, gap,
     unit, hw, bend_loss, turn_cost, cross_loss,
     source, source_dir, target, target_dir, wx0, wx1, wy0, wy1, max_expansions, radius_nodes,
-    hard, use_field, fw=1.0,
+    hard, use_field, fw=1.0, cross_after_bend=False,
 ):
     """Cheapest path; returns (cost, expansions, vertices, crossings), cost = inf if none.
 
@@ -384,6 +384,11 @@ def astar_kernel(
     ``hard``: other nets' nodes may only be crossed legally (no sharing at any penalty) and
     no bend may clash; what it finds is legal by construction. ``use_field``: add the
     penalty lower bound (a Dijkstra over the window; skipped on an empty board).
+    ``cross_after_bend``: also let a crossing follow a bend as closely as it may precede
+    one (a crossing whose landing is a corner is allowed; without this a bend's exit run,
+    2R, takes no crossing, so a path walked backwards is not always found). Only
+    ``search.astar``'s backward probe turns it on: it must find every path a forward search
+    can, walked the other way.
 
     Every path the search extends knows its own bends (records: corner, type, parent, and the
     bounding box of what the path claims before its last bend), so no move may claim a node
@@ -419,7 +424,8 @@ def astar_kernel(
     seen = np.zeros(nstate, np.bool_)
     closed = np.zeros(nstate, np.bool_)
     parent = np.empty(nstate, np.int64)  # parent's local state
-    pmove = np.zeros(nstate, np.int8)  # 0 straight, 1 turn (extra = corner), 2 cross
+    # 0 straight, 1 turn (extra = corner), 2 cross (extra = crossing), 3 turn then cross
+    pmove = np.zeros(nstate, np.int8)
     pextra = np.empty(nstate, np.int64)
     rec = np.empty(nstate, np.int64)  # the path's last bend record
     rec_corner = np.empty(1024, np.int64)
@@ -561,36 +567,80 @@ def astar_kernel(
                     if c < goal_cost:
                         goal_cost, goal_parent, goal_move, goal_extra = c, ls, 1, node
                 continue
+            used = False
             pj = _run_pen(wall, pen, occ, hard, nx, node, d2, k_turn, wx0, wx1, wy0, wy1)
-            if pj < 0 or _on_run(nx, node, d2, k_turn, target):
-                continue
-            if _run_self_hit(node, d2, k_turn, nr, source, nx, k_r, rec_corner, rec_type,
-                             rec_parent, rec_bb, arc_box, arc_mask):
-                continue
-            c = gs + turn_cost + arc_pen + pj
-            ix3, iy3 = ix + _DX[d2] * k_turn, iy + _DY[d2] * k_turn
-            l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d2
-            if c < (best[l3] if seen[l3] else inf) and not closed[l3]:
-                best[l3], parent[l3], pmove[l3], pextra[l3], rec[l3] = c, ls, 1, node, nr
-                seen[l3] = True
+            if (pj >= 0 and not _on_run(nx, node, d2, k_turn, target)
+                    and not _run_self_hit(node, d2, k_turn, nr, source, nx, k_r, rec_corner,
+                                          rec_type, rec_parent, rec_bb, arc_box, arc_mask)):
+                c = gs + turn_cost + arc_pen + pj
+                ix3, iy3 = ix + _DX[d2] * k_turn, iy + _DY[d2] * k_turn
+                l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d2
+                if c < (best[l3] if seen[l3] else inf) and not closed[l3]:
+                    best[l3], parent[l3], pmove[l3], pextra[l3], rec[l3] = c, ls, 1, node, nr
+                    seen[l3] = True
+                    used = True
+                    counter += 1
+                    hh = _heuristic(ix3, iy3, d2, tx, ty, arrive, hw, bend_loss, k_turn,
+                                    k_start, field[l3 // 4] if use_field else 0.0, fw,
+                                    tfield[l3])
+                    heapq.heappush(heap, (c + hh, counter, l3))
+            # a crossing inside the bend's exit run, k_cross or more nodes past the corner:
+            # the mirror image of a crossing whose landing is a corner
+            step2 = _DX[d2] + _DY[d2] * nx
+            for m in range(k_cross, k_turn + 1 if cross_after_bend else k_cross):
+                q = node + step2 * m
+                jump = m + k_cross
+                ix3, iy3 = ix + _DX[d2] * jump, iy + _DY[d2] * jump
+                if not (wx0 <= ix3 <= wx1 and wy0 <= iy3 <= wy1):
+                    break
+                if occ[q] == 0 or wall[q]:
+                    continue
+                pre = _run_pen(wall, pen, occ, hard, nx, node, d2, m - 1, wx0, wx1, wy0, wy1)
+                if pre < 0:
+                    break  # blocked before it: so is every later one
+                if not is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, q, d2):
+                    continue
+                post = _run_pen(wall, pen, occ, hard, nx, q, d2, k_cross, wx0, wx1, wy0, wy1)
+                if post < 0 or _on_run(nx, node, d2, jump, target):
+                    continue
+                if _run_self_hit(node, d2, jump, nr, source, nx, k_r, rec_corner, rec_type,
+                                 rec_parent, rec_bb, arc_box, arc_mask):
+                    continue
+                c = (gs + turn_cost + unit * (jump - k_turn) + cross_loss + arc_pen + pre
+                     + post)
+                l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d2
+                if c < (best[l3] if seen[l3] else inf) and not closed[l3]:
+                    best[l3], parent[l3], pmove[l3], pextra[l3], rec[l3] = c, ls, 3, node, nr
+                    seen[l3] = True
+                    used = True
+                    counter += 1
+                    hh = _heuristic(ix3, iy3, d2, tx, ty, arrive, hw, bend_loss, k_turn,
+                                    k_start, field[l3 // 4] if use_field else 0.0, fw,
+                                    tfield[l3])
+                    heapq.heappush(heap, (c + hh, counter, l3))
+            if used:
                 n_rec += 1
-                counter += 1
-                hh = _heuristic(ix3, iy3, d2, tx, ty, arrive, hw, bend_loss, k_turn, k_start,
-                                field[l3 // 4] if use_field else 0.0, fw, tfield[l3])
-                heapq.heappush(heap, (c + hh, counter, l3))
     if goal_parent < 0:
         return inf, expansions, empty, empty
     verts = [target]
     xings = [0]
     xings.pop()
     ls, move, extra = goal_parent, goal_move, goal_extra
+    landing = -1  # the state the move being read back led to
     while True:
         if move == 1:
             verts.append(extra)
         elif move == 2:
             xings.append(extra)
+        elif move == 3:  # bend at ``extra``, then a crossing k_cross short of the landing
+            dl = landing % 4
+            cl = landing // 4
+            at = (cl // ww + wy0) * nx + cl % ww + wx0
+            xings.append(at - (_DX[dl] + _DY[dl] * nx) * k_cross)
+            verts.append(extra)
         if ls == s0:
             break
+        landing = ls
         ls, move, extra = parent[ls], pmove[ls], pextra[ls]
     verts.append(source)
     v = np.array(verts[::-1], np.int64)

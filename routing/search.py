@@ -39,6 +39,13 @@ from routing.astar_kernel import astar_kernel, bend_type
 from routing.grid import RoutingGrid, arc_offsets, euler_length_um
 
 H_KIND, V_KIND, BEND_KIND = 0, 1, 2
+# the backward probe (``SearchParams.hard_probe_expansions``) runs only in windows of at
+# least this many states (4 a node): in smaller ones a failed forward search costs little
+# more than the probe (row-to-bank 12 at 20 um/net: ~1,200 legal searches in windows of
+# 36,000-860,000 states; a failed one took 16 ms on average, a probe 25 ms). Each state
+# is expanded once, by the first path to reach it, so neither walk is complete; on small
+# boards, where a wrong answer is likelier, the forward search answers alone.
+PROBE_MIN_STATES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,17 @@ class SearchParams:
     # on random nets among obstacles (tests.routing.problems.random_pairs): 64 nets 2x
     # faster at 2 with the same loss (235 vs 237 dB total); 4 is no faster than 2
     penalty_weight: float = 2.0
+    # a legal (``hard``) search that fails expands every state it can reach: on a crowded
+    # board most of the grid (row-to-bank 64 at 25 um/net: 20 failures, 23 s of a 57 s
+    # run). Such a net is boxed in at one end, and on those runs at the target's: the same
+    # search backwards from the target ran out of states within this many expansions
+    # (all 20 in 0.3 s together), so in windows of ``PROBE_MIN_STATES`` or more it runs
+    # first and its running out answers for the forward search. That holds only if the
+    # backward walk allows whatever the forward one does: legality is geometry, but the
+    # search lets a crossing come closer before a bend than after one, so the probe runs
+    # with ``cross_after_bend`` (without it, all_to_all 12 lost 2 of 24 legal searches
+    # to the probe, and took 5 min instead of 70 s). 0: off
+    hard_probe_expansions: int = 20_000
 
 
 @dataclass
@@ -439,7 +457,10 @@ def astar(
 ) -> Found | None:
     """Cheapest path from port node ``source`` (leaving along ``source_dir``) into port node
     ``target`` (whose port faces ``target_dir``); None if no path exists in ``window``.
-    ``hard``: only legal crossings of committed nets, no shared nodes, no clashing bends.
+    ``hard``: only legal crossings of committed nets, no shared nodes, no clashing bends;
+    in a window of ``PROBE_MIN_STATES`` or more, a backward search from the target with
+    ``prm.hard_probe_expansions`` expansions runs first, and None is returned at once when
+    it runs out of states (the net is boxed in at the target).
 
     ``window`` = (ix_lo, ix_hi, iy_lo, iy_hi), inclusive index bounds the path stays inside.
     Walls of ``grid`` must already exclude this net's own reserved port stubs. The loop runs
@@ -452,16 +473,29 @@ def astar(
     unit = prm.loss_dB_per_um * grid.pitch_um
     # the penalty bound is zero on an empty board; skip its window-wide Dijkstra there
     use_field = occ.has_penalties()
-    cost, expansions, verts, xings = astar_kernel(
-        grid.nx, grid.ny, grid.wall, occ.pen, occ.occ, occ.occ_h, occ.occ_v, occ.clash,
-        float(occ.arc_penalty_dB), g.arc_box, g.arc_delta, g.arc_count, g.arc_mask,
-        g.clash_tab, g.kc, g.k_turn, g.k_start, g.k_cross, g.arm, g.gap,
-        unit, prm.heuristic_weight * unit, prm.bend_loss_dB, g.turn_cost, prm.crossing_loss_dB,
-        int(source), int(source_dir), int(target), int(target_dir),
-        int(wx0), int(wx1), int(wy0), int(wy1), int(prm.max_expansions),
-        prm.radius_um / grid.pitch_um, bool(hard), bool(use_field),
-        float(prm.penalty_weight),
-    )
+
+    def run(src: int, src_dir: int, dst: int, dst_dir: int, budget: int,
+            probe: bool) -> tuple:
+        return astar_kernel(
+            grid.nx, grid.ny, grid.wall, occ.pen, occ.occ, occ.occ_h, occ.occ_v, occ.clash,
+            float(occ.arc_penalty_dB), g.arc_box, g.arc_delta, g.arc_count, g.arc_mask,
+            g.clash_tab, g.kc, g.k_turn, g.k_start, g.k_cross, g.arm, g.gap,
+            unit, prm.heuristic_weight * unit, prm.bend_loss_dB, g.turn_cost,
+            prm.crossing_loss_dB, int(src), int(src_dir), int(dst), int(dst_dir),
+            int(wx0), int(wx1), int(wy0), int(wy1), int(budget),
+            # a probe runs until it finds a way or runs out: no use for the penalty bound
+            prm.radius_um / grid.pitch_um, bool(hard), bool(use_field and not probe),
+            float(prm.penalty_weight), probe,
+        )
+
+    states = (wx1 - wx0 + 1) * (wy1 - wy0 + 1) * 4
+    if hard and 0 < prm.hard_probe_expansions and states >= PROBE_MIN_STATES:
+        budget = min(prm.hard_probe_expansions, prm.max_expansions)
+        cost, expansions, _, _ = run(target, target_dir, source, source_dir, budget, True)
+        if not math.isfinite(cost) and expansions <= budget:
+            return None  # boxed in at the target: the backward search ran out of states
+    cost, expansions, verts, xings = run(source, source_dir, target, target_dir,
+                                         prm.max_expansions, False)
     if not math.isfinite(cost):
         return None
     return Found(verts.tolist(), xings.tolist(), float(cost), int(expansions))

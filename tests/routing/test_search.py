@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quantacore import activate
 from routing.claims import legal_crossing, path_claims
@@ -148,3 +150,144 @@ def test_every_turn_claims_the_nodes_within_half_a_pitch_of_its_drawn_centreline
                     for iy in range(int(lo[1]), int(hi[1]) + 1)
                     if (((pts - (ix, iy)) ** 2).sum(axis=1).min() <= (0.5 + 1e-9) ** 2)}
             assert set(arc_offsets(radius_um, pitch_um, din, dout)) == want, (din, dout)
+
+
+class _KernelCalls:
+    """Records each run of the compiled search (source node, budget, expansions) and runs
+    the real kernel."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from routing import search
+
+        self.runs: list[tuple[int, int, int]] = []
+        real = search.astar_kernel
+
+        def spy(*args, **kwargs):
+            out = real(*args, **kwargs)
+            self.runs.append((int(args[25]), int(args[33]), int(out[1])))
+            return out
+
+        monkeypatch.setattr(search, "astar_kernel", spy)
+
+
+def _ringed_target_board() -> tuple[RoutingGrid, Occupancy, int, int]:
+    """A 600 um board whose target port (facing west) sits inside a closed ring of committed
+    nets, doubled one pitch apart (no crossing cell fits between): walls alone would not do,
+    the search's turn bound already knows a target the walls cut off."""
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 600, 600), pitch_um=5.0)
+    occ = Occupancy.zeros(grid, bucket_nodes=14, clash_offsets=clash_offsets(30.0, 5.0, 1.15))
+    for k, (a, b) in enumerate(
+            [((380, y), (520, y)) for y in (230, 235, 365, 370)]
+            + [((x, 230), (x, 370)) for x in (380, 385, 515, 520)]):
+        nodes, kinds = path_claims(grid, PRM, Found([grid.node_at(*a), grid.node_at(*b)],
+                                                    [], 0.0, 0))
+        occ.commit(f"ring{k}", nodes, kinds, [], +1)
+    return grid, occ, grid.node_at(100, 300), grid.node_at(450, 300)
+
+
+def test_a_legal_search_boxed_in_at_its_target_fails_on_the_backward_probe_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from routing import search
+
+    monkeypatch.setattr(search, "PROBE_MIN_STATES", 0)  # the small board gets the probe
+    grid, occ, s, t = _ringed_target_board()
+    calls = _KernelCalls(monkeypatch)
+    assert astar(grid, occ, PRM, source=s, source_dir=0, target=t, target_dir=2,
+                 hard=True) is None
+    ((start, budget, probe_expansions),) = calls.runs  # the forward search never ran
+    assert (start, budget) == (t, PRM.hard_probe_expansions)
+    calls.runs.clear()
+    no_probe = replace(PRM, hard_probe_expansions=0)
+    assert astar(grid, occ, no_probe, source=s, source_dir=0, target=t, target_dir=2,
+                 hard=True) is None
+    ((start, _, forward_expansions),) = calls.runs
+    assert start == s
+    assert forward_expansions > 10 * probe_expansions  # the whole board outside the ring
+    # the probe is for legal searches only: a soft one runs forward and shares the ring
+    calls.runs.clear()
+    assert astar(grid, occ, PRM, source=s, source_dir=0, target=t, target_dir=2) is not None
+    assert [r[0] for r in calls.runs] == [s]
+
+
+@settings(max_examples=30, deadline=None)
+@given(walls=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st.integers(1, 4),
+                                st.integers(1, 4)), max_size=6),
+       nets=st.lists(st.tuples(st.booleans(), st.integers(0, 90), st.integers(0, 70),
+                               st.integers(8, 50)), max_size=14))
+def test_the_backward_probe_never_changes_what_a_legal_search_finds(
+        walls: list[tuple[int, int, int, int]],
+        nets: list[tuple[bool, int, int, int]]) -> None:
+    # random walls and committed nets (straights, crossable one at a time) on a 600 um
+    # board, ports facing each other across it: with or without the probe the legal search
+    # returns the same path, or none both times
+    from dataclasses import replace
+
+    from routing import search
+
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 600, 600), pitch_um=5.0)
+    s, t = grid.node_at(40, 300), grid.node_at(560, 300)
+    for i, j, w, h in walls:
+        x0, y0 = 50 + 40 * i, 60 + 40 * j
+        grid.block_box(x0, y0, min(x0 + 20 * w, 540), min(y0 + 20 * h, 580))
+    occ = Occupancy.zeros(grid, bucket_nodes=14, clash_offsets=clash_offsets(30.0, 5.0, 1.15))
+    for k, (horizontal, at, start, length) in enumerate(nets):
+        a = (60 + 5 * start, 60 + 5 * at) if horizontal else (80 + 5 * at, 5 * start)
+        b = ((min(a[0] + 5 * length, 560), a[1]) if horizontal
+             else (a[0], min(a[1] + 5 * length, 600)))
+        nodes, kinds = path_claims(grid, PRM, Found([grid.node_at(*a), grid.node_at(*b)],
+                                                    [], 0.0, 0))
+        occ.commit(f"net{k}", nodes, kinds, [], +1)
+    keep = search.PROBE_MIN_STATES
+    try:
+        search.PROBE_MIN_STATES = 0
+        probed = astar(grid, occ, PRM, source=s, source_dir=0, target=t, target_dir=2,
+                       hard=True)
+    finally:
+        search.PROBE_MIN_STATES = keep
+    plain = astar(grid, occ, replace(PRM, hard_probe_expansions=0), source=s, source_dir=0,
+                  target=t, target_dir=2, hard=True)
+    assert (probed is None) == (plain is None)
+    if plain is not None:
+        assert probed is not None and probed.vertices == plain.vertices
+
+
+def test_the_backward_probe_finds_a_crossing_that_lands_on_a_bend_walked_backwards(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the forward search crosses a row and lands on its last corner (the crossing 45 um
+    # before the bend, allowed); walked backwards that crossing comes 45 um after a bend,
+    # inside the bend's 60 um exit run. The probe allows it (``cross_after_bend``), so it
+    # does not run out and the forward search answers; without it the probe would run out
+    # at once and the net would be refused a path it has.
+    from routing import search
+    from routing.astar_kernel import astar_kernel
+
+    monkeypatch.setattr(search, "PROBE_MIN_STATES", 0)
+    grid = RoutingGrid.empty(bbox_um=(0, 80, 400, 300), pitch_um=5.0)  # no room below
+    occ = Occupancy.zeros(grid, bucket_nodes=14, clash_offsets=clash_offsets(30.0, 5.0, 1.15))
+    nodes, kinds = path_claims(grid, PRM, Found([grid.node_at(0, 150), grid.node_at(400, 150)],
+                                                [], 0.0, 0))
+    occ.commit("row", nodes, kinds, [], +1)
+    s, t = grid.node_at(300, 200), grid.node_at(40, 100)  # s faces south, t faces east
+    found = astar(grid, occ, PRM, source=s, source_dir=3, target=t, target_dir=0, hard=True)
+    assert found is not None
+    assert [grid.xy(v) for v in found.vertices] == [(300, 200), (300, 100), (40, 100)]
+    assert [grid.xy(x) for x in found.crossings] == [(300, 150)]
+
+    g = search._geometry(grid, PRM)
+
+    def backward(cross_after_bend: bool) -> tuple:
+        return astar_kernel(
+            grid.nx, grid.ny, grid.wall, occ.pen, occ.occ, occ.occ_h, occ.occ_v, occ.clash,
+            0.0, g.arc_box, g.arc_delta, g.arc_count, g.arc_mask, g.clash_tab, g.kc,
+            g.k_turn, g.k_start, g.k_cross, g.arm, g.gap, PRM.loss_dB_per_um * 5.0,
+            PRM.loss_dB_per_um * 5.0, PRM.bend_loss_dB, g.turn_cost, PRM.crossing_loss_dB,
+            t, 0, s, 3, 0, grid.nx - 1, 0, grid.ny - 1, 20_000, PRM.radius_um / 5.0, True,
+            False, 1.0, cross_after_bend)
+
+    cost, _, verts, xings = backward(cross_after_bend=True)
+    assert [grid.xy(v) for v in verts] == [(40, 100), (300, 100), (300, 200)]
+    assert [grid.xy(x) for x in xings] == [(300, 150)]
+    cost, expansions, _, _ = backward(cross_after_bend=False)
+    assert not np.isfinite(cost) and expansions < 20_000  # ran out: a wrong "none"
