@@ -85,18 +85,24 @@ class RouteCheck:
 
 
 class _Regions:
-    """Waveguide-layer region of each instance, from its cell's merged shapes (cached)."""
+    """Each route instance's region on a layer, from its cell's merged shapes (cached per
+    cell and layer: the routes are a few library cells placed many times)."""
 
-    def __init__(self, layer_index: int) -> None:
-        self.li = layer_index
-        self._cells: dict[int, kdb.Region] = {}
+    def __init__(self, layout: kdb.Layout) -> None:
+        self.layout = layout
+        self._cells: dict[tuple[int, int], kdb.Region] = {}
 
-    def of(self, inst: gf.ComponentReference) -> kdb.Region:
-        ci = inst.cell_index
-        reg = self._cells.get(ci)
+    def cell(self, ci: int, li: int) -> kdb.Region:
+        """The cell's merged shapes on layer index ``li``, in its own coordinates."""
+        reg = self._cells.get((ci, li))
         if reg is None:
-            reg = self._cells[ci] = kdb.Region(inst.cell.begin_shapes_rec(self.li)).merged()
-        return reg.transformed(inst.cplx_trans)
+            reg = self._cells[ci, li] = kdb.Region(
+                self.layout.cell(ci).begin_shapes_rec(li)).merged()
+        return reg
+
+    def of(self, inst: gf.ComponentReference, li: int) -> kdb.Region:
+        """``inst``'s shapes on layer index ``li``, placed."""
+        return self.cell(inst.cell_index, li).transformed(inst.cplx_trans)
 
 
 def rules_for_layers(layers: Sequence[str]) -> tuple[DesignRule, ...]:
@@ -164,13 +170,13 @@ def check_routes(
     dbu = kcl.dbu
     sliver = max(1, round(_SLIVER_UM / 2 / dbu))
     li = kcl.layer(*layer)
-    regions = _Regions(li)
+    regions = _Regions(kcl.layout)
     net_raw: dict[str, kdb.Region] = {}
     all_raw = kdb.Region()
     for net, insts in pieces.items():
         raw = kdb.Region()
         for inst in insts:
-            raw += regions.of(inst)
+            raw += regions.of(inst, li)
         net_raw[net] = raw
         all_raw += raw
     # pieces covering one spot twice, of one net or of two: one merge stands for the
@@ -195,7 +201,7 @@ def check_routes(
                 out.overlapping.setdefault(net, f"runs over a placed cell at {_where(over, dbu)}")
     if drc:
         inner = _boxes_around(route_insts, rule_reach_um(rules), dbu)
-        _drc(component, route_insts, near, net_region, inner, rules, out)
+        _drc(component, route_insts, near, net_region, inner, rules, out, regions)
     out.runtime_s = round(time.perf_counter() - t0, 3)
     return out
 
@@ -334,7 +340,8 @@ def _near_routes(component: gf.Component, route_insts: Sequence[gf.ComponentRefe
 
 def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
          near: Mapping[int, kdb.Region], net_region: Mapping[str, kdb.Region],
-         inner: kdb.Region, rules: Sequence[DesignRule], out: RouteCheck) -> None:
+         inner: kdb.Region, rules: Sequence[DesignRule], out: RouteCheck,
+         regions: _Regions) -> None:
     """DRC of the routed region; markers are blamed on the nets they touch.
 
     Every rule but the bend radius runs hierarchically on the route instances (copied whole)
@@ -356,7 +363,7 @@ def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
     dbu = src.dbu
     deep = len(route_insts) > FLAT_CHECK_MAX_INSTANCES
     lay = (_hierarchical_copy(src, route_insts, near) if deep
-           else _flat_copy(src, route_insts, near))
+           else _flat_copy(src, route_insts, near, regions))
     flat_rules = [r for r in rules if r.kind != "bend_radius"]
     markers = _markers(lay, flat_rules, keep=None, deep=deep)
     pdk = layer_by_name()
@@ -375,9 +382,8 @@ def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],
         flat = bend_lay.create_cell("route_junctions")
         for lj in (li, nobend):
             shapes = near.get(lj, kdb.Region()).dup()
-            own = _Regions(lj)
             for inst in route_insts:
-                shapes += own.of(inst)
+                shapes += regions.of(inst, lj)
             (shapes & junctions).insert_into(bend_lay, flat.cell_index(),
                                             bend_lay.layer(src.get_info(lj)))
         # a marker within the rule's window of the cells is real; further out it can only
@@ -428,22 +434,21 @@ def _hierarchical_copy(src: kdb.Layout, route_insts: Sequence[gf.ComponentRefere
 
 
 def _flat_copy(src: kdb.Layout, route_insts: Sequence[gf.ComponentReference],
-               near: Mapping[int, kdb.Region]) -> kdb.Layout:
+               near: Mapping[int, kdb.Region], regions: _Regions) -> kdb.Layout:
     """The same content as ``_hierarchical_copy`` in one cell (flat)."""
     lay = kdb.Layout()
     lay.dbu = src.dbu
     top = lay.create_cell("route_check")
     layers = list(src.layer_indexes())
-    per_cell: dict[int, list[tuple[int, kdb.Region]]] = {}  # cell -> its non-empty layers
+    drawn: dict[int, list[int]] = {}  # cell -> the layers it draws on
     flat: dict[int, kdb.Region] = {li: reg.dup() for li, reg in near.items()}
     for inst in route_insts:
         ci = inst.cell_index
-        if ci not in per_cell:
+        if ci not in drawn:
             cell = src.cell(ci)
-            per_cell[ci] = [(li, kdb.Region(cell.begin_shapes_rec(li))) for li in layers
-                            if not cell.begin_shapes_rec(li).at_end()]
-        for li, reg in per_cell[ci]:
-            flat.setdefault(li, kdb.Region()).insert(reg.transformed(inst.cplx_trans))
+            drawn[ci] = [li for li in layers if not cell.begin_shapes_rec(li).at_end()]
+        for li in drawn[ci]:
+            flat.setdefault(li, kdb.Region()).insert(regions.of(inst, li))
     for li, reg in flat.items():
         if not reg.is_empty():
             reg.insert_into(lay, top.cell_index(), lay.layer(src.get_info(li)))
