@@ -80,11 +80,18 @@ class RoutingGrid:
         """A dense grid over ``bbox_um`` if it has at most ``max_nodes`` nodes, else a
         ``BlockRoutingGrid`` of the same lattice whose walls are ``block_nodes`` square
         blocks made on demand (the dense arrays cost ~50 bytes a node, with the search's)."""
-        ix0, iy0, nx, ny = _lattice(bbox_um, pitch_um)
-        if nx * ny <= max_nodes:
+        if cls.is_dense_for(bbox_um=bbox_um, pitch_um=pitch_um, max_nodes=max_nodes):
             return cls.empty(bbox_um=bbox_um, pitch_um=pitch_um)
+        ix0, iy0, nx, ny = _lattice(bbox_um, pitch_um)
         wall = BlockWall(nx=nx, ny=ny, block_nodes=block_nodes)
         return BlockRoutingGrid(ix0, iy0, nx, ny, pitch_um, wall, np.zeros(0, np.int32))
+
+    @staticmethod
+    def is_dense_for(*, bbox_um: tuple[float, float, float, float], pitch_um: float,
+                     max_nodes: int) -> bool:
+        """Whether ``for_area`` with these arguments makes a dense grid (not a block one)."""
+        _, _, nx, ny = _lattice(bbox_um, pitch_um)
+        return nx * ny <= max_nodes
 
     @property
     def size(self) -> int:

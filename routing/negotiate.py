@@ -111,9 +111,11 @@ class NegotiationParams:
     # the run that routes most (only with ``retry_failed_first``). The half-perimeter order
     # seats the short nets first in the channel, and moving the failed nets forward can
     # leave the same nets boxed in: row-to-bank 16 (seed 2) at 20 um of channel per net stays
-    # 15/16 through the rounds, in each of 3 shuffled orders 16/16 (5-18 s). Not a proof
-    # either way; a shuffle costs one negotiation, on problems left incomplete only
-    shuffle_rounds: int = 2
+    # 15/16 through the rounds, in each of 3 shuffled orders 16/16 (5-18 s). Row-to-bank 12
+    # at 20 um/net needed up to 13 shuffles in the router's wider area (seed 15; seeds 4, 6,
+    # 7, 8: 1-6), 2 left one net on 4 of 16 seeds. Not a proof either way; a shuffle costs
+    # one negotiation (5-25 s there), on problems left incomplete only
+    shuffle_rounds: int = 16
     # each net a negotiation leaves unrouted evicts the nets on its cheapest way through
     # others (at most this many) and takes that way, and they are placed legally again after
     # it; undone unless all of them are placed (``_repair``). A few searches a net, so it is

@@ -232,3 +232,27 @@ def test_nets_left_unrouted_in_the_default_margin_get_a_wider_routing_area(
     grown = c.dbbox()
     assert grown.bottom < cells.bottom - 4 * 30.0 or grown.top > cells.top + 4 * 30.0 \
         or grown.left < cells.left - 4 * 30.0 or grown.right > cells.right + 4 * 30.0
+
+
+@pytest.mark.slow
+def test_shuffled_orders_are_spent_in_the_wider_area_where_tight_channels_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # row-to-bank 12 (seed 8) at 20 um of channel per net: with 2 shuffled orders in each
+    # area one net was left. The default area now tries the failed-first rounds only, the
+    # wider one the shuffles too, and the third shuffle there routes all 12
+    import routing.router as router
+    from tests.routing.problems import row_to_bank
+    from tests.routing.test_signoff import _signed_off
+
+    shuffles: list[int] = []
+    negotiate = router.negotiate
+
+    def spied(grid, tasks, prm, schedule, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shuffles.append(schedule.shuffle_rounds)
+        return negotiate(grid, tasks, prm, schedule, *args, **kwargs)
+
+    monkeypatch.setattr(router, "negotiate", spied)
+    c, conns, _ = row_to_bank(12, seed=8, channel_um_per_net=20)
+    res = route_nets(c, conns)
+    assert shuffles == [0, NegotiationParams().shuffle_rounds]
+    _signed_off(c, conns, res, tmp_path)
