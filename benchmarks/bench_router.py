@@ -313,6 +313,10 @@ def problems(sizes: list[int]) -> list[tuple[str, Callable, bool]]:
     for per in (25.0, 20.0):
         out.append((f"row_to_bank 64 @{per:g}um",
                     lambda per=per: row_to_bank(64, channel_um_per_net=per), True))
+    # a tight channel outside the list: 79 um between the rows, no crossing fits
+    # there; the two-shuffle schedule of earlier left one net on this seed
+    out.append(("row_to_bank 12 @20 s4",
+                lambda: row_to_bank(12, seed=4, channel_um_per_net=20.0), True))
     out.append(("rows 8 shifted 30um", lambda: facing_rows(
         8, pitch_um=50, channel_um=600, shift_um=30, perm=half_shuffled(8, 1)), True))
     out.append(("rows 48 half-shuffled", lambda: facing_rows(
