@@ -113,7 +113,7 @@ class NegotiationParams:
     # leave the same nets boxed in: row-to-bank 16 (seed 2) at 20 um of channel per net stays
     # 15/16 through the rounds, in each of 3 shuffled orders 16/16 (5-18 s). Row-to-bank 12
     # at 20 um/net needed up to 13 shuffles in the router's wider area (seed 15; seeds 4, 6,
-    # 7, 8: 1-6), 2 left one net on 4 of 16 seeds. Not a proof either way; a shuffle costs
+    # 7, 8: 2-6); 2 in each area left one net on 5 of 16 seeds. Not a proof; a shuffle costs
     # one negotiation (5-25 s there), on problems left incomplete only
     shuffle_rounds: int = 16
     # each net a negotiation leaves unrouted evicts the nets on its cheapest way through

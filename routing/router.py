@@ -409,8 +409,8 @@ def route_nets(
         # 20 um of channel per net (79 um between the cell rows: no crossing fits there)
         # routes 9/12 in 4 radii of margin, 10/12 in 6, 12/12 in 8 (seed 1; seed 3: 10 ->
         # 12/12). The shuffled orders are spent there only, where the detours have room:
-        # seeds 4, 6, 7, 8, 15 (of 1-16) left a net with 12 shuffles in each area and route
-        # 12/12 with none first and 16 in the wider one (25-227 s)
+        # seeds 4, 6, 7, 8 (of 1-16) left a net with 2 shuffles in each area, seed 15 with
+        # 12 in each; all 16 seeds route 12/12 with none first and 16 in the wider area
         wide_margin = ROOM_RETRY_MARGIN_RADII * radius_um
         room_retry = margin_um is None and RoutingGrid.is_dense_for(
             bbox_um=area(wide_margin), pitch_um=pitch_um, max_nodes=max_grid_nodes)
