@@ -59,6 +59,11 @@ class NegotiationResult:
     channel_shortfall: dict[str, str] = field(default_factory=dict)
 
 
+# seeded shuffles a negotiation tries whatever the number of nets left (see
+# ``NegotiationParams.shuffle_more_max_left``)
+SHUFFLES_ALWAYS = 2
+
+
 @dataclass(frozen=True)
 class NegotiationParams:
     """PathFinder schedule: penalties in dB, growth factor per iteration, window margin.
@@ -116,6 +121,11 @@ class NegotiationParams:
     # 7, 8: 2-6); 2 in each area left one net on 5 of 16 seeds. Not a proof; a shuffle costs
     # one negotiation (5-25 s there), on problems left incomplete only
     shuffle_rounds: int = 16
+    # shuffles past the first ``SHUFFLES_ALWAYS`` run only while the best result leaves at
+    # most this many nets (unproven): restarts finish the last few nets of a tight channel
+    # (the 12-net seeds above left 1-3), they do not rescue a result many nets short, where
+    # each one is a long negotiation (row-to-bank 64 at 15 um/net ran over 30 min with 16)
+    shuffle_more_max_left: int = 3
     # each net a negotiation leaves unrouted evicts the nets on its cheapest way through
     # others (at most this many) and takes that way, and they are placed legally again after
     # it; undone unless all of them are placed (``_repair``). A few searches a net, so it is
@@ -185,10 +195,15 @@ def negotiate(
             best = last
     # then whole negotiations in seeded shuffles of the order (the same shuffles every run)
     for k in range(schedule.shuffle_rounds if schedule.retry_failed_first else 0):
-        if not unproven_failures(tasks, best):
+        left = unproven_failures(tasks, best)
+        if not left or (k >= SHUFFLES_ALWAYS and len(left) > schedule.shuffle_more_max_left):
             break
         order = list(tasks)
         random.Random(k).shuffle(order)
+        key = tuple(t.name for t in order)
+        if key in tried:  # a few nets have few orders: one run each is enough
+            continue
+        tried.add(key)
         last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
         _repair_all(grid, prm, last, state, schedule)
         if len(last.unrouted) < len(best.unrouted):

@@ -304,3 +304,39 @@ def test_a_shuffled_order_routes_what_the_failed_first_rounds_leave(tmp_path: Pa
     c, conns = facing_rows(10, pitch_um=100, channel_um=70, perm=perm)
     res = route_nets(c, conns, margin_um=MARGIN_UM)
     _signed_off(c, conns, res, tmp_path)
+
+
+@pytest.mark.parametrize(("left", "negotiations"), [(2, 2 + 16), (4, 2 + 2)])
+def test_shuffles_past_the_first_two_run_only_while_few_nets_are_left(
+        monkeypatch: pytest.MonkeyPatch, left: int, negotiations: int) -> None:
+    # the schedule alone: every negotiation leaves ``left`` nets (none proven unroutable),
+    # so the failed-first round makes no progress and the shuffles follow. With at most
+    # shuffle_more_max_left (3) nets left all 16 run; with more, only the first two
+    from types import SimpleNamespace
+
+    import routing.negotiate as negotiation
+    from routing.search import SearchParams
+
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 200, 200), pitch_um=5.0)
+    none = np.zeros(0, np.int64)
+    tasks = [NetTask(f"n{k}", grid.node_at(10, 10 + 20 * k), 0, grid.node_at(150, 10 + 20 * k),
+                     2, none) for k in range(6)]
+    orders: list[tuple[str, ...]] = []
+
+    def leaves_some(grid: Any, order: list[NetTask], *args: Any) -> Any:
+        orders.append(tuple(t.name for t in order))
+        res = negotiation.NegotiationResult(
+            unrouted={t.name: "congestion" for t in order[-left:]})
+        return res, SimpleNamespace(tasks=order)
+
+    monkeypatch.setattr(negotiation, "_negotiate_once", leaves_some)
+    prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
+                       crossing_loss_dB=0.8, crossing_half_um=6.0, space_um=0.25)
+    schedule = NegotiationParams(repair=False)
+    assert schedule.shuffle_rounds == 16 and schedule.shuffle_more_max_left == 3
+    best = negotiation.negotiate(grid, tasks, prm, schedule)
+    # each order runs once: of the 16 seeded shuffles of these 6 nets two coincide
+    repeats = 1 if negotiations > 4 else 0
+    assert len(orders) == negotiations - repeats
+    assert len(set(orders)) == len(orders)
+    assert len(best.unrouted) == left
