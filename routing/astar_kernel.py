@@ -242,7 +242,12 @@ def _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, a
     """True if node ``q`` is already claimed by the path that ends with bend record ``r``,
     leaving out that bend itself (which the next piece adjoins): the runs into every bend up
     to ``r`` and the bends before ``r``. A path never meets itself (PathFinder's occupancy
-    only knows other nets, so this is the search's own memory)."""
+    only knows other nets, so this is the search's own memory).
+
+    This is the definition; the search asks it a piece at a time (``_ray_first_hit``,
+    ``_arc_self_hit``), since a walk of the path per node was 70 % of its time (captured
+    searches of row-to-bank 12 at 20 um/net: 3.1x faster that way, same paths). Tests hold
+    the two to this one."""
     qy, qx = q // nx, q % nx
     cur = r
     while cur >= 0:
@@ -261,12 +266,16 @@ def _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, a
 
 
 @njit(cache=True)
-def _own_clash(corner, b, r, nx, rec_corner, rec_type, rec_parent, clash_tab, kc):
+def _own_clash(corner, b, r, nx, rec_corner, rec_type, rec_parent, rec_bb, clash_tab, kc):
     """True if a bend of type ``b`` cornering at ``corner`` comes too close to a bend of its
     own path before the last one (record ``r``, which it adjoins)."""
     cy, cx = corner // nx, corner % nx
     cur = rec_parent[r] if r >= 0 else -1
     while cur >= 0:
+        # rec_bb[cur] holds the corners of cur and every bend before it
+        if (cx + kc < rec_bb[cur, 0] or cx - kc > rec_bb[cur, 1] or cy + kc < rec_bb[cur, 2]
+                or cy - kc > rec_bb[cur, 3]):
+            return False
         e = rec_corner[cur]
         dx, dy = e % nx - cx, e // nx - cy
         if -kc <= dx <= kc and -kc <= dy <= kc and clash_tab[rec_type[cur], b, dy + kc, dx + kc]:
@@ -275,24 +284,117 @@ def _own_clash(corner, b, r, nx, rec_corner, rec_type, rec_parent, clash_tab, kc
     return False
 
 
+_NO_HIT = 1 << 40
+
+
 @njit(cache=True)
-def _run_self_hit(node, d, k, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
+def _ray_span(cx, cy, d, x0, x1, y0, y1):
+    """Steps (lo, hi) along ``d`` from node (cx, cy), lo >= 1, for which the ray is inside the
+    box x0..x1, y0..y1 (lo > hi: it never is)."""
+    if _DY[d] == 0:
+        if cy < y0 or cy > y1:
+            return 1, 0
+        if _DX[d] > 0:
+            return max(1, x0 - cx), x1 - cx
+        return max(1, cx - x1), cx - x0
+    if cx < x0 or cx > x1:
+        return 1, 0
+    if _DY[d] > 0:
+        return max(1, y0 - cy), y1 - cy
+    return max(1, cy - y1), cy - y0
+
+
+@njit(cache=True)
+def _claimed_run_box(a, b, nx, lo, cut):
+    """Box (x0, x1, y0, y1) of the straight nodes the run from node ``a`` to node ``b``
+    claims (steps ``lo`` .. ``n - cut`` from ``a``); x0 > x1 if it claims none."""
+    ay, ax = a // nx, a % nx
+    by, bx = b // nx, b % nx
+    if ay == by:
+        n = abs(bx - ax)
+        if lo > n - cut:
+            return 1, 0, 0, 0
+        s = 1 if bx >= ax else -1
+        p, q = ax + s * lo, ax + s * (n - cut)
+        return min(p, q), max(p, q), ay, ay
+    n = abs(by - ay)
+    if lo > n - cut:
+        return 1, 0, 0, 0
+    s = 1 if by >= ay else -1
+    p, q = ay + s * lo, ay + s * (n - cut)
+    return ax, ax, min(p, q), max(p, q)
+
+
+@njit(cache=True)
+def _ray_first_hit(corner, d, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
+                   arc_box, arc_mask):
+    """Fewest steps along ``d`` from node ``corner`` to a node ``_self_hit(., r)`` finds
+    claimed (``_NO_HIT`` if none): one box query a piece of the path, not one walk of the
+    path a node. Every state a bend record leads to lies on its exit ray, so the search
+    tests its runs against this one number. Pieces are 1-node-wide straights and arc
+    bitmaps; the prefix box ``rec_bb`` bounds all earlier pieces, so the walk stops once the
+    ray misses it or enters it no sooner than a hit already found."""
+    cy, cx = corner // nx, corner % nx
+    first = _NO_HIT
+    cur = r
+    while cur >= 0:
+        lo, hi = _ray_span(cx, cy, d, rec_bb[cur, 0], rec_bb[cur, 1], rec_bb[cur, 2],
+                           rec_bb[cur, 3])
+        if lo > hi or lo >= first:
+            break
+        par = rec_parent[cur]
+        a = rec_corner[par] if par >= 0 else source
+        x0, x1, y0, y1 = _claimed_run_box(a, rec_corner[cur], nx, k_r if par >= 0 else 0, k_r)
+        if x0 <= x1:
+            lo, hi = _ray_span(cx, cy, d, x0, x1, y0, y1)
+            if lo <= hi and lo < first:
+                first = lo
+        if par >= 0:
+            t = rec_type[par]
+            e = rec_corner[par]
+            ex, ey = e % nx, e // nx
+            lo, hi = _ray_span(cx, cy, d, ex + arc_box[t, 0], ex + arc_box[t, 1],
+                               ey + arc_box[t, 2], ey + arc_box[t, 3])
+            for j in range(lo, min(hi, first - 1) + 1):
+                qx, qy = cx + _DX[d] * j, cy + _DY[d] * j
+                if arc_mask[t, qy - ey - arc_box[t, 2], qx - ex - arc_box[t, 0]]:
+                    first = j
+                    break
+        cur = par
+    return first
+
+
+@njit(cache=True)
+def _arc_self_hit(corner, b, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
                   arc_box, arc_mask):
-    """True if any of the ``k`` nodes ahead of ``node`` along ``d`` hits the path (record r)."""
-    if r < 0:
-        return False
-    iy, ix = node // nx, node % nx
-    ex, ey = ix + _DX[d] * k, iy + _DY[d] * k
-    if (max(ix, ex) < rec_bb[r, 0] or min(ix, ex) > rec_bb[r, 1]
-            or max(iy, ey) < rec_bb[r, 2] or min(iy, ey) > rec_bb[r, 3]):
-        return False  # the run misses the box of everything the path claims
-    step = _DX[d] + _DY[d] * nx
-    q = node
-    for _ in range(k):
-        q += step
-        if _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, arc_box,
-                     arc_mask):
-            return True
+    """True if a node of bend type ``b`` cornering at ``corner`` is one ``_self_hit(., r)``
+    finds claimed: the bend's box against each piece's box, nodes tested only where the
+    boxes overlap (same walk and prefix-box stop as ``_ray_first_hit``)."""
+    cy, cx = corner // nx, corner % nx
+    bx0, bx1 = cx + arc_box[b, 0], cx + arc_box[b, 1]
+    by0, by1 = cy + arc_box[b, 2], cy + arc_box[b, 3]
+    cur = r
+    while cur >= 0:
+        if (bx1 < rec_bb[cur, 0] or bx0 > rec_bb[cur, 1] or by1 < rec_bb[cur, 2]
+                or by0 > rec_bb[cur, 3]):
+            return False
+        par = rec_parent[cur]
+        a = rec_corner[par] if par >= 0 else source
+        x0, x1, y0, y1 = _claimed_run_box(a, rec_corner[cur], nx, k_r if par >= 0 else 0, k_r)
+        for qy in range(max(y0, by0), min(y1, by1) + 1):
+            for qx in range(max(x0, bx0), min(x1, bx1) + 1):
+                if arc_mask[b, qy - by0, qx - bx0]:
+                    return True
+        if par >= 0:
+            t = rec_type[par]
+            e = rec_corner[par]
+            ex0, ey0 = e % nx + arc_box[t, 0], e // nx + arc_box[t, 2]
+            ex1, ey1 = e % nx + arc_box[t, 1], e // nx + arc_box[t, 3]
+            for qy in range(max(ey0, by0), min(ey1, by1) + 1):
+                for qx in range(max(ex0, bx0), min(ex1, bx1) + 1):
+                    if arc_mask[b, qy - by0, qx - bx0] and arc_mask[t, qy - ey0, qx - ex0]:
+                        return True
+        cur = par
     return False
 
 
@@ -391,9 +493,9 @@ def astar_kernel(
     can, walked the other way.
 
     Every path the search extends knows its own bends (records: corner, type, parent, and the
-    bounding box of what the path claims before its last bend), so no move may claim a node
-    the path already claims or put a bend too close to one of its own: a net never runs over
-    or crosses itself. States are expanded once (no re-opening under the weighted
+    bounding box of what the path claims before its last bend, and how far its exit run may
+    go before it meets the path), so no move may claim a node the path already claims or put
+    a bend too close to one of its own: a net never runs over or crosses itself. States are expanded once (no re-opening under the weighted
     heuristic), so the path read back is the one that was checked.
     """
     empty = np.zeros(0, np.int64)
@@ -432,6 +534,7 @@ def astar_kernel(
     rec_type = np.empty(1024, np.int64)
     rec_parent = np.empty(1024, np.int64)
     rec_bb = np.empty((1024, 4), np.int64)
+    rec_lim = np.empty(1024, np.int64)  # _ray_first_hit along the record's exit heading
     n_rec = 0
     sy0, sx0 = source // nx, source % nx
 
@@ -467,13 +570,17 @@ def astar_kernel(
         iy, ix = cell // ww + wy0, cell % ww + wx0
         node = iy * nx + ix
         r = rec[ls]
+        # steps from the last corner along d (this state lies on that bend's exit ray), and
+        # how many more the path may go before it meets itself
+        room = _NO_HIT
+        if r >= 0:
+            rc = rec_corner[r]
+            room = rec_lim[r] - ((ix - rc % nx) * _DX[d] + (iy - rc // nx) * _DY[d])
         # ---- successors: (node2, d2, cost, move, extra)
         # straight one node (or the final approach into the target)
         ix2, iy2 = ix + _DX[d], iy + _DY[d]
         nxt = node + _DX[d] + _DY[d] * nx
-        if (wx0 <= ix2 <= wx1 and wy0 <= iy2 <= wy1 and not wall[nxt]
-                and not _self_hit(nxt, r, source, nx, k_r, rec_corner, rec_type, rec_parent,
-                                  rec_bb, arc_box, arc_mask)):
+        if wx0 <= ix2 <= wx1 and wy0 <= iy2 <= wy1 and not wall[nxt] and room > 1:
             if nxt == target and d == arrive:
                 c = gs + unit
                 if c < goal_cost:
@@ -493,9 +600,7 @@ def astar_kernel(
                 if occ[nxt] > 0 and is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, nxt, d):
                     pj = _run_pen(wall, pen, occ, hard, nx, nxt, d, k_cross, wx0, wx1, wy0, wy1)
                     if (pj >= 0 and not _on_run(nx, nxt, d, k_cross, target)
-                            and not _run_self_hit(nxt, d, k_cross, r, source, nx, k_r,
-                                                  rec_corner, rec_type, rec_parent, rec_bb,
-                                                  arc_box, arc_mask)):
+                            and room > k_cross + 1):
                         c = gs + cross_base + pj
                         ix3, iy3 = ix2 + _DX[d] * k_cross, iy2 + _DY[d] * k_cross
                         l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d
@@ -526,14 +631,14 @@ def astar_kernel(
                 if wall[q] or (hard and occ[q] > 0):
                     blocked = True
                     break
-                if near_self and _self_hit(q, r, source, nx, k_r, rec_corner, rec_type,
-                                           rec_parent, rec_bb, arc_box, arc_mask):
-                    blocked = True
-                    break
                 arc_pen += pen[q]
+            if not blocked and near_self:
+                blocked = _arc_self_hit(node, b, r, source, nx, k_r, rec_corner, rec_type,
+                                        rec_parent, rec_bb, arc_box, arc_mask)
             if blocked or (hard and clash[b, node] > 0):
                 continue
-            if _own_clash(node, b, r, nx, rec_corner, rec_type, rec_parent, clash_tab, kc):
+            if _own_clash(node, b, r, nx, rec_corner, rec_type, rec_parent, rec_bb, clash_tab,
+                          kc):
                 continue
             arc_pen += arc_penalty * clash[b, node]
             jt = _hits_target(nx, node, d2, k_turn, target, arrive)
@@ -544,6 +649,7 @@ def astar_kernel(
             rec_type = _grow(rec_type, n_rec + 1)
             rec_parent = _grow(rec_parent, n_rec + 1)
             rec_bb = _grow(rec_bb, n_rec + 1)
+            rec_lim = _grow(rec_lim, n_rec + 1)
             rec_corner[n_rec], rec_type[n_rec], rec_parent[n_rec] = node, b, r
             if r >= 0:
                 a = rec_corner[r]
@@ -558,20 +664,22 @@ def astar_kernel(
             rec_bb[n_rec, 0], rec_bb[n_rec, 1] = bx0, bx1
             rec_bb[n_rec, 2], rec_bb[n_rec, 3] = by0, by1
             nr = n_rec
+            lim = 0  # the record's _ray_first_hit, found when first needed
             if jt:
                 pj = _run_pen(wall, pen, occ, hard, nx, node, d2, jt - 1, wx0, wx1, wy0, wy1)
-                if (pj >= 0 and not wall[target]
-                        and not _run_self_hit(node, d2, jt, nr, source, nx, k_r, rec_corner,
-                                              rec_type, rec_parent, rec_bb, arc_box, arc_mask)):
+                if pj >= 0 and not wall[target]:
+                    lim = _ray_first_hit(node, d2, nr, source, nx, k_r, rec_corner, rec_type,
+                                         rec_parent, rec_bb, arc_box, arc_mask)
                     c = gs + turn_cost + arc_pen + pj
-                    if c < goal_cost:
+                    if jt < lim and c < goal_cost:
                         goal_cost, goal_parent, goal_move, goal_extra = c, ls, 1, node
                 continue
             used = False
             pj = _run_pen(wall, pen, occ, hard, nx, node, d2, k_turn, wx0, wx1, wy0, wy1)
-            if (pj >= 0 and not _on_run(nx, node, d2, k_turn, target)
-                    and not _run_self_hit(node, d2, k_turn, nr, source, nx, k_r, rec_corner,
-                                          rec_type, rec_parent, rec_bb, arc_box, arc_mask)):
+            if pj >= 0 and not _on_run(nx, node, d2, k_turn, target):
+                lim = _ray_first_hit(node, d2, nr, source, nx, k_r, rec_corner, rec_type,
+                                     rec_parent, rec_bb, arc_box, arc_mask)
+            if lim > k_turn:
                 c = gs + turn_cost + arc_pen + pj
                 ix3, iy3 = ix + _DX[d2] * k_turn, iy + _DY[d2] * k_turn
                 l3 = ((iy3 - wy0) * ww + (ix3 - wx0)) * 4 + d2
@@ -603,8 +711,10 @@ def astar_kernel(
                 post = _run_pen(wall, pen, occ, hard, nx, q, d2, k_cross, wx0, wx1, wy0, wy1)
                 if post < 0 or _on_run(nx, node, d2, jump, target):
                     continue
-                if _run_self_hit(node, d2, jump, nr, source, nx, k_r, rec_corner, rec_type,
-                                 rec_parent, rec_bb, arc_box, arc_mask):
+                if lim == 0:
+                    lim = _ray_first_hit(node, d2, nr, source, nx, k_r, rec_corner, rec_type,
+                                         rec_parent, rec_bb, arc_box, arc_mask)
+                if jump >= lim:
                     continue
                 c = (gs + turn_cost + unit * (jump - k_turn) + cross_loss + arc_pen + pre
                      + post)
@@ -619,6 +729,7 @@ def astar_kernel(
                                     tfield[l3])
                     heapq.heappush(heap, (c + hh, counter, l3))
             if used:
+                rec_lim[nr] = lim
                 n_rec += 1
     if goal_parent < 0:
         return inf, expansions, empty, empty

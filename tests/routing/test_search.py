@@ -291,3 +291,71 @@ def test_the_backward_probe_finds_a_crossing_that_lands_on_a_bend_walked_backwar
     assert [grid.xy(x) for x in xings] == [(300, 150)]
     cost, expansions, _, _ = backward(cross_after_bend=False)
     assert not np.isfinite(cost) and expansions < 20_000  # ran out: a wrong "none"
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), bends=st.integers(1, 9))
+def test_the_self_hit_box_queries_agree_with_the_node_by_node_definition(
+        seed: int, bends: int) -> None:
+    # the kernel asks "how far may this run go" (_ray_first_hit) and "does this bend land on
+    # the path" (_arc_self_hit) once per piece of the path; both must answer what testing
+    # every node with _self_hit answers, on any chain of bend records (runs that may cross
+    # and overlap, as a search's candidate would if it were not checked)
+    from routing import search
+    from routing.astar_kernel import _NO_HIT, _arc_self_hit, _ray_first_hit, _self_hit
+
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 600, 600), pitch_um=5.0)
+    g = search._geometry(grid, PRM)
+    nx, k_r = grid.nx, g.k_start
+    rng = np.random.default_rng(seed)
+    dx, dy = (1, 0, -1, 0), (0, 1, 0, -1)
+    sx, sy = int(rng.integers(30, 90)), int(rng.integers(30, 90))
+    source, d = sy * nx + sx, int(rng.integers(0, 4))
+    corner = (sx, sy)
+    n = bends
+    rec_corner = np.empty(n, np.int64)
+    rec_type = np.empty(n, np.int64)
+    rec_parent = np.empty(n, np.int64)
+    rec_bb = np.empty((n, 4), np.int64)
+    box = [sx, sx, sy, sy]
+    for i in range(n):
+        run = int(rng.integers(g.k_turn, 40))
+        x = min(max(corner[0] + dx[d] * run, 15), nx - 16)
+        y = min(max(corner[1] + dy[d] * run, 15), grid.ny - 16)
+        if i > 0:  # the arc of the bend before this run's end is claimed from here on
+            px, py = corner
+            t = rec_type[i - 1]
+            box = [min(box[0], px + g.arc_box[t, 0]), max(box[1], px + g.arc_box[t, 1]),
+                   min(box[2], py + g.arc_box[t, 2]), max(box[3], py + g.arc_box[t, 3])]
+        box = [min(box[0], x), max(box[1], x), min(box[2], y), max(box[3], y)]
+        side = int(rng.integers(0, 2))
+        rec_corner[i], rec_type[i], rec_parent[i] = y * nx + x, 2 * d + side, i - 1
+        rec_bb[i] = box
+        corner, d = (x, y), (d + 1) % 4 if side == 0 else (d + 3) % 4
+    args = (source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, g.arc_box, g.arc_mask)
+    last = n - 1
+    for ray in range(4):
+        first = _ray_first_hit(int(rec_corner[last]), ray, last, *args)
+        cx, cy = corner
+        expect = _NO_HIT
+        for j in range(1, 200):
+            qx, qy = cx + dx[ray] * j, cy + dy[ray] * j
+            if not (0 <= qx < nx and 0 <= qy < grid.ny):
+                break
+            if _self_hit(qy * nx + qx, last, *args):
+                expect = j
+                break
+        if expect == _NO_HIT:  # nothing on the board: nothing beyond it either
+            assert first == _NO_HIT or not (0 <= cx + dx[ray] * first < nx
+                                            and 0 <= cy + dy[ray] * first < grid.ny)
+        else:
+            assert first == expect
+    for _ in range(40):
+        b = int(rng.integers(0, 8))
+        near = int(rec_corner[int(rng.integers(0, n))])  # bends around the path's corners
+        x = min(max(near % nx + int(rng.integers(-12, 13)), 15), nx - 16)
+        y = min(max(near // nx + int(rng.integers(-12, 13)), 15), grid.ny - 16)
+        offsets = [int(o) for o in g.arc_delta[b, : g.arc_count[b]]]
+        node = y * nx + x
+        expect_hit = any(_self_hit(node + o, last, *args) for o in offsets)
+        assert _arc_self_hit(node, b, last, *args) == expect_hit
