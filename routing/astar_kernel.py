@@ -208,64 +208,6 @@ def is_crossable_kernel(occ, occ_h, occ_v, nx, arm, gap, node, heading):
 
 
 @njit(cache=True)
-def _on_claimed_run(qx, qy, a, b, nx, lo, cut):
-    """True if node (qx, qy) is a straight node the run from node ``a`` to node ``b`` claims:
-    steps ``lo`` .. ``n - cut`` from ``a`` (the ends near a corner belong to its bend)."""
-    ay, ax = a // nx, a % nx
-    by, bx = b // nx, b % nx
-    if ay == by:
-        if qy != ay:
-            return False
-        n = abs(bx - ax)
-        j = (qx - ax) if bx >= ax else (ax - qx)
-    else:
-        if qx != ax:
-            return False
-        n = abs(by - ay)
-        j = (qy - ay) if by >= ay else (ay - qy)
-    return lo <= j <= n - cut
-
-
-@njit(cache=True)
-def _in_arc(qx, qy, corner, b, nx, arc_box, arc_mask):
-    """True if node (qx, qy) is one of the nodes of bend type ``b`` cornering at ``corner``."""
-    dx = qx - corner % nx
-    dy = qy - corner // nx
-    if dx < arc_box[b, 0] or dx > arc_box[b, 1] or dy < arc_box[b, 2] or dy > arc_box[b, 3]:
-        return False
-    return arc_mask[b, dy - arc_box[b, 2], dx - arc_box[b, 0]]
-
-
-@njit(cache=True)
-def _self_hit(q, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, arc_box,
-              arc_mask):
-    """True if node ``q`` is already claimed by the path that ends with bend record ``r``,
-    leaving out that bend itself (which the next piece adjoins): the runs into every bend up
-    to ``r`` and the bends before ``r``. A path never meets itself (PathFinder's occupancy
-    only knows other nets, so this is the search's own memory).
-
-    This is the definition; the search asks it a piece at a time (``_ray_first_hit``,
-    ``_arc_self_hit``), since a walk of the path per node was 70 % of its time (captured
-    searches of row-to-bank 12 at 20 um/net: 3.1x faster that way, same paths). Tests hold
-    the two to this one."""
-    qy, qx = q // nx, q % nx
-    cur = r
-    while cur >= 0:
-        # rec_bb[cur] holds every piece from here back to the source: outside it, none hits
-        if (qx < rec_bb[cur, 0] or qx > rec_bb[cur, 1] or qy < rec_bb[cur, 2]
-                or qy > rec_bb[cur, 3]):
-            return False
-        par = rec_parent[cur]
-        a = rec_corner[par] if par >= 0 else source
-        if _on_claimed_run(qx, qy, a, rec_corner[cur], nx, k_r if par >= 0 else 0, k_r):
-            return True
-        if par >= 0 and _in_arc(qx, qy, rec_corner[par], rec_type[par], nx, arc_box, arc_mask):
-            return True
-        cur = par
-    return False
-
-
-@njit(cache=True)
 def _own_clash(corner, b, r, nx, rec_corner, rec_type, rec_parent, rec_bb, clash_tab, kc):
     """True if a bend of type ``b`` cornering at ``corner`` comes too close to a bend of its
     own path before the last one (record ``r``, which it adjoins)."""
@@ -328,12 +270,21 @@ def _claimed_run_box(a, b, nx, lo, cut):
 @njit(cache=True)
 def _ray_first_hit(corner, d, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
                    arc_box, arc_mask):
-    """Fewest steps along ``d`` from node ``corner`` to a node ``_self_hit(., r)`` finds
-    claimed (``_NO_HIT`` if none): one box query a piece of the path, not one walk of the
-    path a node. Every state a bend record leads to lies on its exit ray, so the search
-    tests its runs against this one number. Pieces are 1-node-wide straights and arc
-    bitmaps; the prefix box ``rec_bb`` bounds all earlier pieces, so the walk stops once the
-    ray misses it or enters it no sooner than a hit already found."""
+    """Fewest steps along ``d`` from node ``corner`` to a node the path ending with bend
+    record ``r`` already claims (``_NO_HIT`` if none).
+
+    What a path claims, leaving out bend ``r`` itself (which the next piece adjoins): the
+    straight nodes of the run into each bend up to ``r`` (steps ``k_r`` .. ``n - k_r`` of a
+    run of ``n``, from the source's step 0 on the first; the ends near a corner belong to its
+    bend) and the arc nodes of each bend before ``r``. A path never meets itself
+    (PathFinder's occupancy only knows other nets, so this is the search's own memory).
+
+    Every state a bend record leads to lies on its exit ray, so the search tests its runs
+    against this one number. It asks one box query a piece of the path: testing each node
+    against a walk of the path was 70 % of the search's time (captured searches of
+    row-to-bank 12 at 20 um/net: 3.1x faster this way, the same paths). The prefix box
+    ``rec_bb`` bounds all earlier pieces, so the walk stops once the ray misses it or enters
+    it no sooner than a hit already found. Tests hold it to a node-by-node reference."""
     cy, cx = corner // nx, corner % nx
     first = _NO_HIT
     cur = r
@@ -367,9 +318,9 @@ def _ray_first_hit(corner, d, r, source, nx, k_r, rec_corner, rec_type, rec_pare
 @njit(cache=True)
 def _arc_self_hit(corner, b, r, source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb,
                   arc_box, arc_mask):
-    """True if a node of bend type ``b`` cornering at ``corner`` is one ``_self_hit(., r)``
-    finds claimed: the bend's box against each piece's box, nodes tested only where the
-    boxes overlap (same walk and prefix-box stop as ``_ray_first_hit``)."""
+    """True if a node of bend type ``b`` cornering at ``corner`` is one the path ending with
+    record ``r`` already claims (see ``_ray_first_hit``): the bend's box against each
+    piece's box, nodes tested only where the boxes overlap, the same prefix-box stop."""
     cy, cx = corner // nx, corner % nx
     bx0, bx1 = cx + arc_box[b, 0], cx + arc_box[b, 1]
     by0, by1 = cy + arc_box[b, 2], cy + arc_box[b, 3]
@@ -495,8 +446,9 @@ def astar_kernel(
     Every path the search extends knows its own bends (records: corner, type, parent, and the
     bounding box of what the path claims before its last bend, and how far its exit run may
     go before it meets the path), so no move may claim a node the path already claims or put
-    a bend too close to one of its own: a net never runs over or crosses itself. States are expanded once (no re-opening under the weighted
-    heuristic), so the path read back is the one that was checked.
+    a bend too close to one of its own: a net never runs over or crosses itself. States are
+    expanded once (no re-opening under the weighted heuristic), so the path read back is the
+    one that was checked.
     """
     empty = np.zeros(0, np.int64)
     inf = np.inf

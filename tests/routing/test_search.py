@@ -299,10 +299,10 @@ def test_the_self_hit_box_queries_agree_with_the_node_by_node_definition(
         seed: int, bends: int) -> None:
     # the kernel asks "how far may this run go" (_ray_first_hit) and "does this bend land on
     # the path" (_arc_self_hit) once per piece of the path; both must answer what testing
-    # every node with _self_hit answers, on any chain of bend records (runs that may cross
-    # and overlap, as a search's candidate would if it were not checked)
+    # every node against the path's pieces answers, on any chain of bend records (runs that
+    # may cross and overlap, as a search's candidate would if it were not checked)
     from routing import search
-    from routing.astar_kernel import _NO_HIT, _arc_self_hit, _ray_first_hit, _self_hit
+    from routing.astar_kernel import _NO_HIT, _arc_self_hit, _ray_first_hit
 
     grid = RoutingGrid.empty(bbox_um=(0, 0, 600, 600), pitch_um=5.0)
     g = search._geometry(grid, PRM)
@@ -333,6 +333,27 @@ def test_the_self_hit_box_queries_agree_with_the_node_by_node_definition(
         rec_bb[i] = box
         corner, d = (x, y), (d + 1) % 4 if side == 0 else (d + 3) % 4
     args = (source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, g.arc_box, g.arc_mask)
+
+    def _self_hit(q: int, r: int, *_: object) -> bool:
+        """Is node q claimed by the path ending with record r (bend r's own arc left out)?"""
+        qx, qy = q % nx, q // nx
+        while r >= 0:
+            par = int(rec_parent[r])
+            a = int(rec_corner[par]) if par >= 0 else source
+            e = int(rec_corner[r])
+            ax, ay, ex, ey = a % nx, a // nx, e % nx, e // nx
+            n = abs(ex - ax) + abs(ey - ay)
+            for j in range(k_r if par >= 0 else 0, n - k_r + 1):  # the run's straight nodes
+                if (ax + np.sign(ex - ax) * j, ay + np.sign(ey - ay) * j) == (qx, qy):
+                    return True
+            if par >= 0:  # the arc of the bend before r
+                t, c = int(rec_type[par]), int(rec_corner[par])
+                u, v = qx - c % nx - g.arc_box[t, 0], qy - c // nx - g.arc_box[t, 2]
+                h, w = g.arc_mask[t].shape
+                if 0 <= u < w and 0 <= v < h and g.arc_mask[t, v, u]:
+                    return True
+            r = par
+        return False
     last = n - 1
     for ray in range(4):
         first = _ray_first_hit(int(rec_corner[last]), ray, last, *args)
