@@ -62,6 +62,12 @@ class NegotiationResult:
 # seeded shuffles a negotiation tries whatever the number of nets left (see
 # ``NegotiationParams.shuffle_more_max_left``)
 SHUFFLES_ALWAYS = 2
+# search states all retries of one ``negotiate`` call may expand (see
+# ``NegotiationParams.retry_max_expansions``), ~1 M a second here. Row-to-bank 12 at
+# 20 um/net seed 15, whose last net needed 13 shuffles, spends 96 M on its 16 retries in
+# the wider area (2 min); one retry of row-to-bank 64 at 15 um/net costs ~155 M (3.5 min),
+# so there two run in each area instead of up to 3 + 16
+RETRY_MAX_EXPANSIONS = 300_000_000
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,13 @@ class NegotiationParams:
     # (the 12-net seeds above left 1-3), they do not rescue a result many nets short, where
     # each one is a long negotiation (row-to-bank 64 at 15 um/net ran over 30 min with 16)
     shuffle_more_max_left: int = 3
+    # no retry negotiation (failed-first round or shuffle) starts once the retries of this
+    # ``negotiate`` call have expanded this many search states (found or not, their repairs
+    # included; None: no bound). Counted, not timed, so a result never depends on the
+    # machine. Rounds and shuffles pay off on small problems, where each is cheap; a big one
+    # a few nets short could spend an hour on them (row-to-bank 64 at 15 um/net: 16 shuffles
+    # of 64 nets). The nets left then say the retries stopped here
+    retry_max_expansions: int | None = RETRY_MAX_EXPANSIONS
     # each net a negotiation leaves unrouted evicts the nets on its cheapest way through
     # others (at most this many) and takes that way, and they are placed legally again after
     # it; undone unless all of them are placed (``_repair``). A few searches a net, so it is
@@ -176,6 +189,7 @@ def negotiate(
     _repair_all(grid, prm, best, settled, schedule)
     order = list(tasks)
     tried = {tuple(t.name for t in order)}
+    budget = _RetryBudget(schedule.retry_max_expansions)
     for _ in range(schedule.retry_rounds if schedule.retry_failed_first else 0):
         failed = sorted(left, key=lambda t: -hpwl_um(grid, t))  # stable: ties keep order
         if not best.unrouted or not failed:
@@ -183,14 +197,16 @@ def negotiate(
         first = {t.name for t in failed}
         order = failed + [t for t in order if t.name not in first]
         key = tuple(t.name for t in order)
-        if key in tried:
+        if key in tried or not budget.allows():
             break
         tried.add(key)
         last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
         if len(last.unrouted) >= left_count:
+            budget.spend(state)
             break  # no progress: later rounds would reorder round the same conflicts
         left, left_count = unproven_failures(order, last), len(last.unrouted)
         _repair_all(grid, prm, last, state, schedule)
+        budget.spend(state)
         if len(last.unrouted) < len(best.unrouted):  # compared repaired, as returned
             best = last
     # then whole negotiations in seeded shuffles of the order (the same shuffles every run)
@@ -203,12 +219,40 @@ def negotiate(
         key = tuple(t.name for t in order)
         if key in tried:  # a few nets have few orders: one run each is enough
             continue
+        if not budget.allows():
+            break
         tried.add(key)
         last, state = _negotiate_once(grid, order, prm, schedule, progress, bundles)
         _repair_all(grid, prm, last, state, schedule)
+        budget.spend(state)
         if len(last.unrouted) < len(best.unrouted):
             best = last
+    if budget.stopped:
+        for t in unproven_failures(tasks, best):
+            best.unrouted[t.name] += (
+                f"; retries stopped after {budget.runs} negotiation(s) and "
+                f"{budget.spent:,} search states (NegotiationParams.retry_max_expansions = "
+                f"{budget.limit:,}): a larger budget may route it")
     return best
+
+
+class _RetryBudget:
+    """Search states the retry negotiations of one ``negotiate`` call have expanded, against
+    ``NegotiationParams.retry_max_expansions``."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit, self.spent, self.runs, self.stopped = limit, 0, 0, False
+
+    def allows(self) -> bool:
+        """May another retry start? (Remembers a refusal, for the report.)"""
+        if self.limit is not None and self.spent >= self.limit:
+            self.stopped = True
+        return not self.stopped
+
+    def spend(self, state: _Settled) -> None:
+        """Count one retry's negotiation (and repair) on the board it settled on."""
+        self.spent += state.occ.search_expansions
+        self.runs += 1
 
 
 def hpwl_um(grid: RoutingGrid, t: NetTask) -> float:

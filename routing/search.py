@@ -99,6 +99,9 @@ class Occupancy:
     bucket_nodes: int = 16
     # clash_offsets[b_committed][b_candidate] = (dx, dy) from candidate corner to committed one
     clash_offsets: tuple[tuple[np.ndarray, ...], ...] = ()
+    # states expanded by every search run against this board, found or not (``astar``): the
+    # work a negotiation spent, deterministic where its time is not
+    search_expansions: int = 0
 
     @classmethod
     def zeros(
@@ -492,10 +495,12 @@ def astar(
     if hard and 0 < prm.hard_probe_expansions and states >= PROBE_MIN_STATES:
         budget = min(prm.hard_probe_expansions, prm.max_expansions)
         cost, expansions, _, _ = run(target, target_dir, source, source_dir, budget, True)
+        occ.search_expansions += int(expansions)
         if not math.isfinite(cost) and expansions <= budget:
             return None  # boxed in at the target: the backward search ran out of states
     cost, expansions, verts, xings = run(source, source_dir, target, target_dir,
                                          prm.max_expansions, False)
+    occ.search_expansions += int(expansions)
     if not math.isfinite(cost):
         return None
     return Found(verts.tolist(), xings.tolist(), float(cost), int(expansions))

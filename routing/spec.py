@@ -104,6 +104,10 @@ class RouteSettings(BaseModel):
     # more effort where nets are left unrouted: whole negotiations in seeded shuffles of the
     # net order (``NegotiationParams.shuffle_rounds``; time on incomplete problems only)
     shuffle_rounds: int = Field(default=NegotiationParams.shuffle_rounds, ge=0, le=100)
+    # search states the retries (rounds and shuffles) of one negotiation may expand, ~1 M a
+    # second (``NegotiationParams.retry_max_expansions``; None: no bound)
+    retry_max_expansions: int | None = Field(
+        default=NegotiationParams.retry_max_expansions, ge=0)
     # waveguide layers for the 3D planner (routing.multilayer); None: planar on cross_section
     layers: list[str] | None = Field(default=None, min_length=1)
 
@@ -117,7 +121,9 @@ class RouteSettings(BaseModel):
         return RouterOptions(radius_um=self.radius_um, pitch_um=self.pitch_um,
                              keepout_um=self.keepout_um, margin_um=self.margin_um,
                              heuristic_weight=self.heuristic_weight,
-                             schedule=NegotiationParams(shuffle_rounds=self.shuffle_rounds))
+                             schedule=NegotiationParams(
+                                 shuffle_rounds=self.shuffle_rounds,
+                                 retry_max_expansions=self.retry_max_expansions))
 
 
 def parse_layers(names: list[str] | str) -> list[str]:

@@ -327,7 +327,7 @@ def test_shuffles_past_the_first_two_run_only_while_few_nets_are_left(
         orders.append(tuple(t.name for t in order))
         res = negotiation.NegotiationResult(
             unrouted={t.name: "congestion" for t in order[-left:]})
-        return res, SimpleNamespace(tasks=order)
+        return res, SimpleNamespace(tasks=order, occ=SimpleNamespace(search_expansions=1000))
 
     monkeypatch.setattr(negotiation, "_negotiate_once", leaves_some)
     prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
@@ -340,3 +340,42 @@ def test_shuffles_past_the_first_two_run_only_while_few_nets_are_left(
     assert len(orders) == negotiations - repeats
     assert len(set(orders)) == len(orders)
     assert len(best.unrouted) == left
+
+
+@pytest.mark.parametrize(("budget", "negotiations"), [(None, 2 + 16 - 1), (0, 1), (2500, 1 + 3)])
+def test_retries_stop_at_the_search_budget_and_the_nets_left_say_so(
+        monkeypatch: pytest.MonkeyPatch, budget: int | None, negotiations: int) -> None:
+    # every negotiation leaves 2 nets (none proven) and expands 1,000 states: with no bound
+    # the round and all distinct shuffles run; a budget of 0 allows no retry; 2,500 allows
+    # three (a retry starts while less than the budget is spent)
+    from types import SimpleNamespace
+
+    import routing.negotiate as negotiation
+    from routing.search import SearchParams
+
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 200, 200), pitch_um=5.0)
+    none = np.zeros(0, np.int64)
+    tasks = [NetTask(f"n{k}", grid.node_at(10, 10 + 20 * k), 0, grid.node_at(150, 10 + 20 * k),
+                     2, none) for k in range(6)]
+    runs: list[int] = []
+
+    def leaves_two(grid: Any, order: list[NetTask], *args: Any) -> Any:
+        runs.append(1)
+        res = negotiation.NegotiationResult(unrouted={t.name: "congestion" for t in order[-2:]})
+        return res, SimpleNamespace(tasks=order, occ=SimpleNamespace(search_expansions=1000))
+
+    monkeypatch.setattr(negotiation, "_negotiate_once", leaves_two)
+    prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
+                       crossing_loss_dB=0.8, crossing_half_um=6.0, space_um=0.25)
+    best = negotiation.negotiate(grid, tasks, prm, NegotiationParams(
+        repair=False, retry_max_expansions=budget))
+    assert len(runs) == negotiations
+    reasons = list(best.unrouted.values())
+    assert len(reasons) == 2
+    if budget is None:
+        assert all("retries stopped" not in r for r in reasons)
+    else:
+        retries = negotiations - 1
+        assert all(r.startswith("congestion; retries stopped after "
+                                f"{retries} negotiation(s) and {1000 * retries:,} search states")
+                   and f"retry_max_expansions = {budget:,}" in r for r in reasons)

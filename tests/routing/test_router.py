@@ -171,9 +171,11 @@ def test_route_job_writes_report_and_exit_codes(tmp_path: Path) -> None:
 
 def test_the_spec_sets_the_routers_effort_on_incomplete_problems(tmp_path: Path) -> None:
     spec = tmp_path / "s.yaml"
-    spec.write_text(_SPEC + "settings: {shuffle_rounds: 5}\n")
+    spec.write_text(_SPEC + "settings: {shuffle_rounds: 5, retry_max_expansions: 1000}\n")
     options = load_spec(spec).settings.router_options()
-    assert options["schedule"] == NegotiationParams(shuffle_rounds=5)
+    assert options["schedule"] == NegotiationParams(shuffle_rounds=5, retry_max_expansions=1000)
+    spec.write_text(_SPEC + "settings: {retry_max_expansions: null}\n")
+    assert load_spec(spec).settings.router_options()["schedule"].retry_max_expansions is None
     spec.write_text(_SPEC)
     assert load_spec(spec).settings.router_options()["schedule"] == NegotiationParams()
 
@@ -185,6 +187,8 @@ def test_the_spec_sets_the_routers_effort_on_incomplete_problems(tmp_path: Path)
         (("x: 300}", "x: 300, rotation: 45}"), "instances.b.rotation"),
         (('{from: "a,o2", to: "b,o1"}', '{from: "a,o2", too: "b,o1"}'), "connections.0"),
         (("x: 300}", "x: 300}\nsettings: {shuffle_rounds: -1}"), "settings.shuffle_rounds"),
+        (("x: 300}", "x: 300}\nsettings: {retry_max_expansions: -5}"),
+         "settings.retry_max_expansions"),
     ],
 )
 def test_spec_errors_name_the_field(tmp_path: Path, edit: tuple[str, str], field: str) -> None:
