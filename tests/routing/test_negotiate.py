@@ -306,12 +306,11 @@ def test_a_shuffled_order_routes_what_the_failed_first_rounds_leave(tmp_path: Pa
     _signed_off(c, conns, res, tmp_path)
 
 
-@pytest.mark.parametrize(("left", "negotiations"), [(2, 2 + 16), (4, 2 + 2)])
-def test_shuffles_past_the_first_two_run_only_while_few_nets_are_left(
-        monkeypatch: pytest.MonkeyPatch, left: int, negotiations: int) -> None:
-    # the schedule alone: every negotiation leaves ``left`` nets (none proven unroutable),
-    # so the failed-first round makes no progress and the shuffles follow. With at most
-    # shuffle_more_max_left (3) nets left all 16 run; with more, only the first two
+def _negotiate_with_fake_runs(monkeypatch: pytest.MonkeyPatch, left: int,
+                              schedule: NegotiationParams) -> tuple[list[tuple[str, ...]], Any]:
+    """``negotiate``'s schedule alone on 6 nets: every negotiation leaves its last ``left``
+    nets (none proven unroutable) and expands 1,000 states. Returns the orders negotiated and
+    the result."""
     from types import SimpleNamespace
 
     import routing.negotiate as negotiation
@@ -332,9 +331,17 @@ def test_shuffles_past_the_first_two_run_only_while_few_nets_are_left(
     monkeypatch.setattr(negotiation, "_negotiate_once", leaves_some)
     prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
                        crossing_loss_dB=0.8, crossing_half_um=6.0, space_um=0.25)
+    return orders, negotiation.negotiate(grid, tasks, prm, schedule)
+
+
+@pytest.mark.parametrize(("left", "negotiations"), [(2, 2 + 16), (4, 2 + 2)])
+def test_shuffles_past_the_first_two_run_only_while_few_nets_are_left(
+        monkeypatch: pytest.MonkeyPatch, left: int, negotiations: int) -> None:
+    # the failed-first round makes no progress and the shuffles follow. With at most
+    # shuffle_more_max_left (3) nets left all 16 run; with more, only the first two
     schedule = NegotiationParams(repair=False)
     assert schedule.shuffle_rounds == 16 and schedule.shuffle_more_max_left == 3
-    best = negotiation.negotiate(grid, tasks, prm, schedule)
+    orders, best = _negotiate_with_fake_runs(monkeypatch, left, schedule)
     # each order runs once: of the 16 seeded shuffles of these 6 nets two coincide
     repeats = 1 if negotiations > 4 else 0
     assert len(orders) == negotiations - repeats
@@ -345,31 +352,12 @@ def test_shuffles_past_the_first_two_run_only_while_few_nets_are_left(
 @pytest.mark.parametrize(("budget", "negotiations"), [(None, 2 + 16 - 1), (0, 1), (2500, 1 + 3)])
 def test_retries_stop_at_the_search_budget_and_the_nets_left_say_so(
         monkeypatch: pytest.MonkeyPatch, budget: int | None, negotiations: int) -> None:
-    # every negotiation leaves 2 nets (none proven) and expands 1,000 states: with no bound
-    # the round and all distinct shuffles run; a budget of 0 allows no retry; 2,500 allows
-    # three (a retry starts while less than the budget is spent)
-    from types import SimpleNamespace
-
-    import routing.negotiate as negotiation
-    from routing.search import SearchParams
-
-    grid = RoutingGrid.empty(bbox_um=(0, 0, 200, 200), pitch_um=5.0)
-    none = np.zeros(0, np.int64)
-    tasks = [NetTask(f"n{k}", grid.node_at(10, 10 + 20 * k), 0, grid.node_at(150, 10 + 20 * k),
-                     2, none) for k in range(6)]
-    runs: list[int] = []
-
-    def leaves_two(grid: Any, order: list[NetTask], *args: Any) -> Any:
-        runs.append(1)
-        res = negotiation.NegotiationResult(unrouted={t.name: "congestion" for t in order[-2:]})
-        return res, SimpleNamespace(tasks=order, occ=SimpleNamespace(search_expansions=1000))
-
-    monkeypatch.setattr(negotiation, "_negotiate_once", leaves_two)
-    prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
-                       crossing_loss_dB=0.8, crossing_half_um=6.0, space_um=0.25)
-    best = negotiation.negotiate(grid, tasks, prm, NegotiationParams(
-        repair=False, retry_max_expansions=budget))
-    assert len(runs) == negotiations
+    # 2 nets left and 1,000 states a negotiation: with no bound the round and all distinct
+    # shuffles run; a budget of 0 allows no retry; 2,500 allows three (a retry starts while
+    # less than the budget is spent)
+    orders, best = _negotiate_with_fake_runs(
+        monkeypatch, 2, NegotiationParams(repair=False, retry_max_expansions=budget))
+    assert len(orders) == negotiations
     reasons = list(best.unrouted.values())
     assert len(reasons) == 2
     if budget is None:

@@ -334,7 +334,7 @@ def test_the_self_hit_box_queries_agree_with_the_node_by_node_definition(
         corner, d = (x, y), (d + 1) % 4 if side == 0 else (d + 3) % 4
     args = (source, nx, k_r, rec_corner, rec_type, rec_parent, rec_bb, g.arc_box, g.arc_mask)
 
-    def _self_hit(q: int, r: int, *_: object) -> bool:
+    def _self_hit(q: int, r: int) -> bool:
         """Is node q claimed by the path ending with record r (bend r's own arc left out)?"""
         qx, qy = q % nx, q // nx
         while r >= 0:
@@ -363,7 +363,7 @@ def test_the_self_hit_box_queries_agree_with_the_node_by_node_definition(
             qx, qy = cx + dx[ray] * j, cy + dy[ray] * j
             if not (0 <= qx < nx and 0 <= qy < grid.ny):
                 break
-            if _self_hit(qy * nx + qx, last, *args):
+            if _self_hit(qy * nx + qx, last):
                 expect = j
                 break
         if expect == _NO_HIT:  # nothing on the board: nothing beyond it either
@@ -378,5 +378,5 @@ def test_the_self_hit_box_queries_agree_with_the_node_by_node_definition(
         y = min(max(near // nx + int(rng.integers(-12, 13)), 15), grid.ny - 16)
         offsets = [int(o) for o in g.arc_delta[b, : g.arc_count[b]]]
         node = y * nx + x
-        expect_hit = any(_self_hit(node + o, last, *args) for o in offsets)
+        expect_hit = any(_self_hit(node + o, last) for o in offsets)
         assert _arc_self_hit(node, b, last, *args) == expect_hit
