@@ -293,10 +293,11 @@ def plan_bundle_with_crossings(
         """For each track ``v`` of ``vs``: may a straight along it from ``u0`` to ``u1``
         pass (nodes empty or crossed by one perpendicular straight)? A necessary condition
         of ``try_place``, for all tracks at once: the tries that cannot succeed are skipped."""
-        us = np.arange(min(u0, u1), max(u0, u1) + 1)
-        nodes = np.stack([_frame_nodes(d0, grid, us, v) for v in vs]) if len(vs) else None
-        if nodes is None:
+        if not len(vs):
             return np.zeros(0, bool)
+        us = np.arange(min(u0, u1), max(u0, u1) + 1)
+        ix, iy = _frame_xy(d0, us[None, :], np.asarray(vs)[:, None])
+        nodes = iy * grid.nx + ix  # one row of nodes per track, broadcast
         n = occ.occ[nodes]
         return ((n == 0) | ((n == 1) & (occ_across[nodes] == 1))).all(axis=1)
 
