@@ -194,7 +194,13 @@ def check_routes(
     out.region_instances += len(route_insts)
     cells = near.get(li, kdb.Region())
     if not cells.is_empty():
-        over = (all_raw & cells).sized(-sliver).sized(sliver)
+        # only the route pieces that touch a cell take part: the same intersection, without
+        # merging every route (row-to-bank 64: 127 -> 1 ms)
+        touching = all_raw.dup()
+        touching.merged_semantics = False
+        touching = touching.interacting(cells)
+        touching.merged_semantics = True
+        over = (touching & cells).sized(-sliver).sized(sliver)
         if not over.is_empty():
             out.cell_overlaps = over.count()
             for net, _ in _nets_touching(net_region, over).items():
@@ -317,6 +323,9 @@ def _near_routes(component: gf.Component, route_insts: Sequence[gf.ComponentRefe
     neighbours: set[tuple[int, str, int, int]] = set()
     it = kdb.RecursiveShapeIterator(layout, top, list(layout.layer_indexes()), zone, False)
     it.shape_flags = kdb.Shapes.SPolygons | kdb.Shapes.SBoxes | kdb.Shapes.SPaths
+    # a cell placed only as these routes is not entered at all (walking its shapes to skip
+    # them one by one was most of this function's time); the rest are skipped per instance
+    it.unselect_cells(_placed_only_as(layout, top, route_insts))
     while not it.at_end():
         path = it.path()
         if path:
@@ -336,6 +345,30 @@ def _near_routes(component: gf.Component, route_insts: Sequence[gf.ComponentRefe
             reg.insert(p)
         near[li] = reg & zone
     return near, len(neighbours)
+
+
+def _placed_only_as(layout: kdb.Layout, top: kdb.Cell,
+                    insts: Sequence[gf.ComponentReference]) -> list[int]:
+    """Indices of the cells whose every placement in the layout is one of ``insts`` (all in
+    ``top``): no other cell and no other instance of ``top`` holds them."""
+    count: dict[int, int] = {}
+    for i in insts:
+        count[i.cell_index] = count.get(i.cell_index, 0) + 1
+    out = []
+    top_ci = top.cell_index()
+    for ci, n in count.items():
+        cell = layout.cell(ci)
+        if cell.parent_cells() != 1:
+            continue
+        placed = 0
+        for pi in cell.each_parent_inst():
+            if pi.parent_cell_index() != top_ci:
+                break
+            placed += pi.child_inst().size()
+        else:
+            if placed == n:
+                out.append(ci)
+    return out
 
 
 def _drc(component: gf.Component, route_insts: Sequence[gf.ComponentReference],

@@ -178,6 +178,41 @@ def test_check_catches_a_route_too_close_to_a_cell_and_leaves_the_cell_its_own()
     assert chk.halo_um == 11.0
 
 
+def test_check_sees_a_route_cell_placed_again_outside_the_routes() -> None:
+    # the check skips the cells placed only as routes; the same straight placed as a plain
+    # instance (at the top, or inside another cell) is a neighbour like any other
+    s = CELLS["straight"](length=40)
+    for nested in (False, True):
+        c = gf.Component()
+        route = c.add_ref(s)
+        if nested:
+            holder = gf.Component()
+            holder.add_ref(s)
+            other = c.add_ref(holder)
+        else:
+            other = c.add_ref(s)
+        other.dmove((0, 1.0))  # 0.2 um above the route: WG1.S.1
+        far = c.add_ref(s)
+        far.dmove((0, 60))
+        chk = check_routes(c, {"r": [route], "far": [far]}, crossings=[], layer=(1, 0))
+        assert chk.drc_failed == {"r": "DRC WG1.S.1 on its waveguide"}, nested
+        assert chk.region_instances == 3
+
+
+def test_check_catches_a_route_over_a_placed_cell() -> None:
+    c = gf.Component()
+    c.add_ref(_cell_with_narrow_line())
+    across = c.add_ref(CELLS["straight"](length=10))
+    across.drotate(90)
+    across.dmove((20, -5))  # straight across the cell's waveguide (not its line at y = 8)
+    clear = c.add_ref(CELLS["straight"](length=40))
+    clear.dmove((0, 60))
+    chk = check_routes(c, {"across": [across], "clear": [clear]}, crossings=[], layer=(1, 0))
+    assert chk.cell_overlaps == 1
+    assert set(chk.overlapping) == {"across"}
+    assert "runs over a placed cell" in chk.overlapping["across"]
+
+
 def test_the_check_region_is_cut_to_the_halo_of_the_routes() -> None:
     # a route along one end of a long cell: its far end is cut away, so the cell's own
     # violation there is outside the check; the same violation beside the route is counted
