@@ -138,6 +138,7 @@ class _Placer:
     def __init__(self, grid: RoutingGrid, prm: SearchParams, occ: Occupancy) -> None:
         self.grid, self.prm, self.occ = grid, prm, occ
         self.why = ""  # why the last try_place failed, for the report
+        self._own_mark: np.ndarray | None = None  # scratch: the net's own stub nodes
 
     def try_place(self, name: str, found: Found, own: np.ndarray) -> bool:
         """Commit ``found`` if it is legal against everything placed; else leave no trace."""
@@ -186,9 +187,20 @@ class _Placer:
         if nodes.size and (nodes.min() < 0 or nodes.max() >= self.grid.size):
             return "leaves the routing area", nodes, kinds
         walled = self.grid.wall[nodes]
-        if walled.any() and not np.isin(nodes[walled], own).all():
+        if walled.any() and not self._all_own(nodes[walled], own):
             return "runs into a cell", nodes, kinds
         return "", nodes, kinds
+
+    def _all_own(self, nodes: np.ndarray, own: np.ndarray) -> bool:
+        """``np.isin(nodes, own).all()`` by marking ``own`` on a scratch array (isin sorts
+        both every call: most of the planner's wall checks on row-to-bank 64)."""
+        if self._own_mark is None:
+            self._own_mark = np.zeros(self.grid.size, bool)
+        mark = self._own_mark
+        mark[own] = True
+        ok = bool(mark[nodes].all())
+        mark[own] = False
+        return ok
 
 
 def plan_bundle_with_crossings(
@@ -594,22 +606,22 @@ def _track_rows(grid: RoutingGrid, d0: int, fr: tuple[int, int, int, int], own: 
     su, sv, tu, tv = fr
     lo, hi = sorted((su, tu))
     us = np.arange(lo + g.k_start, hi - g.k_start + 1)
+    vs = np.arange(sv + g.k_start, tv - g.k_start + 1)
     along = (d0 - 1) % 4 if tu > su else (d0 + 1) % 4  # grid direction of the track
-    out = []
-    for v in range(sv + g.k_start, tv - g.k_start + 1):
-        ix, iy = _frame_xy(d0, us, np.full_like(us, v))
-        if ((ix < 0) | (ix >= grid.nx) | (iy < 0) | (iy >= grid.ny)).any():
-            continue  # off the routing area
-        nodes = iy * grid.nx + ix
-        arcs = [g.arc_nodes(_frame_nodes(d0, grid, np.array([u]), v)[0], din, dout)
-                for u, din, dout in ((su, d0, along), (tu, along, d0))]
-        if any(a is None for a in arcs):
-            continue  # a bend leaves the routing area
-        nodes = np.concatenate([nodes, *(a for a in arcs if a is not None)])
-        walled = grid.wall[nodes]
-        if not walled.any() or np.isin(nodes[walled], own).all():
-            out.append(v)
-    return np.array(out, np.int64)
+    # every row at once (a row per track, as in ``free_rows``): its run, then both arcs
+    ix, iy = np.broadcast_arrays(*_frame_xy(d0, us[None, :], vs[:, None]))
+    ok = np.all((ix >= 0) & (ix < grid.nx) & (iy >= 0) & (iy < grid.ny), axis=1)
+    parts = [np.where(ok[:, None], iy * grid.nx + ix, 0)]
+    for u, din, dout in ((su, d0, along), (tu, along, d0)):
+        cx, cy = _frame_xy(d0, np.full_like(vs, u), vs)
+        dx_lo, dx_hi, dy_lo, dy_hi, delta = g.arcs[din, dout]
+        fits = (cx + dx_lo >= 0) & (cx + dx_hi < grid.nx) & (cy + dy_lo >= 0) & (
+            cy + dy_hi < grid.ny)  # else the bend leaves the routing area
+        ok &= fits
+        parts.append(np.where(fits[:, None], (cy * grid.nx + cx)[:, None] + delta[None, :], 0))
+    nodes = np.concatenate(parts, axis=1)
+    blocked = grid.wall[nodes] & ~np.isin(nodes, own)
+    return vs[ok & ~blocked.any(axis=1)].astype(np.int64)
 
 
 def _cycles(waits_for: dict[str, str | None]) -> list[list[str]]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from components import CELLS
 from quantacore import activate
-from routing.channel import _Placer, _track_rows, order_tracks
+from routing.channel import _from_frame, _Placer, _to_frame, _track_rows, order_tracks
 from routing.grid import RoutingGrid
 from routing.router import Connection, route_nets
 from routing.search import Found, Occupancy, SearchParams, _geometry
@@ -139,3 +139,42 @@ def test_track_rows_count_only_rows_whose_bends_clear_the_cells() -> None:
         [s, grid.node_at(100, 5 * v), grid.node_at(300, 5 * v), t], [], 0.0, 0), own)]
     assert rows.tolist() == clear
     assert clear[0] > 31  # row 31 (155 um): the run clears the cell (150 um), a bend not
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(d0=st.integers(0, 3), source=st.tuples(st.integers(5, 75), st.integers(5, 75)),
+       up=st.integers(13, 45), side=st.integers(12, 45).flatmap(
+           lambda k: st.sampled_from([k, -k])),
+       boxes=st.lists(st.tuples(*[st.integers(0, 400)] * 2, *[st.integers(5, 60)] * 2),
+                      max_size=12))
+def test_track_rows_are_the_rows_the_placer_accepts(d0, source, up, side, boxes) -> None:
+    # any facing, any cells: the room bound's rows are exactly the Z routes whose track run
+    # and bends the planner's own cell check lets through (the legs are the net's own here)
+    grid = RoutingGrid.empty(bbox_um=(0, 0, 400, 400), pitch_um=5.0)
+    prm = SearchParams(radius_um=30.0, loss_dB_per_um=1e-5, bend_loss_dB=0.3,
+                       crossing_loss_dB=0.8, crossing_half_um=6.0, space_um=0.25)
+    for x, y, w, h in boxes:
+        grid.block_box(x, y, x + w, y + h)
+    g = _geometry(grid, prm)
+    su, sv = _to_frame(d0, *source)
+    tu, tv = su + side, sv + up  # a Z fits: two radii across, two radii up
+
+    def node(u: int, v: int) -> int:
+        ix, iy = _from_frame(d0, u, v)
+        return iy * grid.nx + ix if 0 <= ix < grid.nx and 0 <= iy < grid.ny else -1
+
+    if node(tu, tv) < 0:
+        return  # the target is off the grid
+    own = np.array([node(u, v) for u in (su, tu) for v in range(sv, tv + 1)], np.int64)
+    placer = _Placer(grid, prm, Occupancy.zeros(grid))
+
+    def accepted(v: int) -> bool:
+        found = Found([node(su, sv), node(su, v), node(tu, v), node(tu, tv)], [], 0.0, 0)
+        try:
+            return placer.clear_of_cells(found, own)
+        except ValueError:  # a bend leaves the routing area
+            return False
+
+    rows = _track_rows(grid, d0, (su, sv, tu, tv), own, g)
+    assert rows.tolist() == [v for v in range(sv + g.k_start, tv - g.k_start + 1) if accepted(v)]
