@@ -48,11 +48,11 @@ def straight(
         ValueError: negative ``length`` or ``width`` under the layer's minimum width rule.
     """
     check_positive("length", length, allow_zero=True)
-    layer = layer_name(cross_section)
-    if width is not None and min_width_um(layer) > 0:
-        check_width("width", width, layer)
     xs = (gf.get_cross_section(cross_section, width=width) if width is not None
           else gf.get_cross_section(cross_section))
+    layer = layer_name(xs)  # from the built cross-section: building it again costs as much
+    if width is not None and min_width_um(layer) > 0:
+        check_width("width", width, layer)
     if npoints == 2 and _is_plain(xs):
         return _drawn_directly(length, xs)
     c = gf.Component()
