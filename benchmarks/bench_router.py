@@ -401,7 +401,7 @@ def main() -> None:
         if ours["nets"] > args.skip_peers_above:
             print(f"{pname:<22} (gdsfactory peers skipped above {args.skip_peers_above} nets)")
             continue
-        for how in args.peers.split(","):
+        for how in filter(None, args.peers.split(",")):  # --peers "": ours only
             if how == "bundle" and not is_row:
                 continue
             r = _in_process(pname, how, args.astar_cap_s, sizes)

@@ -27,6 +27,11 @@ routes, one horizontal track each, instead of net-by-net search:
   an S-jog (``routing.sjog``: the PDK's S-bend) at the lowest height above the dogleg band
   where it is legal; the tracks of other nets pass above or below it and cross its straight
   parts.
+* When no S-jog fits (two neighbours that swap: one jog would cross the other's), the
+  planner moves up to ``MAX_MOVED`` placed Z routes out of the jog's way (they are placed
+  again on other tracks), else the net goes round: a dogleg via a column two radii from
+  both its ports, past its target or behind its source. A net with no Z track may move
+  placed Z routes out of its way the same way.
 * On a dense bus (columns closer than two bend radii) no dogleg fits
   between the columns. Each cycle of nets waiting for each other's columns is broken once,
   beforehand: the member whose source is nearest a bus end doglegs beside the bus (its first
@@ -65,6 +70,11 @@ from routing.search import (
     _geometry,
 )
 from routing.sjog import jog_nodes
+
+# a net the planner cannot place may move this many placed Z routes out of its way, and
+# try this many sets of them (``place_moving_others``)
+MAX_MOVED = 3
+MAX_MOVE_TRIES = 8
 
 
 def order_tracks(spans: Sequence[tuple[int, int]]) -> list[int]:
@@ -139,6 +149,8 @@ class _Placer:
         self.grid, self.prm, self.occ = grid, prm, occ
         self.why = ""  # why the last try_place failed, for the report
         self._own_mark: np.ndarray | None = None  # scratch: the net's own stub nodes
+        # net -> (path, claimed nodes, kinds, bends) of what try_place committed
+        self.placed: dict[str, tuple[Found, np.ndarray, np.ndarray, list]] = {}
 
     def try_place(self, name: str, found: Found, own: np.ndarray) -> bool:
         """Commit ``found`` if it is legal against everything placed; else leave no trace."""
@@ -172,7 +184,43 @@ class _Placer:
             return False
         self.why = ""
         occ.commit(name, nodes[:0], kinds[:0], bends, +1)
+        self.placed[name] = (found, nodes, kinds, bends)
         return True
+
+    def remove(self, name: str) -> tuple[Found, np.ndarray, np.ndarray, list]:
+        """Take a placed net out of the occupancy again; returns what ``restore`` needs."""
+        entry = self.placed.pop(name)
+        _found, nodes, kinds, bends = entry
+        self.occ.commit(name, nodes, kinds, bends, -1)
+        return entry
+
+    def restore(self, name: str, entry: tuple[Found, np.ndarray, np.ndarray, list]) -> None:
+        """Put back what ``remove`` took out (legal as before when everything else is)."""
+        _found, nodes, kinds, bends = entry
+        self.occ.commit(name, nodes, kinds, bends, +1)
+        self.placed[name] = entry
+
+    def users(self, nodes: np.ndarray) -> list[str]:
+        """The placed nets claiming any of ``nodes`` (sorted)."""
+        return sorted(n for n, (_f, own, _k, _b) in self.placed.items()
+                      if np.isin(own, nodes, assume_unique=True).any())
+
+    def overlaps(self, found: Found, own: np.ndarray) -> bool:
+        """Would ``found`` (possibly part of a path) run into a cell or over a placed route
+        other than by crossing a straight? If so, ``try_place`` fails for every path that
+        contains this part (the whole claims what the part does there, or a bend where the
+        part has a straight), so the tries through it can be skipped. Commits nothing."""
+        why, nodes, kinds = self._off_limits(found, own)
+        if why:
+            return True
+        occ = self.occ
+        used = occ.occ[nodes] > 0
+        if not used.any():
+            return False
+        un, uk = nodes[used], kinds[used]
+        return bool((uk == BEND_KIND).any() or (occ.occ[un] != 1).any()
+                    or ((uk == H_KIND) & (occ.occ_v[un] != 1)).any()
+                    or ((uk == V_KIND) & (occ.occ_h[un] != 1)).any())
 
     def clear_of_cells(self, found: Found, own: np.ndarray) -> bool:
         """True if ``found`` (possibly a partial path) touches no wall but its own stubs."""
@@ -396,11 +444,14 @@ def plan_bundle_with_crossings(
     def dogleg_via(name: str, c: int, v_from: int) -> bool:
         su, sv, tu, tv = frame[name]
         s, t, _sd, _td, own = ends[name]
+        # the top bend and run of each height, judged once for all first legs (a part
+        # claims what the whole does there: a necessary condition, the paths stay the same)
+        top_blocked: dict[int, bool] = {}
         for v1 in range(max(lo_all, sv + g.k_start), lo_all + band):
             if not first_leg_free(su, sv, c, v1):
                 continue  # every dogleg through this first leg would overlap a route
             leg = [s, node(su, v1), node(c, v1), node(c, v1 + g.k_turn)]
-            if not placer.clear_of_cells(Found(leg, [], 0.0, 0), own):
+            if placer.overlaps(Found(leg, [], 0.0, 0), own):
                 continue
             if c == tu:
                 verts = [s, node(su, v1), node(c, v1), t]
@@ -410,6 +461,11 @@ def plan_bundle_with_crossings(
                 continue
             for v in z_candidates(c, v1, tu, tv, max(v_from, v1 + g.k_turn),
                                   tv - g.k_start):
+                if v not in top_blocked:
+                    top = Found([node(c, v - g.k_start), node(c, v), node(tu, v), t], [], 0.0, 0)
+                    top_blocked[v] = placer.overlaps(top, own)
+                if top_blocked[v]:
+                    continue
                 verts = [s, node(su, v1), node(c, v1), node(c, v), node(tu, v), t]
                 if placer.try_place(name, Found(verts, [], 0.0, 0), own):
                     plan.paths[name] = Found(verts, [], 0.0, 0)
@@ -430,6 +486,94 @@ def plan_bundle_with_crossings(
                 plan.paths[name] = found
                 return True
         return False
+
+    def place_track(name: str) -> bool:
+        """A Z route (or a dogleg) for a net whose offset takes two bends; records its
+        track."""
+        lo = floor_of(name)
+        # when the stacking order leaves no track, any legal track below it will do: two
+        # more crossings with each net it passes in the wrong order, but still a Z route in
+        # the channel, where the search would wander across the whole die
+        # a placed net already comes down this net's source column: only a dogleg can leave
+        column_taken = any(waits_for[j] == name for j in placed if j != name)
+        if (any(not column_taken and place_z(name, v) for v in dict.fromkeys((lo, track)))
+                or any(place_dogleg(name, v) for v in dict.fromkeys((lo, track)))):
+            track_of[name] = _frame_v(d0, grid, plan.paths[name].vertices[-2])
+            return True
+        return False
+
+    def place_moving_others(name: str, paths: Sequence[Found]) -> bool:
+        """The first of ``paths`` (routes of ``name``, preferred first) that becomes legal
+        when up to ``MAX_MOVED`` placed Z routes in its way are taken out and placed again
+        elsewhere (``place_track``); all or nothing, at most ``MAX_MOVE_TRIES`` sets of
+        routes moved. The planner takes nets in stacking order, so an early net's route
+        often passes just where a later one must go: on a 50 um bus with the targets
+        shifted 30 um, a neighbour's bend sweeps a short net's source column (its S-jog
+        then has no way up) or a dogleg's bend sweeps a long net's column."""
+        own = ends[name][4]
+        tried: set[tuple[str, ...]] = set()
+        for found in paths:
+            if len(tried) >= MAX_MOVE_TRIES:
+                return False
+            if not placer.clear_of_cells(found, own):
+                continue
+            movers = tuple(placer.users(path_claims(grid, prm, found)[0]))
+            if (not movers or len(movers) > MAX_MOVED or movers in tried
+                    or any(m not in track_of for m in movers)):
+                continue  # only Z routes move (a straight or a jog has nowhere else)
+            tried.add(movers)
+            was = {m: (placer.remove(m), track_of.pop(m)) for m in movers}
+            for m in movers:
+                del plan.paths[m]
+            again: list[str] = []
+            if placer.try_place(name, found, own):
+                plan.paths[name] = found
+                for m in movers:
+                    if not place_track(m):
+                        break
+                    again.append(m)
+                else:
+                    return True
+                placer.remove(name)
+                del plan.paths[name]
+            for m in again:  # undo: the earlier routes back, as they were
+                placer.remove(m)
+                del plan.paths[m]
+                track_of.pop(m)
+            for m, (entry, v_m) in was.items():
+                placer.restore(m, entry)
+                plan.paths[m], track_of[m] = entry[0], v_m
+        return False
+
+    def jog_paths(name: str) -> list[Found]:
+        """S-jogs of ``name`` from the lowest height up."""
+        su, sv, tu, tv = frame[name]
+        s, t, _sd, _td, _own = ends[name]
+        lk = jog_nodes(lateral_nodes=tu - su, pitch_um=grid.pitch_um,
+                       radius_um=prm.radius_um, cross_section=prm.cross_section)
+        return [Found([s, node(su, v), node(tu, v + lk), t], [], 0.0, 0)
+                for v in range(max(track, sv + 1), tv - lk)]
+
+    def z_paths(name: str) -> list[Found]:
+        """Z routes of ``name`` from the lowest track up."""
+        su, sv, tu, tv = frame[name]
+        s, t, _sd, _td, _own = ends[name]
+        return [Found([s, node(su, v), node(tu, v), t], [], 0.0, 0)
+                for v in range(max(track, sv + g.k_start), tv - g.k_start + 1)]
+
+    def place_detour(name: str, v_from: int) -> bool:
+        """A dogleg for a net whose offset is below two radii: its first leg goes to a
+        column at least two radii from both ports, past the target or back behind the
+        source, then a Z from there. Two neighbours that swap (both offsets small, one
+        S-jog would cross the other's) need it: one jogs, the other goes round."""
+        su, _sv, tu, _tv = frame[name]
+        step = 1 if tu > su else -1
+        # nearest first, out to one radius beyond the nearest column that fits
+        past = [tu + step * (g.k_turn + k) for k in range(g.k_turn)]
+        behind = [su - step * (g.k_turn + k) for k in range(g.k_turn)]
+        cols = [c for pair in zip(past, behind, strict=True) for c in pair]
+        return any(dogleg_via(name, c, v_from) for c in cols if umin - 2 * g.k_turn
+                   <= c <= umax + 2 * g.k_turn)
 
     order = order_tracks([spans[n] for n in names])
     straight = [names[i] for i in order if spans[names[i]][0] == spans[names[i]][1]]
@@ -494,21 +638,22 @@ def plan_bundle_with_crossings(
             if place_jog(name):
                 placed.add(name)
             else:
-                plan.left_over[name] = (
-                    f"bundle: lateral offset {abs(tu - su) * grid.pitch_um:g} um is below two "
-                    f"bend radii and no S-jog fits (last try {placer.why}); routed by search")
+                jog_why = placer.why
+                if (place_moving_others(name, jog_paths(name))
+                        or any(place_detour(name, v)
+                               for v in dict.fromkeys((floor_of(name), track)))):
+                    placed.add(name)
+                else:
+                    plan.left_over[name] = (
+                        f"bundle: lateral offset {abs(tu - su) * grid.pitch_um:g} um is below "
+                        f"two bend radii, no S-jog fits (last try {jog_why}) and no detour "
+                        f"round a column two radii away; routed by search")
             if progress is not None:
                 progress(len(placed) + len(plan.left_over), len(names))
             continue
-        lo = floor_of(name)
-        # when the stacking order leaves no track, any legal track below it will do: two
-        # more crossings with each net it passes in the wrong order, but still a Z route in
-        # the channel, where the search would wander across the whole die
-        # a placed net already comes down this net's source column: only a dogleg can leave
-        column_taken = any(waits_for[j] == name for j in placed if j != name)
-        if (any(not column_taken and place_z(name, v) for v in dict.fromkeys((lo, track)))
-                or any(place_dogleg(name, v) for v in dict.fromkeys((lo, track)))):
-            track_of[name] = _frame_v(d0, grid, plan.paths[name].vertices[-2])
+        if place_track(name) or place_moving_others(name, z_paths(name)):
+            if name not in track_of:
+                track_of[name] = _frame_v(d0, grid, plan.paths[name].vertices[-2])
             placed.add(name)
         else:
             plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "

@@ -66,6 +66,35 @@ def test_bus_at_50um_pitch_routes_fully(tmp_path: Path) -> None:
         assert res.report.total_crossings >= bound
 
 
+@pytest.mark.parametrize(("perm", "shift_um"), [
+    ([0, 1, 3, 2, 4, 5], 30.0),  # s3 jogs 20 um left; s2's Z bend swept s3's column
+    ([1, 0, 3, 2, 5, 4], 30.0),
+    ([0, 2, 1, 3], 0.0),  # neighbours that swap: two S-jogs would cross, one goes round
+    ([0, 1, 3, 2, 4, 5], 0.0),
+])
+def test_swapped_neighbours_on_a_50um_bus_are_planned_in_the_channel(
+        perm: list[int], shift_um: float, tmp_path: Path) -> None:
+    # offsets below two bend radii: an S-jog, moving a neighbour's Z out of its way when
+    # that is what blocks it, or a detour round a column two radii away. Before, these
+    # nets fell to the search, which left [0, 1, 3, 2, 4, 5] shifted at 5/6
+    c, conns = facing_rows(len(perm), pitch_um=50, channel_um=400, shift_um=shift_um,
+                           perm=perm)
+    res = route_nets(c, conns)
+    _signed_off(c, conns, res, tmp_path)
+    assert [n.planner for n in res.report.nets] == ["channel"] * len(perm)
+
+
+def test_rows_of_24_with_an_adjacent_swap_route_fully(tmp_path: Path) -> None:
+    # half_shuffled(24, 3) swaps nets 17 and 18 (50 um apart, no S-jog pair can cross):
+    # the planner left one to the search, whose detours boxed in a straight neighbour's
+    # port; 23/24 after 19 negotiations (25 s). Now n18 goes round a column 60 um away
+    c, conns = facing_rows(24, pitch_um=50, channel_um=30 * 24 + 300,
+                           perm=half_shuffled(24, 3))
+    res = route_nets(c, conns)
+    _signed_off(c, conns, res, tmp_path)
+    assert all(n.planner == "channel" for n in res.report.nets)
+
+
 def test_random_32_nets_route_fully(tmp_path: Path) -> None:
     c, conns = random_pairs(32)
     res = route_nets(c, conns)
