@@ -21,7 +21,9 @@ routes, one horizontal track each, instead of net-by-net search:
   blocked are skipped before the full legality check (``z_candidates``).
 * Where the source and target rows share columns, a net may not climb a column that another
   net already comes down into; along a cycle of such nets one takes a dogleg: a first leg on
-  a bottom track to a free column beside its source, then its Z from there.
+  a bottom track to a free column beside its source, then its Z from there. Likewise a bend
+  sweeps a radius of columns beside its own: a net coming down (going up) a column that
+  another net's first (last) bend sweeps is placed after (before) that net.
 
 * A net whose lateral offset is below two bend radii (a neighbour move on a dense bus) takes
   an S-jog (``routing.sjog``: the PDK's S-bend) at the lowest height above the dogleg band
@@ -30,8 +32,7 @@ routes, one horizontal track each, instead of net-by-net search:
 * When no S-jog fits (two neighbours that swap: one jog would cross the other's), the
   planner moves up to ``MAX_MOVED`` placed Z routes out of the jog's way (they are placed
   again on other tracks), else the net goes round: a dogleg via a column two radii from
-  both its ports, past its target or behind its source. A net with no Z track may move
-  placed Z routes out of its way the same way.
+  both its ports, past its target or behind its source.
 * On a dense bus (columns closer than two bend radii) no dogleg fits
   between the columns. Each cycle of nets waiting for each other's columns is broken once,
   beforehand: the member whose source is nearest a bus end doglegs beside the bus (its first
@@ -51,7 +52,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,8 +72,8 @@ from routing.search import (
 )
 from routing.sjog import jog_nodes
 
-# a net the planner cannot place may move this many placed Z routes out of its way, and
-# try this many sets of them (``place_moving_others``)
+# an S-jog the planner cannot place may move this many placed Z routes out of its way,
+# and try this many sets of them (``place_moving_others``)
 MAX_MOVED = 3
 MAX_MOVE_TRIES = 8
 
@@ -200,10 +201,24 @@ class _Placer:
         self.occ.commit(name, nodes, kinds, bends, +1)
         self.placed[name] = entry
 
-    def users(self, nodes: np.ndarray) -> list[str]:
-        """The placed nets claiming any of ``nodes`` (sorted)."""
+    def _overlapped(self, nodes: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+        """The nodes of ``nodes`` (claimed as ``kinds``) that overlap a placed route other
+        than where a straight crosses a straight."""
+        occ = self.occ
+        used = occ.occ[nodes] > 0
+        un, uk = nodes[used], kinds[used]
+        bad = ((uk == BEND_KIND) | (occ.occ[un] != 1) | ((uk == H_KIND) & (occ.occ_v[un] != 1))
+               | ((uk == V_KIND) & (occ.occ_h[un] != 1)))
+        return un[bad]
+
+    def blockers(self, found: Found) -> list[str]:
+        """The placed nets ``found`` overlaps other than by crossing a straight (sorted)."""
+        nodes, kinds = path_claims(self.grid, self.prm, found)
+        bad = self._overlapped(nodes, kinds)
+        if not bad.size:
+            return []
         return sorted(n for n, (_f, own, _k, _b) in self.placed.items()
-                      if np.isin(own, nodes, assume_unique=True).any())
+                      if np.isin(own, bad, assume_unique=True).any())
 
     def overlaps(self, found: Found, own: np.ndarray) -> bool:
         """Would ``found`` (possibly part of a path) run into a cell or over a placed route
@@ -211,16 +226,7 @@ class _Placer:
         contains this part (the whole claims what the part does there, or a bend where the
         part has a straight), so the tries through it can be skipped. Commits nothing."""
         why, nodes, kinds = self._off_limits(found, own)
-        if why:
-            return True
-        occ = self.occ
-        used = occ.occ[nodes] > 0
-        if not used.any():
-            return False
-        un, uk = nodes[used], kinds[used]
-        return bool((uk == BEND_KIND).any() or (occ.occ[un] != 1).any()
-                    or ((uk == H_KIND) & (occ.occ_v[un] != 1)).any()
-                    or ((uk == V_KIND) & (occ.occ_h[un] != 1)).any())
+        return bool(why) or bool(self._overlapped(nodes, kinds).size)
 
     def clear_of_cells(self, found: Found, own: np.ndarray) -> bool:
         """True if ``found`` (possibly a partial path) touches no wall but its own stubs."""
@@ -310,6 +316,9 @@ def plan_bundle_with_crossings(
     # left it: ``waits_for[j]`` is the net whose source column is j's target column
     by_source_col = {spans[n][0]: n for n in names}
     waits_for = {n: by_source_col.get(spans[n][1]) for n in names}
+    # nor come down a column another net's bend sweeps before that net has turned there
+    # (and a net going up such a column leaves it first): ``swept_by[j]``
+    swept_by = _swept_columns(spans, g.k_start, g.k_turn)
     columns = sorted({u for n in names for u in spans[n]})
     # lowest track: the first row clear of cells across the bundle, one radius above ports
     umin, umax = columns[0], columns[-1]
@@ -507,9 +516,10 @@ def plan_bundle_with_crossings(
         when up to ``MAX_MOVED`` placed Z routes in its way are taken out and placed again
         elsewhere (``place_track``); all or nothing, at most ``MAX_MOVE_TRIES`` sets of
         routes moved. The planner takes nets in stacking order, so an early net's route
-        often passes just where a later one must go: on a 50 um bus with the targets
-        shifted 30 um, a neighbour's bend sweeps a short net's source column (its S-jog
-        then has no way up) or a dogleg's bend sweeps a long net's column."""
+        often passes just where a later one must jog: on a 50 um bus with the targets
+        shifted 30 um, a neighbour's bend sweeps a short net's source column, which then
+        has no way up. (Z routes moving others too cost row-to-bank 64 at 20 um/net 168
+        more crossings and 3x the time, for 2 more of 150 shifted buses planned.)"""
         own = ends[name][4]
         tried: set[tuple[str, ...]] = set()
         for found in paths:
@@ -517,7 +527,7 @@ def plan_bundle_with_crossings(
                 return False
             if not placer.clear_of_cells(found, own):
                 continue
-            movers = tuple(placer.users(path_claims(grid, prm, found)[0]))
+            movers = tuple(placer.blockers(found))
             if (not movers or len(movers) > MAX_MOVED or movers in tried
                     or any(m not in track_of for m in movers)):
                 continue  # only Z routes move (a straight or a jog has nowhere else)
@@ -553,13 +563,6 @@ def plan_bundle_with_crossings(
                        radius_um=prm.radius_um, cross_section=prm.cross_section)
         return [Found([s, node(su, v), node(tu, v + lk), t], [], 0.0, 0)
                 for v in range(max(track, sv + 1), tv - lk)]
-
-    def z_paths(name: str) -> list[Found]:
-        """Z routes of ``name`` from the lowest track up."""
-        su, sv, tu, tv = frame[name]
-        s, t, _sd, _td, _own = ends[name]
-        return [Found([s, node(su, v), node(tu, v), t], [], 0.0, 0)
-                for v in range(max(track, sv + g.k_start), tv - g.k_start + 1)]
 
     def place_detour(name: str, v_from: int) -> bool:
         """A dogleg for a net whose offset is below two radii: its first leg goes to a
@@ -617,8 +620,9 @@ def plan_bundle_with_crossings(
 
     def _clear(name: str) -> bool:
         w = waits_for[name]
-        return (w is None or w == name or w in placed or w in plan.left_over
-                or name in exempt)
+        return ((w is None or w == name or w in placed or w in plan.left_over
+                 or name in exempt)
+                and all(a in placed or a in plan.left_over for a in swept_by[name]))
 
     while right or left:
         # take a queue head whose column is already clear; on a cycle, the right-hand head
@@ -651,9 +655,7 @@ def plan_bundle_with_crossings(
             if progress is not None:
                 progress(len(placed) + len(plan.left_over), len(names))
             continue
-        if place_track(name) or place_moving_others(name, z_paths(name)):
-            if name not in track_of:
-                track_of[name] = _frame_v(d0, grid, plan.paths[name].vertices[-2])
+        if place_track(name):
             placed.add(name)
         else:
             plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "
@@ -767,6 +769,39 @@ def _track_rows(grid: RoutingGrid, d0: int, fr: tuple[int, int, int, int], own: 
     nodes = np.concatenate(parts, axis=1)
     blocked = grid.wall[nodes] & ~np.isin(nodes, own)
     return vs[ok & ~blocked.any(axis=1)].astype(np.int64)
+
+
+def _swept_columns(spans: Mapping[str, tuple[int, int]], k_start: int, k_turn: int
+                   ) -> dict[str, set[str]]:
+    """Net -> the nets that must be placed before it because a bend of theirs sweeps a
+    column of its own: the first bend of a Z route (from its source column towards its
+    target) sweeps ``k_start`` columns, and a net coming down one of them into its target
+    must take its track above that turn; the last bend sweeps ``k_start`` columns before
+    the target, and a net going up one of them must leave it below. (Targets shifted by up
+    to a radius from the sources put a column in every such sweep.)
+
+    Example:
+        >>> _swept_columns({"a": (0, 20), "b": (10, 4)}, k_start=6, k_turn=12)
+        {'a': set(), 'b': {'a'}}
+    """
+    by_target: dict[int, list[str]] = {}
+    by_source: dict[int, list[str]] = {}
+    for n, (u, w) in spans.items():
+        by_target.setdefault(w, []).append(n)
+        by_source.setdefault(u, []).append(n)
+    out: dict[str, set[str]] = {n: set() for n in spans}
+    for a, (u, w) in spans.items():
+        if abs(w - u) < k_turn:
+            continue  # an S-jog: no bend sweeps past its own columns
+        step = 1 if w > u else -1
+        for k in range(1, k_start + 1):
+            for b in by_target.get(u + step * k, ()):
+                if b != a:
+                    out[b].add(a)  # b comes down into a column a's first bend sweeps
+            for b in by_source.get(w - step * k, ()):
+                if b != a:
+                    out[a].add(b)  # b goes up a column a's last bend sweeps
+    return out
 
 
 def _cycles(waits_for: dict[str, str | None]) -> list[list[str]]:

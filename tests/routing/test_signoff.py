@@ -95,6 +95,19 @@ def test_rows_of_24_with_an_adjacent_swap_route_fully(tmp_path: Path) -> None:
     assert all(n.planner == "channel" for n in res.report.nets)
 
 
+def test_shifted_rows_of_24_are_planned_at_the_inversion_bound(tmp_path: Path) -> None:
+    # targets 30 um (one bend radius) right of the sources: a Z's first bend ends on the
+    # column of the target beside its source, so the net coming down that column must take
+    # its track above the turn (``_swept_columns``); in stacking order alone it went first,
+    # low, and boxed the other in: 2 nets to the search, 84 crossings (bound 38)
+    perm = half_shuffled(24, 2)
+    c, conns = facing_rows(24, pitch_um=50, channel_um=30 * 24 + 300, shift_um=30, perm=perm)
+    res = route_nets(c, conns)
+    _signed_off(c, conns, res, tmp_path)
+    assert all(n.planner == "channel" for n in res.report.nets)
+    assert res.report.total_crossings == count_inversions(list(enumerate(perm))) == 38
+
+
 def test_random_32_nets_route_fully(tmp_path: Path) -> None:
     c, conns = random_pairs(32)
     res = route_nets(c, conns)
