@@ -84,17 +84,6 @@ def test_swapped_neighbours_on_a_50um_bus_are_planned_in_the_channel(
     assert [n.planner for n in res.report.nets] == ["channel"] * len(perm)
 
 
-def test_rows_of_24_with_an_adjacent_swap_route_fully(tmp_path: Path) -> None:
-    # half_shuffled(24, 3) swaps nets 17 and 18 (50 um apart, no S-jog pair can cross):
-    # the planner left one to the search, whose detours boxed in a straight neighbour's
-    # port; 23/24 after 19 negotiations (25 s). Now n18 goes round a column 60 um away
-    c, conns = facing_rows(24, pitch_um=50, channel_um=30 * 24 + 300,
-                           perm=half_shuffled(24, 3))
-    res = route_nets(c, conns)
-    _signed_off(c, conns, res, tmp_path)
-    assert all(n.planner == "channel" for n in res.report.nets)
-
-
 def test_shifted_rows_of_24_are_planned_at_the_inversion_bound(tmp_path: Path) -> None:
     # targets 30 um (one bend radius) right of the sources: a Z's first bend ends on the
     # column of the target beside its source, so the net coming down that column must take
@@ -271,17 +260,25 @@ def test_the_check_region_is_cut_to_the_halo_of_the_routes() -> None:
     assert chk.drc_unattributed == 1  # the near line only: the far one was never checked
 
 
-def test_rows_of_48_half_shuffled_route_fully_and_clean(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("n", "seed"), [
     # bench_router's "rows 48 half-shuffled": a jog drawn through a neighbour's Euler bend
     # (the grid model missed it: two curves crossing between the nodes) and the cycles of
     # nets waiting for each other's columns (no dogleg fits between 50 um columns) left it
     # at 43/48; each cycle now takes one dogleg beside the bus
-    c, conns = facing_rows(48, pitch_um=50, channel_um=30 * 48 + 300,
-                           perm=half_shuffled(48, 1))
+    (48, 1),
+    # swaps nets 17 and 18 (50 um apart, no S-jog pair can cross): the planner left one to
+    # the search, whose detours boxed in a straight neighbour's port; 23/24 after 19
+    # negotiations (25 s). Now n18 goes round a column 60 um away
+    (24, 3),
+])
+def test_half_shuffled_rows_route_fully_and_clean_in_the_channel(
+        n: int, seed: int, tmp_path: Path) -> None:
+    perm = half_shuffled(n, seed)
+    c, conns = facing_rows(n, pitch_um=50, channel_um=30 * n + 300, perm=perm)
     res = route_nets(c, conns)
     _signed_off(c, conns, res, tmp_path)
-    assert all(n.planner == "channel" for n in res.report.nets)
-    assert res.report.total_crossings >= count_inversions(list(enumerate(half_shuffled(48, 1))))
+    assert all(net.planner == "channel" for net in res.report.nets)
+    assert res.report.total_crossings >= count_inversions(list(enumerate(perm)))
 
 
 def test_a_jog_claims_a_node_of_every_bend_that_comes_near_it() -> None:
