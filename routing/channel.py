@@ -160,13 +160,9 @@ class _Placer:
         if self.why:
             return False
         used = occ.occ[nodes] > 0
-        if used.any():
-            un, uk = nodes[used], kinds[used]
-            if ((uk == BEND_KIND).any() or (occ.occ[un] != 1).any()
-                    or ((uk == H_KIND) & (occ.occ_v[un] != 1)).any()
-                    or ((uk == V_KIND) & (occ.occ_h[un] != 1)).any()):
-                self.why = "overlaps another route"
-                return False
+        if used.any() and self._overlapped(nodes[used], kinds[used]).size:
+            self.why = "overlaps another route"
+            return False
         bends = bends_of(grid, found.vertices)
         if any(occ.clash[bend_type(din, dout), c] for c, din, dout in bends):
             self.why = "a bend comes too close to another bend"
@@ -211,9 +207,12 @@ class _Placer:
                | ((uk == V_KIND) & (occ.occ_h[un] != 1)))
         return un[bad]
 
-    def blockers(self, found: Found) -> list[str]:
-        """The placed nets ``found`` overlaps other than by crossing a straight (sorted)."""
-        nodes, kinds = path_claims(self.grid, self.prm, found)
+    def blockers(self, found: Found, own: np.ndarray) -> list[str] | None:
+        """The placed nets ``found`` overlaps other than by crossing a straight (sorted);
+        None if it runs into a cell or leaves the routing area."""
+        why, nodes, kinds = self._off_limits(found, own)
+        if why:
+            return None
         bad = self._overlapped(nodes, kinds)
         if not bad.size:
             return []
@@ -484,13 +483,8 @@ def plan_bundle_with_crossings(
     def place_jog(name: str) -> bool:
         """An S-bend from the source column to the target column at the lowest height where
         it is legal (it crosses nothing: tracks must pass above or below it)."""
-        su, sv, tu, tv = frame[name]
-        s, t, _sd, _td, own = ends[name]
-        lk = jog_nodes(lateral_nodes=tu - su, pitch_um=grid.pitch_um,
-                       radius_um=prm.radius_um, cross_section=prm.cross_section)
-        # above the bottom band, which the doglegs' first legs cross the columns in
-        for v in range(max(track, sv + 1), tv - lk):
-            found = Found([s, node(su, v), node(tu, v + lk), t], [], 0.0, 0)
+        own = ends[name][4]
+        for found in jog_paths(name):
             if placer.try_place(name, found, own):
                 plan.paths[name] = found
                 return True
@@ -525,9 +519,10 @@ def plan_bundle_with_crossings(
         for found in paths:
             if len(tried) >= MAX_MOVE_TRIES:
                 return False
-            if not placer.clear_of_cells(found, own):
+            blocking = placer.blockers(found, own)
+            if blocking is None:
                 continue
-            movers = tuple(placer.blockers(found))
+            movers = tuple(blocking)
             if (not movers or len(movers) > MAX_MOVED or movers in tried
                     or any(m not in track_of for m in movers)):
                 continue  # only Z routes move (a straight or a jog has nowhere else)
@@ -556,7 +551,8 @@ def plan_bundle_with_crossings(
         return False
 
     def jog_paths(name: str) -> list[Found]:
-        """S-jogs of ``name`` from the lowest height up."""
+        """S-jogs of ``name`` from the lowest height up (above the bottom band, which the
+        doglegs' first legs cross the columns in)."""
         su, sv, tu, tv = frame[name]
         s, t, _sd, _td, _own = ends[name]
         lk = jog_nodes(lateral_nodes=tu - su, pitch_um=grid.pitch_um,
