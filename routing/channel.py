@@ -52,7 +52,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -468,11 +468,16 @@ def _plan_bundle(
             if dogleg_via(name, c, v_from):
                 return True
         # no column between the ports has room for the dogleg's bends (always so on a dense
-        # bus, pitch below two radii): its middle leg goes up beside the bus instead, the
-        # nearer end first (its two legs cross the columns between: more crossings, legal)
-        # the side whose first leg passes the fewest sources of nets still to place (it
-        # crosses their columns low, where their own first bends and jogs go), then the
-        # nearer end: 22 -> 21 nets left over 150 half-shuffled 50 um buses
+        # bus, pitch below two radii): its middle leg goes up beside the bus instead
+        return any(dogleg_via(name, c, v_from) for c in beside_bus(name))
+
+    def beside_bus(name: str) -> Iterator[int]:
+        """Columns beside the bus for a dogleg's middle leg (its two legs cross the columns
+        between: more crossings, legal). The side whose first leg passes the fewest sources
+        of nets still to place first (it crosses their columns low, where their own first
+        bends and jogs go: 22 -> 21 nets left over 150 half-shuffled 50 um buses), then
+        the nearer end."""
+        su = frame[name][0]
         to_place = [spans[n][0] for n in names if n != name and n not in placed
                     and n not in plan.left_over]
 
@@ -480,18 +485,15 @@ def _plan_bundle(
             lo_u, hi_u = sorted((su, umin if sd < 0 else umax))
             return sum(1 for u in to_place if lo_u <= u <= hi_u)
 
-        sides = sorted((-1, 1), key=lambda sd: (passed(sd), abs(su - (umin if sd < 0 else umax))))
-        for sd in sides:
+        for sd in sorted((-1, 1), key=lambda sd: (passed(sd),
+                                                  abs(su - (umin if sd < 0 else umax)))):
             edge = umin if sd < 0 else umax
             # a bend's arc must clear the legs it passes by a crossing's arm: columns
             # ``k_cross`` apart (bends of neighbouring doglegs never overlap)
             for k in range(1, 5):
                 c = edge + sd * k * g.k_cross
-                if abs(c - su) < g.k_turn:
-                    continue  # the two bends of the first leg would overlap
-                if dogleg_via(name, c, v_from):
-                    return True
-        return False
+                if abs(c - su) >= g.k_turn:  # else the first leg's two bends would overlap
+                    yield c
 
     def dogleg_via(name: str, c: int, v_from: int) -> bool:
         su, sv, tu, tv = frame[name]
@@ -615,8 +617,12 @@ def _plan_bundle(
         past = [tu + step * (g.k_turn + k) for k in range(g.k_turn)]
         behind = [su - step * (g.k_turn + k) for k in range(g.k_turn)]
         cols = [c for pair in zip(past, behind, strict=True) for c in pair]
-        return any(dogleg_via(name, c, v_from) for c in cols if umin - 2 * g.k_turn
-                   <= c <= umax + 2 * g.k_turn)
+        if any(dogleg_via(name, c, v_from) for c in cols if umin - 2 * g.k_turn
+               <= c <= umax + 2 * g.k_turn):
+            return True
+        # between straight neighbours 50 um apart no column fits (a bend sweeps a radius
+        # of columns, and a crossing sits 45 um from a bend): round the bus's end instead
+        return any(dogleg_via(name, c, v_from) for c in beside_bus(name))
 
     order = order_tracks([spans[n] for n in names])
     straight = [names[i] for i in order if spans[names[i]][0] == spans[names[i]][1]]
@@ -701,7 +707,7 @@ def _plan_bundle(
                     plan.left_over[name] = (
                         f"bundle: lateral offset {abs(tu - su) * grid.pitch_um:g} um is below "
                         f"two bend radii, no S-jog fits (last try {jog_why}) and no detour "
-                        f"round a column two radii away; routed by search")
+                        f"round a column two radii away or the bus's end; routed by search")
             if progress is not None:
                 progress(len(placed) + len(plan.left_over), len(names))
             continue
