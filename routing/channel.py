@@ -687,9 +687,10 @@ def _plan_bundle(
                 # broken: on the shifted rows of 24, seed 6, a net's last bend swept the
                 # source column of the last net, which then had no way up)
                 waiting = [n for qq in queues for n in qq]
-                most = max(waiting, key=lambda n: sum(
-                    1 for m in waiting if m != n and (waits_for[m] == n or n in swept_by[m])))
-                if any(waits_for[m] == most or most in swept_by[m] for m in waiting):
+                frees = {n: sum(1 for m in waiting if m != n
+                                and (waits_for[m] == n or n in swept_by[m])) for n in waiting}
+                most = max(frees, key=frees.__getitem__)
+                if frees[most]:
                     q = right if most in right else left
                     at = q.index(most)
         name = q.pop(at)

@@ -97,26 +97,6 @@ def test_shifted_rows_of_24_are_planned_at_the_inversion_bound(tmp_path: Path) -
     assert res.report.total_crossings == count_inversions(list(enumerate(perm))) == 38
 
 
-@pytest.mark.parametrize(("n", "seed", "searched"), [
-    # net 8's last bend swept the source column of net 23, whose track had to go left
-    # across the bus: the queue head broke the waiting nets' deadlock, net 23 came last and
-    # had no way up (23/24 after 26 s of search). Planned again breaking it at the net
-    # most others wait for (net 23), every net is planned
-    (24, 6, 0),
-    # long leftward nets boxed in by doglegs running low across their sources: 5 nets to
-    # the search, which had not finished in 400 s; now 1, routed in ~2 s
-    (48, 3, 1),
-])
-def test_shifted_rows_route_fully_when_a_deadlock_is_broken_at_the_most_waited_for(
-        n: int, seed: int, searched: int, tmp_path: Path) -> None:
-    perm = half_shuffled(n, seed)
-    c, conns = facing_rows(n, pitch_um=50, channel_um=30 * n + 300, shift_um=30, perm=perm)
-    res = route_nets(c, conns)
-    _signed_off(c, conns, res, tmp_path)
-    assert sum(net.planner != "channel" for net in res.report.nets) <= searched
-    assert res.report.total_crossings >= count_inversions(list(enumerate(perm)))
-
-
 def test_random_32_nets_route_fully(tmp_path: Path) -> None:
     c, conns = random_pairs(32)
     res = route_nets(c, conns)
@@ -280,28 +260,38 @@ def test_the_check_region_is_cut_to_the_halo_of_the_routes() -> None:
     assert chk.drc_unattributed == 1  # the near line only: the far one was never checked
 
 
-@pytest.mark.parametrize(("n", "seed"), [
+@pytest.mark.parametrize(("n", "seed", "shift_um", "searched"), [
     # bench_router's "rows 48 half-shuffled": a jog drawn through a neighbour's Euler bend
     # (the grid model missed it: two curves crossing between the nodes) and the cycles of
     # nets waiting for each other's columns (no dogleg fits between 50 um columns) left it
     # at 43/48; each cycle now takes one dogleg beside the bus
-    (48, 1),
+    (48, 1, 0, 0),
     # swaps nets 17 and 18 (50 um apart, no S-jog pair can cross): the planner left one to
     # the search, whose detours boxed in a straight neighbour's port; 23/24 after 19
     # negotiations (25 s). Now n18 goes round a column 60 um away
-    (24, 3),
+    (24, 3, 0, 0),
     # swaps nets 11 and 12 between straight neighbours: no column between them fits a
     # detour (a bend sweeps a radius of columns, a crossing sits 45 um from a bend), so
     # n11 went to the search: 23/24 after 83 s. Now it goes round the bus's end
-    (24, 8),
+    (24, 8, 0, 0),
+    # targets shifted 30 um. Net 8's last bend swept the source column of net 23, whose
+    # track had to go left across the bus: the queue head broke the waiting nets'
+    # deadlock, net 23 came last and had no way up (23/24 after 26 s of search). Planned
+    # again breaking it at the net most others wait for (net 23), every net is planned
+    (24, 6, 30, 0),
+    # long leftward nets boxed in by doglegs running low across their sources: 5 nets to
+    # the search, which had not finished in 400 s; now 1, routed in ~2 s
+    (48, 3, 30, 1),
 ])
 def test_half_shuffled_rows_route_fully_and_clean_in_the_channel(
-        n: int, seed: int, tmp_path: Path) -> None:
+        n: int, seed: int, shift_um: float, searched: int, tmp_path: Path) -> None:
+    # ``searched``: nets the channel planner may leave to the search
     perm = half_shuffled(n, seed)
-    c, conns = facing_rows(n, pitch_um=50, channel_um=30 * n + 300, perm=perm)
+    c, conns = facing_rows(n, pitch_um=50, channel_um=30 * n + 300, shift_um=shift_um,
+                           perm=perm)
     res = route_nets(c, conns)
     _signed_off(c, conns, res, tmp_path)
-    assert all(net.planner == "channel" for net in res.report.nets)
+    assert sum(net.planner != "channel" for net in res.report.nets) <= searched
     assert res.report.total_crossings >= count_inversions(list(enumerate(perm)))
 
 
