@@ -42,8 +42,11 @@ routes, one horizontal track each, instead of net-by-net search:
 * Of two queue heads that may go, the one whose Z can go lower is placed first, so the two
   stacks interleave instead of one piling up on the other.
 
-Nets that cannot be planned (no legal track or jog left) are handed back, with the reason, to
-the general negotiated search.
+When nets are left for want of room, the bundle is planned again: deadlocks broken at the
+net most others wait for, and a net with no legal Z or dogleg moving the Z routes in the way
+of one of its Z routes (as a jog does); the plan that leaves fewest nets is kept. Nets that
+cannot be planned (no legal track or jog left) are handed back, with the reason, to the
+general negotiated search.
 
 Example:
     >>> order_tracks([(0, 30), (10, 20), (20, 0)])  # (source u, target w) per net
@@ -276,21 +279,29 @@ def plan_bundle_with_crossings(
     Returns:
         ``ChannelPlan``: committed paths and the nets handed back with reasons.
     """
-    plan, placer = _plan_bundle(grid, prm, occ, nets, progress, unblock_first=False)
-    if not any(why.startswith(_NO_ROOM) for why in plan.left_over.values()):
-        return plan
+    plan, placer = _plan_bundle(grid, prm, occ, nets, progress, unblock_first=False,
+                                move_z=False)
     # nets left for want of room: plan again breaking each deadlock of waiting nets at the
-    # net most others wait for, and keep the plan that leaves fewer (the queue head breaks
-    # it first: rows 8 shifted 30 um plan 22 crossings so, 26 the other way). Over 150
-    # half-shuffled 50 um buses, 21 nets in 9 problems were left -> 6 in 5 with the retry
-    first = {n: placer.remove(n) for n in list(placer.placed)}
-    again, placer_again = _plan_bundle(grid, prm, occ, nets, None, unblock_first=True)
-    if len(again.left_over) < len(plan.left_over):
-        return again
-    for n in list(placer_again.placed):
-        placer_again.remove(n)
-    for n, entry in first.items():
-        placer.restore(n, entry)
+    # net most others wait for (the queue head breaks it first: rows 8 shifted 30 um plan 22
+    # crossings so, 26 the other way), then letting a net with no legal Z move the Z
+    # routes in its way; keep the plan that leaves fewest. Over 150 half-shuffled 50 um
+    # buses, 21 nets in 9 problems were left -> 6 in 5 with the deadlock retry; 103 other
+    # buses: 11 in 11 -> 7 in 7 with the moves too. (Moves in the first plan itself leave
+    # row-to-bank 64 at 20 um/net the same 11 nets, different ones, which then took the
+    # search 5x longer)
+    for unblock_first, move_z in ((True, False), (False, True), (True, True)):
+        if not any(why.startswith(_NO_ROOM) for why in plan.left_over.values()):
+            break
+        kept = {n: placer.remove(n) for n in list(placer.placed)}
+        again, placer_again = _plan_bundle(grid, prm, occ, nets, None,
+                                           unblock_first=unblock_first, move_z=move_z)
+        if len(again.left_over) < len(plan.left_over):
+            plan, placer = again, placer_again
+            continue
+        for n in list(placer_again.placed):
+            placer_again.remove(n)
+        for n, entry in kept.items():
+            placer.restore(n, entry)
     return plan
 
 
@@ -306,10 +317,12 @@ def _plan_bundle(
     progress: Callable[[int, int], None] | None,
     *,
     unblock_first: bool,
+    move_z: bool,
 ) -> tuple[ChannelPlan, _Placer]:
     """``plan_bundle_with_crossings`` once, and its placer (what it committed). With
     ``unblock_first`` a deadlock of nets waiting for each other's columns is broken at the
-    net the most others wait for, else at a queue head."""
+    net the most others wait for, else at a queue head; with ``move_z`` a net with no legal
+    Z route or dogleg moves up to ``MAX_MOVED`` placed Z routes out of the way of one."""
     plan = ChannelPlan()
     placer = _Placer(grid, prm, occ)
     if not nets:
@@ -606,6 +619,16 @@ def _plan_bundle(
         return [Found([s, node(su, v), node(tu, v + lk), t], [], 0.0, 0)
                 for v in range(max(track, sv + 1), tv - lk)]
 
+    def z_paths(name: str) -> list[Found]:
+        """Z routes of ``name`` on every track its legs reach, from the lowest its
+        stacking order allows up, then those below."""
+        su, sv, tu, tv = frame[name]
+        s, t, _sd, _td, _own = ends[name]
+        lo, hi = sv + g.k_start, tv - g.k_start
+        floor = min(max(floor_of(name), lo), hi + 1)
+        return [Found([s, node(su, v), node(tu, v), t], [], 0.0, 0)
+                for v in [*range(floor, hi + 1), *range(lo, floor)]]
+
     def place_detour(name: str, v_from: int) -> bool:
         """A dogleg for a net whose offset is below two radii: its first leg goes to a
         column at least two radii from both ports, past the target or back behind the
@@ -712,7 +735,7 @@ def _plan_bundle(
             if progress is not None:
                 progress(len(placed) + len(plan.left_over), len(names))
             continue
-        if place_track(name):
+        if place_track(name) or (move_z and place_moving_others(name, z_paths(name))):
             placed.add(name)
         else:
             plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "
