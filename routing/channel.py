@@ -44,7 +44,8 @@ routes, one horizontal track each, instead of net-by-net search:
 
 When nets are left for want of room, the bundle is planned again: deadlocks broken at the
 net most others wait for, and a net with no legal Z or dogleg moving the Z routes in the way
-of one of its Z routes (as a jog does); the plan that leaves fewest nets is kept. Nets that
+of one of its Z routes (as a jog does) or, on a dense bus, taking a dogleg whose first leg
+runs above the band; the plan that leaves fewest nets is kept. Nets that
 cannot be planned (no legal track or jog left) are handed back, with the reason, to the
 general negotiated search.
 
@@ -79,6 +80,8 @@ from routing.sjog import jog_nodes
 # and try this many sets of them (``place_moving_others``)
 MAX_MOVED = 3
 MAX_MOVE_TRIES = 8
+# a dogleg whose first leg runs above the bottom band tries this many second tracks for each
+HIGH_TRIES = 4
 
 
 def order_tracks(spans: Sequence[tuple[int, int]]) -> list[int]:
@@ -155,6 +158,12 @@ class _Placer:
         self._own_mark: np.ndarray | None = None  # scratch: the net's own stub nodes
         # net -> (path, claimed nodes, kinds, bends) of what try_place committed
         self.placed: dict[str, tuple[Found, np.ndarray, np.ndarray, list]] = {}
+        # who claims each node (two nets where straights cross), as indices into
+        # ``_ids``: ``blockers`` looks its nets up here (a test of each placed net's nodes
+        # took most of a plan that moves routes out of the way)
+        self._owner: np.ndarray | None = None
+        self._ids: dict[str, int] = {}
+        self._names: list[str] = []
 
     def try_place(self, name: str, found: Found, own: np.ndarray) -> bool:
         """Commit ``found`` if it is legal against everything placed; else leave no trace."""
@@ -185,6 +194,7 @@ class _Placer:
         self.why = ""
         occ.commit(name, nodes[:0], kinds[:0], bends, +1)
         self.placed[name] = (found, nodes, kinds, bends)
+        self._own(name, nodes)
         return True
 
     def remove(self, name: str) -> tuple[Found, np.ndarray, np.ndarray, list]:
@@ -192,6 +202,9 @@ class _Placer:
         entry = self.placed.pop(name)
         _found, nodes, kinds, bends = entry
         self.occ.commit(name, nodes, kinds, bends, -1)
+        owner, i = self._owners(), self._ids[name]
+        for row in owner:
+            row[nodes[row[nodes] == i]] = -1
         return entry
 
     def restore(self, name: str, entry: tuple[Found, np.ndarray, np.ndarray, list]) -> None:
@@ -199,6 +212,22 @@ class _Placer:
         _found, nodes, kinds, bends = entry
         self.occ.commit(name, nodes, kinds, bends, +1)
         self.placed[name] = entry
+        self._own(name, nodes)
+
+    def _owners(self) -> np.ndarray:
+        if self._owner is None:
+            self._owner = np.full((2, self.grid.size), -1, np.int32)
+        return self._owner
+
+    def _own(self, name: str, nodes: np.ndarray) -> None:
+        """Record ``name`` as a claimant of ``nodes`` (the second where one is already)."""
+        if name not in self._ids:
+            self._ids[name] = len(self._names)
+            self._names.append(name)
+        owner, i = self._owners(), self._ids[name]
+        first = owner[0, nodes] == -1
+        owner[0, nodes[first]] = i
+        owner[1, nodes[~first]] = i
 
     def _overlapped(self, nodes: np.ndarray, kinds: np.ndarray) -> np.ndarray:
         """The nodes of ``nodes`` (claimed as ``kinds``) that overlap a placed route other
@@ -219,8 +248,8 @@ class _Placer:
         bad = self._overlapped(nodes, kinds)
         if not bad.size:
             return []
-        return sorted(n for n, (_f, own, _k, _b) in self.placed.items()
-                      if np.isin(own, bad, assume_unique=True).any())
+        ids = np.unique(self._owners()[:, bad])
+        return sorted(self._names[i] for i in ids[ids >= 0])
 
     def overlaps(self, found: Found, own: np.ndarray) -> bool:
         """Would ``found`` (possibly part of a path) run into a cell or over a placed route
@@ -281,20 +310,25 @@ def plan_bundle_with_crossings(
     """
     plan, placer = _plan_bundle(grid, prm, occ, nets, progress, unblock_first=False,
                                 move_z=False)
-    # nets left for want of room: plan again breaking each deadlock of waiting nets at the
-    # net most others wait for (the queue head breaks it first: rows 8 shifted 30 um plan 22
-    # crossings so, 26 the other way), then letting a net with no legal Z move the Z
-    # routes in its way; keep the plan that leaves fewest. Over 150 half-shuffled 50 um
-    # buses, 21 nets in 9 problems were left -> 6 in 5 with the deadlock retry; 103 other
-    # buses: 11 in 11 -> 7 in 7 with the moves too. (Moves in the first plan itself leave
-    # row-to-bank 64 at 20 um/net the same 11 nets, different ones, which then took the
-    # search 5x longer)
-    for unblock_first, move_z in ((True, False), (False, True), (True, True)):
+    # nets left for want of room: plan again, keeping the plan that leaves fewest, with
+    # (1) each deadlock of waiting nets broken at the net most others wait for (the queue
+    # head breaks it first: rows 8 shifted 30 um plan 22 crossings so, 26 the other way);
+    # (2) a net with no legal Z moving the Z routes in its way, or on a dense bus taking a
+    # dogleg above the band; (3) both; (4) moves, the nets the best plan left taken first.
+    # Nets left over 150 half-shuffled 50 um buses: 21 in 9 problems -> 6 in 5 with (1);
+    # over 103 others: 11 in 11 with (1) -> 7 with the moves -> 3 with the high doglegs ->
+    # 2 with (4). Row-to-bank 64 at 20 um/net: 11 nets left -> 8 with (4), its whole route
+    # 44 s -> 23 s. (Moves in the first plan itself left it 11 nets, other ones, whose
+    # search took 5x longer: the first plan stays the plain one)
+    for unblock_first, move_z, pull in ((True, False, False), (False, True, False),
+                                        (True, True, False), (False, True, True)):
         if not any(why.startswith(_NO_ROOM) for why in plan.left_over.values()):
             break
+        early = frozenset(plan.left_over) if pull else frozenset()
         kept = {n: placer.remove(n) for n in list(placer.placed)}
         again, placer_again = _plan_bundle(grid, prm, occ, nets, None,
-                                           unblock_first=unblock_first, move_z=move_z)
+                                           unblock_first=unblock_first, move_z=move_z,
+                                           early=early)
         if len(again.left_over) < len(plan.left_over):
             plan, placer = again, placer_again
             continue
@@ -318,11 +352,13 @@ def _plan_bundle(
     *,
     unblock_first: bool,
     move_z: bool,
+    early: frozenset[str] = frozenset(),
 ) -> tuple[ChannelPlan, _Placer]:
     """``plan_bundle_with_crossings`` once, and its placer (what it committed). With
     ``unblock_first`` a deadlock of nets waiting for each other's columns is broken at the
     net the most others wait for, else at a queue head; with ``move_z`` a net with no legal
-    Z route or dogleg moves up to ``MAX_MOVED`` placed Z routes out of the way of one."""
+    Z route or dogleg moves up to ``MAX_MOVED`` placed Z routes out of the way of one (or on
+    a dense bus takes a dogleg above the band); the nets of ``early`` are taken first."""
     plan = ChannelPlan()
     placer = _Placer(grid, prm, occ)
     if not nets:
@@ -440,16 +476,46 @@ def _plan_bundle(
         vs = range(lo, hi + 1)
         return [v for v, ok in zip(vs, free_rows(su, tu, vs), strict=True) if ok]
 
-    def first_leg_free(su: int, sv: int, c: int, v1: int) -> bool:
-        """May a dogleg's first leg (up column ``su`` to track ``v1``, along it to column
-        ``c``) pass the placed routes? The straight parts only (a bend's arc misses its
-        corner node), so a necessary condition of ``try_place``: the tries through a
-        blocked first leg are skipped, the paths found stay the same."""
-        if not free_leg(su, sv + 1, v1 - g.k_start).all():
-            return False
+    def free_first_legs(su: int, sv: int, c: int, v1s: range) -> list[int]:
+        """The tracks ``v1`` of ``v1s`` where a dogleg's first leg (up column ``su`` to
+        track ``v1``, along it to column ``c``) may pass the placed routes. The straight
+        parts only (a bend's arc misses its corner node), so a necessary condition of
+        ``try_place``: the tries through a blocked first leg are skipped, the paths found
+        stay the same."""
+        if not len(v1s):
+            return []
+        up = free_leg(su, sv + 1, v1s[-1] - g.k_start)
+        blocked = np.nonzero(~up)[0]
+        reach = sv + blocked[0] if blocked.size else v1s[-1]  # the column's last free v
+        ok = [v1 for v1 in v1s if v1 - g.k_start <= reach]
         step = 1 if c > su else -1
         u0, u1 = su + step * g.k_start, c - step * g.k_start
-        return (u1 - u0) * step < 0 or bool(free_rows(u0, u1, range(v1, v1 + 1))[0])
+        if (u1 - u0) * step < 0 or not ok:
+            return ok
+        return [v1 for v1, free in zip(ok, free_rows(u0, u1, range(ok[0], ok[-1] + 1))[
+            np.asarray(ok) - ok[0]], strict=True) if free]
+
+    def second_tracks(c: int, tu: int, tv: int, v_min: int,
+                      v_hi: int) -> Callable[[int, int], list[int]]:
+        """``lambda v1, v_lo: z_candidates(c, v1, tu, tv, v_lo, v_hi)`` for first tracks
+        ``v1 >= v_min - 1``, with the columns and rows looked up once for all of them."""
+        if v_hi < v_min:
+            return lambda _v1, _v_lo: []
+        vs = np.arange(v_min, v_hi + 1)
+        up_blocked = vs[~free_leg(c, v_min, v_hi)]
+        down = np.arange(v_min, tv)
+        down_blocked = down[~free_leg(tu, v_min, tv - 1)] if down.size else down
+        last_down = int(down_blocked[-1]) if down_blocked.size else v_min - 1
+        rows_ok = free_rows(c, tu, range(v_min, v_hi + 1))
+
+        def tracks(v1: int, v_lo: int) -> list[int]:
+            i = int(np.searchsorted(up_blocked, v1 + 1))
+            top_ok = int(up_blocked[i]) - 1 if i < up_blocked.size else v_hi
+            lo = max(v_lo, last_down + 1) if last_down >= v_lo else v_lo
+            hi = min(v_hi, top_ok)
+            return [v for v in range(lo, hi + 1) if rows_ok[v - v_min]]
+
+        return tracks
 
     def place_z(name: str, v_from: int) -> bool:
         su, sv, tu, tv = frame[name]
@@ -461,28 +527,31 @@ def _plan_bundle(
                 return True
         return False
 
-    def place_dogleg(name: str, v_from: int) -> bool:
+    def place_dogleg(name: str, v_from: int, high: bool = False) -> bool:
         """First leg on a bottom-band track to a free column ``c`` beside the source, then a
-        Z from ``c``: leaves the source column before any net comes down into it."""
-        su, sv, tu, tv = frame[name]
-        s, t, _sd, _td, own = ends[name]
+        Z from ``c``: leaves the source column before any net comes down into it. With
+        ``high``, the first leg on a track above the band instead (see ``dogleg_via``)."""
+        return any(dogleg_via(name, c, v_from, high) for c in dogleg_columns(name))
+
+    def dogleg_columns(name: str) -> Iterator[int]:
+        """Columns for a dogleg's middle leg: the middle of the gap beside the source first
+        (beside it when a neighbour's dogleg took it: the nets of two neighbouring columns
+        both dogleg into the gap between them), then beside the bus."""
+        su, _sv, tu, _tv = frame[name]
         step = 1 if tu > su else -1
         nxt = [u for u in columns if (u - su) * step > 0]
         near = min(nxt, key=lambda u: abs(u - su)) if nxt else su + step * 2 * g.k_turn
         mid = (su + near) // 2 if abs(near - su) >= 2 * g.k_turn else su + step * g.k_turn
-        # the middle column first; beside it when a neighbour's dogleg took it (the nets
-        # of two neighbouring columns both dogleg into the gap between them)
         for k in (0, 1, -1, 2, -2):
             c = mid + k * track_pitch
             if abs(c - su) < g.k_turn or (c != tu and abs(tu - c) < g.k_turn):
                 continue
             if (c - near) * step > -g.k_turn and near != tu:
                 continue  # too close to the next column's own legs
-            if dogleg_via(name, c, v_from):
-                return True
+            yield c
         # no column between the ports has room for the dogleg's bends (always so on a dense
         # bus, pitch below two radii): its middle leg goes up beside the bus instead
-        return any(dogleg_via(name, c, v_from) for c in beside_bus(name))
+        yield from beside_bus(name)
 
     def beside_bus(name: str) -> Iterator[int]:
         """Columns beside the bus for a dogleg's middle leg (its two legs cross the columns
@@ -508,15 +577,28 @@ def _plan_bundle(
                 if abs(c - su) >= g.k_turn:  # else the first leg's two bends would overlap
                     yield c
 
-    def dogleg_via(name: str, c: int, v_from: int) -> bool:
+    def dogleg_via(name: str, c: int, v_from: int, high: bool = False) -> bool:
+        """A dogleg of ``name`` whose middle leg goes up column ``c``: its first leg on a
+        track of the bottom band, or with ``high`` on a track above it, trying only the
+        lowest ``HIGH_TRIES`` second tracks of each first leg there (the tries grow as the
+        square of the channel). A dense bus needs that: the doglegs of its cycles round the
+        bus's ends fill the band, and a net whose first bend sweeps a column another net
+        comes up, and whose target column that net's first bend sweeps, has no Z (rows of
+        32 shifted 20 um). Elsewhere the band holds short doglegs between columns, and
+        row-to-bank 64 at 20 um/net, which high doglegs leave 7 nets of the plan instead of
+        11, took the search of those 7 twice as long."""
         su, sv, tu, tv = frame[name]
         s, t, _sd, _td, own = ends[name]
         # the top bend and run of each height, judged once for all first legs (a part
         # claims what the whole does there: a necessary condition, the paths stay the same)
         top_blocked: dict[int, bool] = {}
-        for v1 in range(max(lo_all, sv + g.k_start), lo_all + band):
-            if not first_leg_free(su, sv, c, v1):
-                continue  # every dogleg through this first leg would overlap a route
+        v1s = (range(lo_all + band, tv - 2 * g.k_turn) if high
+               else range(max(lo_all, sv + g.k_start), lo_all + band))
+        # every dogleg through a blocked first leg would overlap a route
+        firsts = free_first_legs(su, sv, c, v1s)
+        if c != tu and firsts:
+            seconds = second_tracks(c, tu, tv, firsts[0] + 1, tv - g.k_start)
+        for v1 in firsts:
             leg = [s, node(su, v1), node(c, v1), node(c, v1 + g.k_turn)]
             if placer.overlaps(Found(leg, [], 0.0, 0), own):
                 continue
@@ -526,8 +608,8 @@ def _plan_bundle(
                     plan.paths[name] = Found(verts, [], 0.0, 0)
                     return True
                 continue
-            for v in z_candidates(c, v1, tu, tv, max(v_from, v1 + g.k_turn),
-                                  tv - g.k_start):
+            second = seconds(v1, max(v_from, v1 + g.k_turn))
+            for v in second[:HIGH_TRIES] if high else second:
                 if v not in top_blocked:
                     top = Found([node(c, v - g.k_start), node(c, v), node(tu, v), t], [], 0.0, 0)
                     top_blocked[v] = placer.overlaps(top, own)
@@ -698,7 +780,10 @@ def _plan_bundle(
         # (on a dense bus, whose cycles are broken beforehand, the first net that is clear:
         # a net out of stacking order costs two crossings, a column conflict a dogleg)
         ready = [q for q in queues if q and _clear(q[0])]
-        if ready:
+        pulled = [(q, k) for q in queues for k, n in enumerate(q) if n in early]
+        if pulled:  # nets an earlier plan left: before whatever took their room
+            q, at = pulled[0]
+        elif ready:
             # the head that can go lower first: the two stacks interleave (their nets
             # cross once whichever is lower) instead of one piling up on the other
             q, at = min(ready, key=lambda q: lowest_z(q[0])), 0
@@ -735,7 +820,8 @@ def _plan_bundle(
             if progress is not None:
                 progress(len(placed) + len(plan.left_over), len(names))
             continue
-        if place_track(name) or (move_z and place_moving_others(name, z_paths(name))):
+        if place_track(name) or (move_z and (place_moving_others(name, z_paths(name))
+                                             or (dense and place_dogleg(name, track, high=True)))):
             placed.add(name)
         else:
             plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "
