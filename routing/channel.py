@@ -653,8 +653,9 @@ def _plan_bundle(
         routes moved. The planner takes nets in stacking order, so an early net's route
         often passes just where a later one must jog: on a 50 um bus with the targets
         shifted 30 um, a neighbour's bend sweeps a short net's source column, which then
-        has no way up. (Z routes moving others too cost row-to-bank 64 at 20 um/net 168
-        more crossings and 3x the time, for 2 more of 150 shifted buses planned.)"""
+        has no way up. A Z route moves others in the retry plans only (``move_z``): in
+        every plan it cost row-to-bank 64 at 20 um/net 168 more crossings and 3x the time,
+        for 2 more of 150 shifted buses planned."""
         own = ends[name][4]
         tried: set[tuple[str, ...]] = set()
         for found in paths:
