@@ -282,13 +282,14 @@ def test_the_check_region_is_cut_to_the_halo_of_the_routes() -> None:
     # long leftward nets boxed in by doglegs running low across their sources: 5 nets to
     # the search, which had not finished in 400 s; now 1, routed in ~2 s
     (48, 3, 30, 1),
-    # targets shifted 20 um. Net 14's every Z crossed too near the bends of placed Z
-    # routes (30/32 after 40 s of search): moving up to three of them out of its way, it
-    # is planned
+    # targets shifted 20 um. Net 8's every Z ran over placed Z routes, so it went to the
+    # search (32/32 in 12.6 s); moving up to three of them out of its way, it is planned
+    # (1.0 s)
     (32, 14, 20, 0),
     # net 15's first bend sweeps the column net 4 comes up, net 4's first bend the column
     # net 15 comes up: no Z for the second of them, and the band of first legs is full of
-    # the bus's doglegs round its ends. A dogleg with its first leg above the band
+    # the bus's doglegs round its ends (30/32 after 41 s of search). A dogleg with its
+    # first leg above the band plans it (1.4 s)
     (32, 12, 20, 0),
 ])
 def test_half_shuffled_rows_route_fully_and_clean_in_the_channel(
