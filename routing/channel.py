@@ -487,13 +487,12 @@ def _plan_bundle(
         up = free_leg(su, sv + 1, v1s[-1] - g.k_start)
         blocked = np.nonzero(~up)[0]
         reach = sv + blocked[0] if blocked.size else v1s[-1]  # the column's last free v
-        ok = [v1 for v1 in v1s if v1 - g.k_start <= reach]
+        ok = range(v1s[0], min(v1s[-1], reach + g.k_start) + 1)  # the leg reaches these
         step = 1 if c > su else -1
         u0, u1 = su + step * g.k_start, c - step * g.k_start
-        if (u1 - u0) * step < 0 or not ok:
-            return ok
-        return [v1 for v1, free in zip(ok, free_rows(u0, u1, range(ok[0], ok[-1] + 1))[
-            np.asarray(ok) - ok[0]], strict=True) if free]
+        if (u1 - u0) * step < 0:
+            return list(ok)
+        return [v1 for v1, free in zip(ok, free_rows(u0, u1, ok), strict=True) if free]
 
     def second_tracks(c: int, tu: int, tv: int, v_min: int,
                       v_hi: int) -> Callable[[int, int], list[int]]:

@@ -298,18 +298,17 @@ def _negotiate_once(
     by_name = {t.name: t for t in tasks}
     for k, names in enumerate(bundles):
         plan = plans.get(k)
-        if plan is None:  # planned and committed into ``occ``
+        made_before = plan is not None
+        if plan is None:  # the planner commits its paths into ``occ``
             plan = plans[k] = plan_bundle_with_crossings(grid, prm, occ, [
                 (n, by_name[n].source, by_name[n].source_dir, by_name[n].target,
                  by_name[n].target_dir, by_name[n].stub_nodes) for n in names],
                 progress=None if progress is None else (lambda done, n: progress(0, done, n)))
-        else:
-            for name, path in plan.paths.items():
-                occ.commit(name, *path_claims(grid, prm, path), bends_of(grid, path.vertices),
-                           +1)
         for name, path in plan.paths.items():
             res.paths[name] = path
             res.claims[name] = path_claims(grid, prm, path)
+            if made_before:
+                apply(name, +1)
         res.planned.update(plan.paths)
         res.bundle_notes.update(plan.left_over)
         if plan.shortfall:
