@@ -45,7 +45,8 @@ routes, one horizontal track each, instead of net-by-net search:
 When nets are left for want of room, the bundle is planned again: deadlocks broken at the
 net most others wait for, and a net with no legal Z or dogleg moving the Z routes in the way
 of one of its Z routes (as a jog does) or, on a dense bus, taking a dogleg whose first leg
-runs above the band; the plan that leaves fewest nets is kept. Nets that
+runs above the band (there the routes moved may take such a dogleg too); the plan that
+leaves fewest nets is kept. Nets that
 cannot be planned (no legal track or jog left) are handed back, with the reason, to the
 general negotiated search.
 
@@ -654,7 +655,10 @@ def _plan_bundle(
         shifted 30 um, a neighbour's bend sweeps a short net's source column, which then
         has no way up. A Z route moves others in the retry plans only (``move_z``): in
         every plan it cost row-to-bank 64 at 20 um/net 168 more crossings and 3x the time,
-        for 2 more of 150 shifted buses planned."""
+        for 2 more of 150 shifted buses planned. There, on a dense bus, a moved route that
+        finds no track may take a dogleg above the band: two nets that each come up a
+        radius from the other's port sweep a column of the other's at every pair of
+        heights as Z routes (rows of 48 shifted 30 um, seed 7)."""
         own = ends[name][4]
         tried: set[tuple[str, ...]] = set()
         for found in paths:
@@ -675,7 +679,8 @@ def _plan_bundle(
             if placer.try_place(name, found, own):
                 plan.paths[name] = found
                 for m in movers:
-                    if not place_track(m):
+                    if not (place_track(m) or (move_z and dense
+                                               and place_dogleg(m, track, high=True))):
                         break
                     again.append(m)
                 else:
@@ -685,7 +690,7 @@ def _plan_bundle(
             for m in again:  # undo: the earlier routes back, as they were
                 placer.remove(m)
                 del plan.paths[m]
-                track_of.pop(m)
+                track_of.pop(m, None)  # a high dogleg has no track
             for m, (entry, v_m) in was.items():
                 placer.restore(m, entry)
                 plan.paths[m], track_of[m] = entry[0], v_m
