@@ -10,7 +10,10 @@ among 12 nodes. (The die-crossing problems have their own script,
 
 Aims (issue 15), checked on each row: QuantaCore 100 % routed and DRC-clean; >= 10x faster
 than ``route_astar`` wherever route_astar routes at least half the nets; 96 random nets in
-< 30 s.
+< 30 s. A net counts as routed when it is legal, as the issue defines it for the project's
+router ("a result that fails its own check is never reported as routed"), judged alike for
+every router from its GDS; where route_astar draws at least half the nets but legally
+fewer, the row says how the ratio stands on the nets drawn.
 
 Every router's result is measured the same way, from its GDS with KLayout (a net that
 touches an overlap site, a DRC marker or a placed cell is drawn but not legal: the note says
@@ -331,8 +334,14 @@ def _row(pname: str, r: dict, ours: dict | None) -> str:
     ratio = ""
     if ours is not None and r is not ours and ours["time"] > 0:
         ratio = f"time / QuantaCore's = {r['time'] / ours['time']:.1f}x"
-        if r["router"] == "gf route_astar" and r["nets"] and 2 * r["routed"] >= r["nets"]:
-            ratio += " (aim >= 10x: " + ("met)" if r["time"] >= 10 * ours["time"] else "MISSED)")
+        if r["router"] == "gf route_astar" and r["nets"]:
+            fast = r["time"] >= 10 * ours["time"]
+            legal = r.get("legal", r["routed"])
+            if 2 * legal >= r["nets"]:
+                ratio += " (aim >= 10x: " + ("met)" if fast else "MISSED)")
+            elif 2 * r["routed"] >= r["nets"]:
+                ratio += (f" (aim >= 10x: not applicable, {legal}/{r['nets']} legal; on the "
+                          f"{r['routed']} drawn it would be " + ("met)" if fast else "missed)"))
     elif ours is None:  # QuantaCore's own row
         done = r["routed"] == r["nets"] and r["drc"] == 0 and r["overlaps"] == 0
         ratio = "complete and clean" if done else "INCOMPLETE or not clean"
