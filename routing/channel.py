@@ -533,6 +533,11 @@ def _plan_bundle(
         ``high``, the first leg on a track above the band instead (see ``dogleg_via``)."""
         return any(dogleg_via(name, c, v_from, high) for c in dogleg_columns(name))
 
+    def place_high_dogleg(name: str) -> bool:
+        """On a dense bus only: a dogleg whose first leg runs above the band (the retry
+        plans' way out for a net, or a moved route, with no Z left)."""
+        return dense and place_dogleg(name, track, high=True)
+
     def dogleg_columns(name: str) -> Iterator[int]:
         """Columns for a dogleg's middle leg: the middle of the gap beside the source first
         (beside it when a neighbour's dogleg took it: the nets of two neighbouring columns
@@ -679,8 +684,7 @@ def _plan_bundle(
             if placer.try_place(name, found, own):
                 plan.paths[name] = found
                 for m in movers:
-                    if not (place_track(m) or (move_z and dense
-                                               and place_dogleg(m, track, high=True))):
+                    if not (place_track(m) or (move_z and place_high_dogleg(m))):
                         break
                     again.append(m)
                 else:
@@ -826,7 +830,7 @@ def _plan_bundle(
                 progress(len(placed) + len(plan.left_over), len(names))
             continue
         if place_track(name) or (move_z and (place_moving_others(name, z_paths(name))
-                                             or (dense and place_dogleg(name, track, high=True)))):
+                                             or place_high_dogleg(name))):
             placed.add(name)
         else:
             plan.left_over[name] = (f"bundle: no legal track left in the channel (last try "
